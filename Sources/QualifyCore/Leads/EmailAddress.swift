@@ -1,0 +1,123 @@
+/// Email addresses as lead identities.
+///
+/// This is the identity check used by import and dedupe (shape, lengths, normalization). List hygiene (disposable,
+/// role and free-mail lists, typos, DNS) builds on it with richer verdicts.
+public enum EmailAddress {
+    /// Normalizes for identity: trims spaces, lowercases the whole address (mailbox names are case-insensitive at
+    /// every provider a B2B list meets), and keeps dots and `+tags` (they may name different people at a company).
+    public static func parse(_ raw: String) -> Result<LeadKey, EmailProblem> {
+        let text = raw.trimmingSpaces
+        if text.isEmpty { return .failure(.empty) }
+        guard let at = text.lastIndex(of: "@") else { return .failure(.noAtSign) }
+        let local = text[..<at]
+        let domain = text[text.index(after: at)...]
+        if local.isEmpty { return .failure(.emptyLocalPart) }
+        if local.utf8.count > 64 { return .failure(.localPartTooLong(local.utf8.count)) }
+        if text.utf8.count > 254 { return .failure(.tooLong(text.utf8.count)) }
+        if local.contains("@") && !(local.hasPrefix("\"") && local.hasSuffix("\"")) { return .failure(.multipleAtSigns) }
+        if local.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 32 }) && !local.hasPrefix("\"") {
+            return .failure(.invalidCharacter)
+        }
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") { return .failure(.misplacedDot) }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        if domain.isEmpty { return .failure(.emptyDomain) }
+        if labels.count < 2 { return .failure(.domainWithoutDot) }
+        for label in labels {
+            if label.isEmpty { return .failure(.emptyDomainLabel) }
+            if label.utf8.count > 63 { return .failure(.domainLabelTooLong(String(label))) }
+            if label.hasPrefix("-") || label.hasSuffix("-") { return .failure(.domainLabelHyphen(String(label))) }
+            if !label.unicodeScalars.allSatisfy({ $0.value > 127 || $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" }) {
+                return .failure(.invalidDomainCharacter(String(label)))
+            }
+        }
+        return .success(LeadKey(normalizedEmail: text.lowercased()))
+    }
+
+    /// The local part (before the last `@`) of a normalized address.
+    public static func localPart(of key: LeadKey) -> Substring {
+        key.email[..<key.email.lastIndex(of: "@")!]
+    }
+}
+
+public enum EmailProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case empty, noAtSign, multipleAtSigns, emptyLocalPart, localPartTooLong(Int), tooLong(Int), invalidCharacter
+    case misplacedDot, emptyDomain, domainWithoutDot, emptyDomainLabel, domainLabelTooLong(String)
+    case domainLabelHyphen(String), invalidDomainCharacter(String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "it is empty"
+        case .noAtSign: return "it has no '@'"
+        case .multipleAtSigns: return "it has more than one '@'"
+        case .emptyLocalPart: return "nothing before '@'"
+        case .localPartTooLong(let n): return "the part before '@' is \(n) bytes (at most 64)"
+        case .tooLong(let n): return "it is \(n) bytes long (at most 254)"
+        case .invalidCharacter: return "it contains a space or control character"
+        case .misplacedDot: return "a dot starts, ends or doubles in the part before '@'"
+        case .emptyDomain: return "nothing after '@'"
+        case .domainWithoutDot: return "the domain has no dot"
+        case .emptyDomainLabel: return "the domain has an empty label ('..' or a trailing dot)"
+        case .domainLabelTooLong(let l): return "domain label '\(l)' is longer than 63 bytes"
+        case .domainLabelHyphen(let l): return "domain label '\(l)' starts or ends with '-'"
+        case .invalidDomainCharacter(let l): return "domain label '\(l)' has characters other than letters, digits and '-'"
+        }
+    }
+}
+
+/// What kind of mailbox an address is, for fit rules (`when: { email: free_provider }`).
+public enum EmailKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// a company's own domain: what B2B wants
+    case company
+    /// gmail.com, outlook.com …
+    case freeProvider = "free_provider"
+    /// throwaway inboxes
+    case disposable
+    /// shared inboxes: info@, sales@ …
+    case role
+}
+
+/// The domain and local-part lists used to classify addresses. A value: the app loads lists, the core only looks up.
+public struct EmailLists: Sendable, Hashable {
+    public var freeProviders: Set<String>
+    public var disposable: Set<String>
+    public var roleLocalParts: Set<String>
+
+    public init(freeProviders: Set<String>, disposable: Set<String>, roleLocalParts: Set<String>) {
+        self.freeProviders = freeProviders
+        self.disposable = disposable
+        self.roleLocalParts = roleLocalParts
+    }
+
+    /// The kinds an address has (a role address at gmail.com is both `role` and `free_provider`); `company` when none.
+    public func kinds(of key: LeadKey) -> Set<EmailKind> {
+        var kinds: Set<EmailKind> = []
+        let domain = key.domain
+        if disposable.contains(domain) { kinds.insert(.disposable) }
+        if freeProviders.contains(domain) { kinds.insert(.freeProvider) }
+        let local = EmailAddress.localPart(of: key)
+        let base = local.split(separator: "+", maxSplits: 1).first.map(String.init) ?? String(local)
+        if roleLocalParts.contains(base) { kinds.insert(.role) }
+        if kinds.isEmpty { kinds.insert(.company) }
+        return kinds
+    }
+
+    /// A small built-in set of the most common providers and role names, used until fuller lists are loaded.
+    public static let builtIn = EmailLists(
+        freeProviders: [
+            "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.fr", "ymail.com", "hotmail.com",
+            "hotmail.co.uk", "hotmail.fr", "outlook.com", "live.com", "msn.com", "aol.com", "icloud.com", "me.com",
+            "mac.com", "mail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "yandex.ru", "yandex.com", "mail.ru",
+            "proton.me", "protonmail.com", "zoho.com", "qq.com", "163.com", "126.com", "rediffmail.com", "libero.it",
+            "orange.fr", "free.fr", "t-online.de", "comcast.net", "verizon.net", "att.net", "sbcglobal.net",
+        ],
+        disposable: [
+            "mailinator.com", "10minutemail.com", "guerrillamail.com", "tempmail.com", "temp-mail.org",
+            "yopmail.com", "trashmail.com", "sharklasers.com", "getnada.com", "dispostable.com", "throwawaymail.com",
+            "maildrop.cc", "fakeinbox.com", "mintemail.com",
+        ],
+        roleLocalParts: [
+            "info", "sales", "support", "admin", "contact", "hello", "office", "marketing", "billing", "help",
+            "team", "hr", "jobs", "careers", "noreply", "no-reply", "webmaster", "postmaster", "abuse", "accounts",
+            "enquiries", "inquiries", "service", "press", "media",
+        ])
+}

@@ -1,0 +1,73 @@
+/// The model that ships with Qualify, encoding the stage definitions the product is built on:
+/// IQL: gave contact details for content, a webinar or samples; MQL: came back for more information (consideration);
+/// SQL: asked for a demo, a trial, a consultation or to talk to sales. `qualify model show-default` prints it.
+public enum DefaultModel {
+    public static let fileName = "default-model.yaml"
+
+    public static let yaml = #"""
+    # Qualify's default B2B model. Copy it, agree on it with sales, edit, then check it with `qualify model check FILE`.
+    name: default-b2b
+
+    fit:
+      rules:
+        - { id: decision-maker, when: { field: job_title, matches: "(?i)\\b(chief|ceo|cto|cfo|coo|cmo|vp|vice president|head|director|owner|founder|partner)\\b" }, points: 20 }
+        - { id: manager,        when: { field: job_title, matches: "(?i)\\b(manager|lead|principal)\\b" }, points: 10 }
+        - { id: company-size,   when: { field: employees, between: [50, 5000] }, points: 20 }
+        - { id: enterprise,     when: { field: employees, at_least: 5001 }, points: 10 }
+        - { id: target-industry, when: { field: industry, in: [software, saas, technology, manufacturing, financial services, healthcare, consulting] }, points: 10 }
+        - { id: company-email,  when: { email: company }, points: 10 }
+        - { id: free-mail,      when: { email: free_provider }, points: -15 }
+        - { id: role-address,   when: { email: role }, points: -10 }
+        - { id: disposable,     when: { email: disposable }, points: -40 }
+      grades: { A: 50, B: 30, C: 10 }          # below C: D
+
+    engagement:
+      half_life: 30d
+      temperature: { hot: 60, warm: 25 }       # below warm: cold
+      rules:
+        - { id: visit,            on: page_view, points: 1, cap: { points: 10, per: 7d } }
+        - { id: pricing-page,     on: page_view, where: { url: { contains: /pricing } }, points: 10, cap: { points: 20, per: 7d } }
+        - { id: email-open,       on: email_open, points: 1, cap: { points: 5, per: 7d } }
+        - { id: email-click,      on: email_click, points: 3, cap: { points: 15, per: 7d } }
+        - { id: form,             on: form_submit, points: 10 }
+        - { id: download,         on: content_download, points: 15 }
+        - { id: sample,           on: sample_request, points: 15 }
+        - { id: webinar-register, on: webinar_register, points: 10 }
+        - { id: webinar-attend,   on: webinar_attend, points: 20 }
+        - { id: trial,            on: trial_start, points: 40, once: true }
+        - { id: consultation,     on: consultation_request, points: 40 }
+        - { id: demo,             on: demo_request, points: 50 }
+        - { id: contact-sales,    on: contact_sales, points: 50 }
+        - { id: cart,             on: cart_add, points: 15 }
+        - { id: unsubscribed,     on: unsubscribe, points: -30, once: true }
+        - { id: bounced,          on: email_bounce, points: -20 }
+
+    stages:
+      # IQL: gave contact details for something useful (content, a webinar, samples)
+      - id: iql
+        when: { any: [ { event: content_download }, { event: webinar_register }, { event: sample_request }, { event: form_submit } ] }
+      # MQL: came back for more information and is considering
+      - id: mql
+        when:
+          any:
+            - { all: [ { count: { of: [content_download, webinar_register, webinar_attend, sample_request, form_submit], at_least: 2 } }, { grade: { at_least: C } } ] }
+            - { event: { type: page_view, where: { url: { contains: /pricing } } } }
+            - { all: [ { engagement: { at_least: 25 } }, { grade: { at_least: C } } ] }
+      # SQL: asked for a demo, a trial, a consultation or to talk to sales
+      - id: sql
+        when:
+          any:
+            - { event: demo_request }
+            - { event: trial_start }
+            - { event: consultation_request }
+            - { event: contact_sales }
+            - { all: [ { engagement: { at_least: 60 } }, { grade: { at_least: B } } ] }
+
+    offers:
+      new: [newsletter, blog_digest]
+      iql: [webinar, case_study, spec_sheet, catalog]
+      mql: [free_trial, consultation, demo, estimate, coupon]
+      sql: [talk_to_sales]
+      recycled: [case_study, webinar]
+    """#
+}

@@ -1,0 +1,117 @@
+/// A validated model prepared for fast application: regexes compiled, rules indexed by event type,
+/// event criteria numbered.
+///
+/// Not `Sendable`: the standard library's `Regex` is not. Share the ``QualificationModel`` (a value) between tasks
+/// and compile it where it is used; compiling is cheap next to a batch of events.
+public struct CompiledModel {
+    public let model: QualificationModel
+    let regexes: [String: Regex<AnyRegexOutput>]
+    let rulesByType: [String: [Int]]
+    /// Every `.event` criterion in stage rules, in a stable order; the state remembers which were satisfied.
+    let eventCriteria: [(type: String, conditions: [PropertyCondition])]
+    let eventCriteriaByType: [String: [Int]]
+    /// Stage rules, highest stage first, each with the number of its first event criterion.
+    let stageRules: [(rule: StageRule, firstEventCriterion: Int)]
+    public let lists: EmailLists
+
+    public init(_ model: QualificationModel, lists: EmailLists = .builtIn) throws(ModelIssue) {
+        self.model = model
+        self.lists = lists
+        var regexes: [String: Regex<AnyRegexOutput>] = [:]
+        func compile(_ test: ValueTest, at path: String) throws(ModelIssue) {
+            if case .matches(let pattern) = test, regexes[pattern] == nil {
+                do { regexes[pattern] = try Regex(pattern) } catch {
+                    throw ModelIssue(path: path, message: "regex '\(pattern)' does not compile: \(error)")
+                }
+            }
+        }
+        func walk(_ c: FieldCondition, _ path: String) throws(ModelIssue) {
+            switch c {
+            case .field(_, let t): try compile(t, at: path)
+            case .email: break
+            case .any(let cs), .all(let cs): for (i, c) in cs.enumerated() { try walk(c, "\(path)[\(i)]") }
+            case .not(let c): try walk(c, path)
+            }
+        }
+        for (i, rule) in model.fit.rules.enumerated() { try walk(rule.when, "fit.rules[\(i)].when") }
+        var byType: [String: [Int]] = [:]
+        for (i, rule) in model.engagement.rules.enumerated() {
+            for c in rule.conditions { try compile(c.test, at: "engagement.rules[\(i)].where") }
+            byType[rule.on, default: []].append(i)
+        }
+        var eventCriteria: [(String, [PropertyCondition])] = []
+        func collect(_ c: Criterion) throws(ModelIssue) {
+            switch c {
+            case .event(let type, let conds):
+                for cond in conds { try compile(cond.test, at: "stages") }
+                eventCriteria.append((type, conds))
+            case .any(let cs), .all(let cs): for c in cs { try collect(c) }
+            case .count, .grade, .fit, .engagement: break
+            }
+        }
+        var stageRules: [(rule: StageRule, firstEventCriterion: Int)] = []
+        for rule in model.stages {
+            stageRules.append((rule, eventCriteria.count))
+            try collect(rule.when)
+        }
+        var criteriaByType: [String: [Int]] = [:]
+        for (i, c) in eventCriteria.enumerated() { criteriaByType[c.0, default: []].append(i) }
+        self.regexes = regexes
+        self.rulesByType = byType
+        self.eventCriteria = eventCriteria
+        self.eventCriteriaByType = criteriaByType
+        // Highest stage first: a lead that meets SQL's criteria goes straight to SQL.
+        self.stageRules = stageRules.sorted { ($0.rule.stage.forwardRank ?? 0) > ($1.rule.stage.forwardRank ?? 0) }
+    }
+
+    func test(_ test: ValueTest, _ value: String?) -> Bool {
+        switch test {
+        case .exists(let expected):
+            return (value.map { !$0.trimmingSpaces.isEmpty } ?? false) == expected
+        case .equals(let expected):
+            guard let value else { return false }
+            return value.trimmingSpaces.lowercased() == expected.lowercased()
+        case .oneOf(let options):
+            guard let value else { return false }
+            let v = value.trimmingSpaces.lowercased()
+            return options.contains { $0.lowercased() == v }
+        case .contains(let needle):
+            guard let value else { return false }
+            return value.lowercased().contains(needle.lowercased())
+        case .matches(let pattern):
+            guard let value, let regex = regexes[pattern] else { return false }
+            return (try? regex.firstMatch(in: value)) != nil
+        case .between(let low, let high):
+            guard let n = value.flatMap(NumberValue.leading) else { return false }
+            return n >= low && n <= high
+        case .atLeast(let low):
+            guard let n = value.flatMap(NumberValue.leading) else { return false }
+            return n >= low
+        }
+    }
+}
+
+/// Reads a number from a CRM field: `250`, `1,200`, `51-200` (the lower bound), `1000+`, `$2.5`.
+public enum NumberValue {
+    public static func leading(_ text: String) -> Double? {
+        var digits = ""
+        var started = false
+        for ch in text.trimmingSpaces {
+            if ch.isNumber || (ch == "." && started) {
+                digits.append(ch)
+                started = true
+            } else if ch == "," && started {
+                continue
+            } else if ch == "-" && !started && digits.isEmpty {
+                digits.append(ch)
+            } else if started {
+                break
+            } else if ch == "$" || ch == "€" || ch == "£" || ch == " " {
+                continue
+            } else {
+                return nil
+            }
+        }
+        return started ? Double(digits) : nil
+    }
+}

@@ -1,0 +1,133 @@
+/// Where a lead stands in the buyer's journey.
+///
+/// Automatic moves (from the model's criteria) only go forward: `new`/`recycled` → IQL → MQL → SQL. People move leads
+/// with a ``StageAction`` and a reason, including backwards (recycle) and out (disqualify).
+public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
+    /// known, but has not yet done anything the model qualifies
+    case new
+    /// information qualified: gave contact details for something useful (awareness)
+    case iql
+    /// marketing qualified: came back for more (consideration)
+    case mql
+    /// sales qualified: asked for a demo, trial, consultation or to talk to sales (decision)
+    case sql
+    /// sales accepted the SQL and is working it
+    case opportunity
+    case customer
+    /// sent back to nurture by a person; automatic moves start again from here, counting only newer events
+    case recycled
+    /// a person ruled the lead out; no automatic move until a person moves it again
+    case disqualified
+
+    /// The stages a model can define criteria for, in order.
+    public static let qualifying: [Stage] = [.iql, .mql, .sql]
+
+    /// Position on the forward path, or nil where automatic moves are frozen.
+    public var forwardRank: Int? {
+        switch self {
+        case .new, .recycled: return 0
+        case .iql: return 1
+        case .mql: return 2
+        case .sql: return 3
+        case .opportunity: return 4
+        case .customer: return 5
+        case .disqualified: return nil
+        }
+    }
+
+    /// Whether the model may move a lead from `self` to `target` on its own.
+    public func allowsAutomaticMove(to target: Stage) -> Bool {
+        guard let from = forwardRank, let to = target.forwardRank else { return false }
+        return to > from
+    }
+
+    public var label: String {
+        switch self {
+        case .new, .recycled, .opportunity, .customer, .disqualified: return rawValue
+        case .iql, .mql, .sql: return rawValue.uppercased()
+        }
+    }
+}
+
+/// What a person can do to a lead's stage.
+public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable {
+    /// back to nurture (from any stage but new, recycled and customer)
+    case recycle
+    /// rule the lead out
+    case disqualify
+    /// sales accepts an SQL: it becomes an opportunity
+    case accept
+    /// sales rejects an SQL: it goes back to nurture (recycled)
+    case reject
+
+    /// The stage after the action, or why the action does not apply to a lead in `stage`.
+    /// Used to check a person's request; a replay applies recorded moves with ``forcedTarget``.
+    public func target(from stage: Stage) -> Result<Stage, StageMoveProblem> {
+        switch self {
+        case .recycle:
+            switch stage {
+            case .new, .recycled, .customer: return .failure(.notAllowed(self, stage, "only qualified, opportunity or disqualified leads can be recycled"))
+            case .iql, .mql, .sql, .opportunity, .disqualified: return .success(.recycled)
+            }
+        case .disqualify:
+            switch stage {
+            case .disqualified, .customer: return .failure(.notAllowed(self, stage, "the lead is already \(stage.label)"))
+            case .new, .iql, .mql, .sql, .opportunity, .recycled: return .success(.disqualified)
+            }
+        case .accept:
+            switch stage {
+            case .sql: return .success(.opportunity)
+            case .new, .iql, .mql, .opportunity, .customer, .recycled, .disqualified:
+                return .failure(.notAllowed(self, stage, "only SQL leads can be accepted"))
+            }
+        case .reject:
+            switch stage {
+            case .sql: return .success(.recycled)
+            case .new, .iql, .mql, .opportunity, .customer, .recycled, .disqualified:
+                return .failure(.notAllowed(self, stage, "only SQL leads can be rejected"))
+            }
+        }
+    }
+
+    /// The stage a recorded move leads to in a replay, whatever stage the lead is in under the replayed model:
+    /// a person's decision stands.
+    public var forcedTarget: Stage {
+        switch self {
+        case .recycle, .reject: return .recycled
+        case .disqualify: return .disqualified
+        case .accept: return .opportunity
+        }
+    }
+}
+
+public enum StageMoveProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case notAllowed(StageAction, Stage, String)
+    case emptyReason
+
+    public var description: String {
+        switch self {
+        case .notAllowed(let action, let stage, let why): return "cannot \(action.rawValue) a lead in stage \(stage.label): \(why)"
+        case .emptyReason: return "a reason is required for a person's stage move (--reason TEXT)"
+        }
+    }
+}
+
+/// One move of a lead between stages, with why.
+public struct StageChange: Sendable, Hashable, Codable {
+    public var from: Stage
+    public var to: Stage
+    public var at: Timestamp
+    public var eventID: EventID
+    public var reason: String
+    /// `model` for automatic moves, else the person who moved it.
+    public var by: String
+
+    public init(from: Stage, to: Stage, at: Timestamp, eventID: EventID, reason: String, by: String) {
+        self.from = from
+        self.to = to
+        self.at = at
+        self.eventID = eventID
+        self.reason = reason
+        self.by = by
+    }
+}

@@ -1,0 +1,122 @@
+/// One thing that happened to a lead, at a time. Events are immutable and are the truth: a lead's scores, ledger and
+/// stage are a fold of its events (see ``Engine``).
+///
+/// Three kinds share one log so that a replay reproduces everything, including what people did:
+/// - an **activity** the lead did (`page_view`, `demo_request`, any custom type);
+/// - a **fields update** (an import or an API upsert changed who the lead is, so fit may change);
+/// - a **stage move** made by a person (recycle, disqualify, accept, reject) with a reason.
+public struct Event: Sendable, Hashable, Codable {
+    public var id: EventID
+    public var lead: LeadKey
+    public var at: Timestamp
+    public var kind: Kind
+
+    public enum Kind: Sendable, Hashable, Codable {
+        case activity(type: String, properties: [String: String])
+        case fieldsUpdate(fields: [String: String], source: String)
+        case stageMove(action: StageAction, reason: String, by: String)
+    }
+
+    public init(id: EventID, lead: LeadKey, at: Timestamp, kind: Kind) {
+        self.id = id
+        self.lead = lead
+        self.at = at
+        self.kind = kind
+    }
+
+    public static func activity(
+        id: String, lead: LeadKey, type: String, at: Timestamp, properties: [String: String] = [:]
+    ) -> Event {
+        Event(id: EventID(id), lead: lead, at: at, kind: .activity(type: type, properties: properties))
+    }
+
+    /// The stored type name: the activity type, or a reserved `$`-prefixed name for the other kinds.
+    public var typeName: String {
+        switch kind {
+        case .activity(let type, _): return type
+        case .fieldsUpdate: return Event.fieldsUpdateType
+        case .stageMove: return Event.stageMoveType
+        }
+    }
+
+    public static let fieldsUpdateType = "$fields"
+    public static let stageMoveType = "$stage"
+
+    /// Events of one lead are folded in this order: time, then id (so ties are deterministic).
+    public var order: EventOrder { EventOrder(at: at, id: id) }
+}
+
+public struct EventOrder: Sendable, Hashable, Codable, Comparable {
+    public var at: Timestamp
+    public var id: EventID
+    public init(at: Timestamp, id: EventID) {
+        self.at = at
+        self.id = id
+    }
+    public static func < (lhs: EventOrder, rhs: EventOrder) -> Bool {
+        lhs.at != rhs.at ? lhs.at < rhs.at : lhs.id < rhs.id
+    }
+}
+
+/// Why an incoming activity cannot be accepted. Checked before anything is written.
+public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible {
+    case emptyID
+    case idTooLong(Int)
+    case emptyType
+    case reservedType(String)
+    case invalidType(String)
+    case inFuture(Timestamp, now: Timestamp)
+    case unknownLead(String)
+    case invalidEmail(String, reason: String)
+    case invalidTimestamp(String)
+    case tooManyProperties(Int)
+    case propertyTooLong(String)
+
+    public var description: String {
+        switch self {
+        case .emptyID: return "event id is empty (give every event a unique id so retries are idempotent)"
+        case .idTooLong(let n): return "event id is \(n) characters long (at most \(EventLimits.maxIDLength))"
+        case .emptyType: return "event type is empty (e.g. page_view, demo_request)"
+        case .reservedType(let t): return "event type '\(t)' is reserved (types starting with '$' are internal)"
+        case .invalidType(let t):
+            return "event type '\(t)' has characters other than letters, digits, '_', '-', '.' or ':' (at most \(EventLimits.maxTypeLength))"
+        case .inFuture(let at, let now):
+            return "timestamp \(at) is in the future (now is \(now); clocks may differ by at most \(EventLimits.futureTolerance))"
+        case .unknownLead(let email):
+            return "no lead with email '\(email)' (import the lead first, or allow creating leads from events)"
+        case .invalidEmail(let email, let reason): return "email '\(email)' is not valid: \(reason)"
+        case .invalidTimestamp(let text): return "timestamp '\(text)' is not an ISO-8601 date-time (e.g. 2026-03-01T10:15:00Z)"
+        case .tooManyProperties(let n): return "event has \(n) properties (at most \(EventLimits.maxProperties))"
+        case .propertyTooLong(let key): return "property '\(key)' is longer than \(EventLimits.maxPropertyLength) characters"
+        }
+    }
+}
+
+public enum EventLimits {
+    public static let maxIDLength = 200
+    public static let maxTypeLength = 64
+    public static let maxProperties = 50
+    public static let maxPropertyLength = 4096
+    public static let futureTolerance = TimeSpan(millis: 5 * 60_000)
+
+    /// Checks an incoming activity against the limits above; `now` is the time of ingest.
+    public static func check(id: String, type: String, at: Timestamp, properties: [String: String], now: Timestamp)
+        -> EventRejection?
+    {
+        if id.isEmpty { return .emptyID }
+        if id.utf8.count > maxIDLength { return .idTooLong(id.utf8.count) }
+        if type.isEmpty { return .emptyType }
+        if type.hasPrefix("$") { return .reservedType(type) }
+        if type.utf8.count > maxTypeLength
+            || !type.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:".unicodeScalars.contains($0) })
+        {
+            return .invalidType(type)
+        }
+        if at > now.adding(futureTolerance) { return .inFuture(at, now: now) }
+        if properties.count > maxProperties { return .tooManyProperties(properties.count) }
+        if let long = properties.first(where: { $0.value.utf8.count > maxPropertyLength || $0.key.utf8.count > maxTypeLength }) {
+            return .propertyTooLong(long.key)
+        }
+        return nil
+    }
+}
