@@ -31,7 +31,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The one suite every store must pass; only test targets depend on it.
-        .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore"]),
+        .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore", "QualifyModelFile"]),
         // Composition root: store by URL, file import pipelines (CSV / JSON lines), configuration.
         .target(name: "QualifyApp", dependencies: [
             "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile",

@@ -18,8 +18,13 @@ public struct Engine {
         state.eventCount += 1
         if state.firstSeen == nil { state.firstSeen = event.at }
         state.last = event.order
+        if !state.fitEvaluated, !isFieldsUpdate(event) {
+            // Email-kind fit rules (free-mail, role …) hold from the first event, even before any field arrives.
+            applyFields(event, fields: [:], source: "first event", to: &state, into: &out)
+        }
         switch event.kind {
         case .activity(let type, let properties):
+            state.lastActivity = max(state.lastActivity ?? event.at, event.at)
             applyActivity(event, type: type, properties: properties, to: &state, into: &out)
         case .fieldsUpdate(let fields, let source):
             applyFields(event, fields: fields, source: source, to: &state, into: &out)
@@ -40,6 +45,11 @@ public struct Engine {
         }
         advanceStage(event, &state, &out)
         return out
+    }
+
+    private func isFieldsUpdate(_ event: Event) -> Bool {
+        if case .fieldsUpdate = event.kind { return true }
+        return false
     }
 
     /// Replays events (sorted here) from an empty state: the lead as it stands after them.
@@ -97,6 +107,7 @@ public struct Engine {
 
     private func applyFields(_ event: Event, fields: [String: String], source: String, to state: inout LeadState,
                              into out: inout Application) {
+        state.fitEvaluated = true
         for (name, value) in fields where !value.trimmingSpaces.isEmpty {
             state.fields[name] = value
         }
@@ -107,12 +118,12 @@ public struct Engine {
             if matches, held == nil {
                 state.fitMatches[rule.id] = rule.points
                 out.ledger.append(LedgerEntry(
-                    kind: .fit, ruleID: rule.id, group: nil, eventID: event.id, eventType: Event.fieldsUpdateType,
+                    kind: .fit, ruleID: rule.id, group: nil, eventID: event.id, eventType: event.typeName,
                     at: event.at, points: rule.points))
             } else if !matches, let held {
                 state.fitMatches[rule.id] = nil
                 out.ledger.append(LedgerEntry(
-                    kind: .fit, ruleID: rule.id, group: nil, eventID: event.id, eventType: Event.fieldsUpdateType,
+                    kind: .fit, ruleID: rule.id, group: nil, eventID: event.id, eventType: event.typeName,
                     at: event.at, points: -held, note: "no longer matches after update from \(source)"))
             }
         }

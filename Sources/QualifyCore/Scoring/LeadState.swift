@@ -27,6 +27,10 @@ public struct LeadState: Sendable, Hashable, Codable {
     public var last: EventOrder?
     public var eventCount: Int
     public var firstSeen: Timestamp?
+    /// The time of the latest activity (not field updates or stage moves).
+    public var lastActivity: Timestamp?
+    /// Whether fit has been evaluated yet (on the first event of any kind).
+    public var fitEvaluated: Bool
 
     public init(key: LeadKey) {
         self.key = key
@@ -44,6 +48,8 @@ public struct LeadState: Sendable, Hashable, Codable {
         last = nil
         eventCount = 0
         firstSeen = nil
+        lastActivity = nil
+        fitEvaluated = false
     }
 
     /// Engagement of a group at `now`, decayed from its last change.

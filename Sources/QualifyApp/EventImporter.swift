@@ -1,0 +1,196 @@
+import Foundation
+import QualifyCore
+import QualifyStore
+
+/// Streams events from CSV or JSON lines into the store in batches (one transaction each), idempotent by event id:
+/// importing the same file twice changes nothing.
+///
+/// CSV: columns `id`, `email`, `type`, `at` (common aliases accepted); every other column is a property.
+/// JSON lines: one object per line, `{"id": …, "email": …, "type": …, "at": "2026-03-01T10:00:00Z", "properties": {…}}`.
+public struct EventImporter: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case csv, jsonl
+    }
+
+    public var store: any LeadStore
+    public var options: IngestOptions
+    public var batchSize: Int
+
+    public init(store: any LeadStore, options: IngestOptions = IngestOptions(), batchSize: Int = 5000) {
+        self.store = store
+        self.options = options
+        self.batchSize = batchSize
+    }
+
+    public struct Report: Sendable {
+        public var rows = 0
+        public var applied = 0
+        public var duplicates = 0
+        public var rejected: [RejectedRow] = []
+    }
+
+    public static func format(forPath path: String) -> Format {
+        let ext = (path as NSString).pathExtension.lowercased()
+        return ["jsonl", "ndjson", "json"].contains(ext) ? .jsonl : .csv
+    }
+
+    static let columnAliases: [String: [String]] = [
+        "id": ["id", "event id", "eventid", "event_id", "uuid", "message id"],
+        "email": ["email", "lead", "lead email", "lead_email", "e-mail", "email address", "contact email"],
+        "type": ["type", "event", "event type", "event_type", "action", "activity"],
+        "at": ["at", "timestamp", "time", "occurred at", "occurred_at", "date", "datetime", "created at", "created_at"],
+    ]
+
+    public func run(path: String, format: Format? = nil, now: Timestamp,
+                    progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
+        var chunks = try FileChunks(path: path)
+        var report = Report()
+        var batch: [IncomingEvent] = []
+        var lines: [Int] = []
+        let name = (path as NSString).lastPathComponent
+
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let outcomes = try await store.ingest(batch, options: options, now: now)
+            for (i, outcome) in outcomes.enumerated() {
+                switch outcome {
+                case .applied: report.applied += 1
+                case .duplicate: report.duplicates += 1
+                case .rejected(let why): report.rejected.append(RejectedRow(line: lines[i], reason: why.description))
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+            progress(ImportProgress(file: name, fraction: chunks.fraction, rows: report.rows, rejected: report.rejected.count))
+        }
+
+        func add(_ event: IncomingEvent, line: Int) async throws {
+            batch.append(event)
+            lines.append(line)
+            if batch.count >= batchSize { try await flush() }
+        }
+
+        switch format ?? Self.format(forPath: path) {
+        case .csv:
+            var scanner = CSVScanner()
+            var columns: (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)])?
+            var final = false
+            loop: while true {
+                switch scanner.next(final: final) {
+                case .needMore:
+                    if let data = try chunks.next() { scanner.append(data) } else { final = true }
+                case .end:
+                    break loop
+                case .bad(let line, let problem):
+                    if columns == nil { throw ImportError.header(path, problem.description) }
+                    report.rows += 1
+                    report.rejected.append(RejectedRow(line: line, reason: problem.description))
+                case .record(let fields, let line):
+                    guard let c = columns else {
+                        columns = try Self.resolveColumns(fields, path: path)
+                        continue
+                    }
+                    report.rows += 1
+                    if fields.count > c.properties.count + 4 {
+                        report.rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(c.properties.count + 4)"))
+                        continue
+                    }
+                    func field(_ i: Int) -> String { i < fields.count ? fields[i].trimmingSpaces : "" }
+                    guard let at = Timestamp(iso8601: field(c.at)) else {
+                        report.rejected.append(RejectedRow(line: line, reason: EventRejection.invalidTimestamp(field(c.at)).description))
+                        continue
+                    }
+                    var properties: [String: String] = [:]
+                    for (i, name) in c.properties where i < fields.count && !fields[i].isEmpty { properties[name] = fields[i] }
+                    try await add(IncomingEvent(id: EventID(field(c.id)), email: field(c.email), type: field(c.type), at: at,
+                                                properties: properties), line: line)
+                }
+            }
+            if columns == nil { throw ImportError.empty(path) }
+        case .jsonl:
+            var pending = Data()
+            var lineNumber = 0
+            var final = false
+            while !final {
+                if let data = try chunks.next() { pending.append(data) } else { final = true }
+                var start = pending.startIndex
+                while let newline = pending[start...].firstIndex(of: 10) ?? (final && start < pending.endIndex ? pending.endIndex : nil) {
+                    let slice = pending[start..<newline]
+                    start = newline < pending.endIndex ? pending.index(after: newline) : newline
+                    lineNumber += 1
+                    if slice.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { continue }
+                    report.rows += 1
+                    switch Self.parseJSONLine(Data(slice)) {
+                    case .success(let event): try await add(event, line: lineNumber)
+                    case .failure(let why): report.rejected.append(RejectedRow(line: lineNumber, reason: why.description))
+                    }
+                    if start >= pending.endIndex { break }
+                }
+                pending = Data(pending[start...])
+            }
+        }
+        try await flush()
+        progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
+        return report
+    }
+
+    static func resolveColumns(_ headers: [String], path: String) throws -> (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)]) {
+        var found: [String: Int] = [:]
+        var properties: [(Int, String)] = []
+        for (i, header) in headers.enumerated() {
+            let h = header.trimmingSpaces.lowercased()
+            if let (role, _) = columnAliases.first(where: { $0.value.contains(h) }), found[role] == nil {
+                found[role] = i
+            } else {
+                properties.append((i, LeadFields.snakeCase(header).isEmpty ? "column_\(i + 1)" : LeadFields.snakeCase(header)))
+            }
+        }
+        for role in ["id", "email", "type", "at"] where found[role] == nil {
+            throw ImportError.header(path, "no '\(role)' column among the headers [\(headers.joined(separator: ", "))]; expected one named \(columnAliases[role]!.prefix(4).joined(separator: ", "))")
+        }
+        return (found["id"]!, found["email"]!, found["type"]!, found["at"]!, properties)
+    }
+
+    static func parseJSONLine(_ data: Data) -> Result<IncomingEvent, LineProblem> {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            return .failure(LineProblem("not a JSON object: \(String(decoding: data.prefix(80), as: UTF8.self))"))
+        }
+        guard let dict = object as? [String: Any] else { return .failure("expected a JSON object with id, email, type, at") }
+        func text(_ key: String) -> String? {
+            switch dict[key] {
+            case let s as String: return s
+            case let n as NSNumber: return n.stringValue
+            default: return nil
+            }
+        }
+        guard let id = text("id") else { return .failure("missing 'id' (every event needs a unique id)") }
+        guard let email = text("email") else { return .failure("missing 'email'") }
+        guard let type = text("type") else { return .failure("missing 'type'") }
+        guard let atText = text("at") ?? text("timestamp") else { return .failure("missing 'at' (an ISO-8601 time)") }
+        guard let at = Timestamp(iso8601: atText) else { return .failure(LineProblem(EventRejection.invalidTimestamp(atText).description)) }
+        let known: Set<String> = ["id", "email", "type", "at", "timestamp", "properties"]
+        if let unknown = dict.keys.first(where: { !known.contains($0) }) {
+            return .failure(LineProblem("unknown key '\(unknown)' (put custom values under \"properties\")"))
+        }
+        var properties: [String: String] = [:]
+        if let raw = dict["properties"] {
+            guard let p = raw as? [String: Any] else { return .failure("'properties' must be an object") }
+            for (k, v) in p {
+                switch v {
+                case let s as String: properties[k] = s
+                case let n as NSNumber: properties[k] = n.stringValue
+                case is NSNull: continue
+                default: return .failure(LineProblem("property '\(k)' must be text, a number or a boolean"))
+                }
+            }
+        }
+        return .success(IncomingEvent(id: EventID(id), email: email, type: type, at: at, properties: properties))
+    }
+}
+
+struct LineProblem: Error, CustomStringConvertible, ExpressibleByStringLiteral {
+    var description: String
+    init(_ description: String) { self.description = description }
+    init(stringLiteral value: String) { self.description = value }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import QualifyCore
+import QualifyStore
+
+/// Streams a CSV of leads into the store: headers auto-mapped (plus overrides), rows deduplicated by normalized
+/// email and merged, accounts linked by domain, bad rows reported with their line while good rows land. Each batch
+/// is one transaction; re-running the same file changes nothing.
+public struct LeadImporter: Sendable {
+    public var store: any LeadStore
+    public var overrides: [String: String]
+    public var batchSize: Int
+
+    public init(store: any LeadStore, overrides: [String: String] = [:], batchSize: Int = 1000) {
+        self.store = store
+        self.overrides = overrides
+        self.batchSize = batchSize
+    }
+
+    public struct Report: Sendable {
+        public var rows = 0
+        public var created = 0
+        public var merged = 0
+        public var unchanged = 0
+        public var rejected: [RejectedRow] = []
+        public var mapping: HeaderMapping?
+    }
+
+    public func run(path: String, now: Timestamp, progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
+        var chunks = try FileChunks(path: path)
+        var scanner = CSVScanner()
+        var report = Report()
+        var mapping: HeaderMapping?
+        var batch: [LeadUpsert] = []
+        var final = false
+        let name = (path as NSString).lastPathComponent
+
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let outcomes = try await store.upsertLeads(batch, source: name, at: now)
+            for outcome in outcomes {
+                switch outcome {
+                case .created: report.created += 1
+                case .merged: report.merged += 1
+                case .unchanged: report.unchanged += 1
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+            progress(ImportProgress(file: name, fraction: chunks.fraction, rows: report.rows, rejected: report.rejected.count))
+        }
+
+        loop: while true {
+            switch scanner.next(final: final) {
+            case .needMore:
+                if let data = try chunks.next() { scanner.append(data) } else { final = true }
+            case .end:
+                break loop
+            case .bad(let line, let problem):
+                if mapping == nil { throw ImportError.header(path, problem.description) }
+                report.rows += 1
+                report.rejected.append(RejectedRow(line: line, reason: problem.description))
+            case .record(let fields, let line):
+                guard let m = mapping else {
+                    switch HeaderMapping.resolve(headers: fields.map { $0.trimmingSpaces }, overrides: overrides) {
+                    case .success(let m): mapping = m
+                    case .failure(let problem): throw ImportError.header(path, problem.description)
+                    }
+                    report.mapping = mapping
+                    continue
+                }
+                report.rows += 1
+                if fields.count > m.fields.count {
+                    report.rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(m.fields.count)"))
+                    continue
+                }
+                let rawEmail = fields.count > m.emailColumn ? fields[m.emailColumn] : ""
+                let key: LeadKey
+                switch EmailAddress.parse(rawEmail) {
+                case .success(let k): key = k
+                case .failure(let problem):
+                    report.rejected.append(RejectedRow(line: line, reason: rawEmail.isEmpty ? "no email" : "email '\(rawEmail)' is not valid: \(problem)"))
+                    continue
+                }
+                var values: [String: String] = [:]
+                for (i, value) in fields.enumerated() where i != m.emailColumn {
+                    let v = value.trimmingSpaces
+                    if !v.isEmpty { values[m.fields[i]] = v }
+                }
+                let createdAt = values["created_at"].flatMap { Timestamp(iso8601: $0) }
+                batch.append(LeadUpsert(key: key, fields: values, origin: "line \(line)", at: createdAt))
+                if batch.count >= batchSize { try await flush() }
+            }
+        }
+        if mapping == nil { throw ImportError.empty(path) }
+        try await flush()
+        progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
+        return report
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import QualifyCore
+import QualifyModelFile
+import QualifySQLite
+import QualifyStore
+
+/// The composition root for the CLI: opens the store named by the database option and makes sure a model is active
+/// (the built-in default on first use).
+public enum StoreOpener {
+    public static let defaultPath = "qualify.sqlite"
+    public static let environmentVariable = "QUALIFY_DATABASE"
+
+    /// Opens the SQLite database at `location` (a path or `sqlite:PATH`), creating and migrating it if needed.
+    public static func open(_ location: String, now: Timestamp) async throws -> any LeadStore {
+        var path = location
+        if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
+        else if path.hasPrefix("sqlite:") { path = String(path.dropFirst("sqlite:".count)) }
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            throw OpenError.unsupported("PostgreSQL is not available in this build yet; use a SQLite file path")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw OpenError.unsupported("directory '\(directory)' for database '\(path)' does not exist")
+        }
+        let store = try SQLiteLeadStore(path: path)
+        if try await store.activeModel() == nil {
+            _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
+        }
+        return store
+    }
+
+    public enum OpenError: Error, CustomStringConvertible {
+        case unsupported(String)
+        public var description: String {
+            switch self { case .unsupported(let s): return s }
+        }
+    }
+}
+
+extension Timestamp {
+    /// The wall clock, read only at the program's edge.
+    public static func now() -> Timestamp { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }
+}

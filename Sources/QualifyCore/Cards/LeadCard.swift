@@ -1,0 +1,59 @@
+/// Everything sales needs to know about one lead, explained to the last point: who they are (fit and grade), how
+/// interested they are now (engagement and temperature), where they stand (stage and why), the ledger that sums
+/// exactly to the scores, and what to offer next.
+public struct LeadCard: Sendable, Hashable, Codable {
+    public var email: String
+    public var asOf: Timestamp
+    public var fields: [String: String]
+    public var account: String?
+    public var fitPoints: Int
+    public var grade: Grade
+    public var engagement: Double
+    public var temperature: Temperature
+    /// Parallel score groups other than `main`: engagement now per group.
+    public var groups: [String: Double]
+    public var stage: Stage
+    public var stageHistory: [StageChange]
+    public var ledger: [Line]
+    public var nextOffers: [String]
+    public var events: Int
+    public var lastActivity: Timestamp?
+
+    public struct Line: Sendable, Hashable, Codable {
+        public var entry: LedgerEntry
+        /// The entry's worth at `asOf` (engagement decays).
+        public var valueNow: Double
+    }
+
+    /// Builds the card by replaying the lead's events up to `asOf` under `model`.
+    public static func build(key: LeadKey, events: [Event], account: String?, engine: Engine, asOf: Timestamp) -> LeadCard {
+        let replay = engine.replay(key, events: events, until: asOf)
+        let state = replay.state
+        let model = engine.model
+        let main = model.engagement.main
+        var lines: [Line] = []
+        for entry in replay.ledger {
+            let half = entry.group.flatMap { model.engagement.group($0)?.halfLife } ?? main.halfLife
+            lines.append(Line(entry: entry, valueNow: entry.value(at: asOf, halfLife: half)))
+        }
+        let engagement = state.engagement(at: asOf, halfLife: main.halfLife)
+        var groups: [String: Double] = [:]
+        for group in model.engagement.groups where group.id != EngagementSection.mainGroup {
+            groups[group.id] = state.engagement(group.id, at: asOf, halfLife: group.halfLife)
+        }
+        let lastActivity = events.filter { if case .activity = $0.kind { return $0.at <= asOf } else { return false } }.map(\.at).max()
+        return LeadCard(
+            email: key.email, asOf: asOf, fields: state.fields, account: account, fitPoints: state.fitPoints,
+            grade: state.grade, engagement: engagement, temperature: main.temperature.temperature(for: engagement),
+            groups: groups, stage: state.stage, stageHistory: state.stageHistory, ledger: lines,
+            nextOffers: model.offers[state.stage] ?? [], events: state.eventCount, lastActivity: lastActivity)
+    }
+
+    /// The sum of the fit lines: always equals ``fitPoints``.
+    public var fitLedgerSum: Int { ledger.filter { $0.entry.kind == .fit }.reduce(0) { $0 + $1.entry.points } }
+    /// The sum of the main group's engagement lines, decayed to ``asOf``: equals ``engagement`` up to rounding.
+    public var engagementLedgerSum: Double {
+        ledger.filter { $0.entry.kind == .engagement && $0.entry.group == EngagementSection.mainGroup }
+            .reduce(0) { $0 + $1.valueNow }
+    }
+}

@@ -1,0 +1,114 @@
+/// Maps a CSV file's headers to lead fields, recognising the headers common CRM exports use
+/// (Salesforce, HubSpot, Pipedrive, Zoho, Mautic …) and any overrides given with `--map column=field`.
+/// Columns that match nothing are kept as custom fields under a snake_case name, never dropped.
+public struct HeaderMapping: Sendable, Hashable {
+    /// One entry per column: the field it fills.
+    public var fields: [String]
+    /// Columns recognized as a known field (column header → field).
+    public var recognized: [(column: String, field: String)] { zip(headers, fields).filter { LeadFields.known.contains($0.1) }.map { ($0.0, $0.1) } }
+    /// Columns kept as custom fields.
+    public var custom: [(column: String, field: String)] { zip(headers, fields).filter { !LeadFields.known.contains($0.1) }.map { ($0.0, $0.1) } }
+    public var headers: [String]
+    public var emailColumn: Int
+
+    public static func == (a: HeaderMapping, b: HeaderMapping) -> Bool { a.fields == b.fields && a.headers == b.headers }
+    public func hash(into h: inout Hasher) { h.combine(fields); h.combine(headers) }
+
+    /// - Parameter overrides: column header (as written) → field name.
+    public static func resolve(headers: [String], overrides: [String: String] = [:]) -> Result<HeaderMapping, HeaderProblem> {
+        for column in overrides.keys where !headers.contains(column) {
+            return .failure(.unknownOverrideColumn(column, headers: headers))
+        }
+        var fields: [String] = []
+        var seen: [String: String] = [:]
+        for header in headers {
+            let field = overrides[header] ?? LeadFields.field(forHeader: header)
+            if field.isEmpty { return .failure(.emptyHeader(position: fields.count + 1)) }
+            if let other = seen[field] { return .failure(.duplicateField(field, columns: [other, header])) }
+            seen[field] = header
+            fields.append(field)
+        }
+        guard let email = fields.firstIndex(of: "email") else { return .failure(.noEmailColumn(headers: headers)) }
+        return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email))
+    }
+}
+
+public enum HeaderProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case noEmailColumn(headers: [String])
+    case duplicateField(String, columns: [String])
+    case unknownOverrideColumn(String, headers: [String])
+    case emptyHeader(position: Int)
+
+    public var description: String {
+        switch self {
+        case .noEmailColumn(let headers):
+            return "no email column among the headers [\(headers.joined(separator: ", "))]; name it with --map COLUMN=email"
+        case .duplicateField(let field, let columns):
+            return "columns '\(columns.joined(separator: "' and '"))' both map to field '\(field)'; map one elsewhere with --map COLUMN=FIELD"
+        case .unknownOverrideColumn(let column, let headers):
+            return "--map names column '\(column)', which is not in the file (headers: \(headers.joined(separator: ", ")))"
+        case .emptyHeader(let position):
+            return "column \(position) has an empty header; name it, or map it with --map"
+        }
+    }
+}
+
+/// The lead fields Qualify knows, and the CRM headers that mean them.
+public enum LeadFields {
+    public static let aliases: [String: [String]] = [
+        "email": ["email", "e-mail", "email address", "e-mail address", "work email", "business email", "emailaddress", "primary email"],
+        "first_name": ["first name", "firstname", "given name", "first", "forename"],
+        "last_name": ["last name", "lastname", "surname", "family name", "last"],
+        "company": ["company", "company name", "account name", "organization", "organisation", "organization name", "employer", "account"],
+        "job_title": ["job title", "title", "position", "job role", "role", "designation", "jobtitle"],
+        "industry": ["industry", "sector", "vertical"],
+        "employees": ["number of employees", "employees", "company size", "employee count", "no. of employees", "headcount", "size", "numberofemployees", "num employees"],
+        "country": ["country", "country/region", "country region", "nation"],
+        "lead_source": ["lead source", "source", "leadsource", "original source", "lead origin", "channel"],
+        "phone": ["phone", "phone number", "mobile", "mobile phone", "telephone", "work phone"],
+        "website": ["website", "company website", "web site", "url", "domain"],
+        "city": ["city", "town"],
+        "state": ["state", "state/province", "province", "region"],
+        "annual_revenue": ["annual revenue", "revenue", "company revenue"],
+        "created_at": ["create date", "created date", "created", "created at", "date created", "creation date"],
+        "owner": ["lead owner", "owner", "contact owner", "sales rep"],
+    ]
+
+    public static let known: Set<String> = Set(aliases.keys)
+
+    private static let lookup: [String: String] = {
+        var out: [String: String] = [:]
+        for (field, names) in aliases {
+            for name in names { out[squash(name)] = field }
+            out[squash(field)] = field
+        }
+        return out
+    }()
+
+    /// The field a header means: a known field, or the header in snake_case as a custom field.
+    public static func field(forHeader header: String) -> String {
+        if let known = lookup[squash(header)] { return known }
+        return snakeCase(header)
+    }
+
+    /// Lowercase letters and digits only: `E-Mail Address` → `emailaddress`.
+    static func squash(_ s: String) -> String {
+        String(s.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
+    }
+
+    /// `Lead Score (Custom)` → `lead_score_custom`.
+    public static func snakeCase(_ s: String) -> String {
+        var out = ""
+        var pendingUnderscore = false
+        for u in s.trimmingSpaces.lowercased().unicodeScalars {
+            if u.properties.isAlphabetic || ("0"..."9").contains(u) {
+                if pendingUnderscore && !out.isEmpty { out += "_" }
+                pendingUnderscore = false
+                out.unicodeScalars.append(u)
+            } else {
+                pendingUnderscore = true
+            }
+        }
+        return out
+    }
+}

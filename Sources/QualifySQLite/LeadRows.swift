@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import QualifyCore
+import QualifyStore
+
+/// Reading and writing the `lead` projection row: the state blob plus the columns the queue filters and orders by.
+enum LeadRows {
+    static func decodeState(_ blob: Data, key: LeadKey) throws -> LeadState {
+        do { return try JSONDecoder().decode(LeadState.self, from: blob) } catch {
+            throw StoreError.corrupt("state of lead '\(key.email)' does not decode: \(error)")
+        }
+    }
+
+    static func encodeState(_ state: LeadState) throws -> Data {
+        try JSONEncoder().encode(state)
+    }
+
+    /// A lead row loaded for an update.
+    struct Loaded {
+        var id: Int64
+        var state: LeadState
+        var modelVersion: Int
+    }
+
+    static func load(_ db: Database, key: LeadKey) throws -> Loaded? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, state, model_version FROM lead WHERE email = ?", arguments: [key.email]) else {
+            return nil
+        }
+        return Loaded(id: row[0], state: try decodeState(row[1], key: key), modelVersion: row[2])
+    }
+
+    /// Inserts a new lead with an empty state (its first event fills it), linked to its account by email domain
+    /// unless the domain is a free-mail or disposable provider.
+    static func insert(_ db: Database, key: LeadKey, company: String?, at: Timestamp, model: ModelVersion,
+                       lists: EmailLists) throws -> Loaded {
+        var accountID: Int64?
+        let domain = key.domain
+        if !lists.freeProviders.contains(domain), !lists.disposable.contains(domain) {
+            try db.execute(sql: """
+                INSERT INTO account(domain, name) VALUES (?, ?)
+                ON CONFLICT(domain) DO UPDATE SET name = COALESCE(account.name, excluded.name)
+                """, arguments: [domain, company])
+            accountID = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE domain = ?", arguments: [domain])
+        }
+        let state = LeadState(key: key)
+        try db.execute(sql: """
+            INSERT INTO lead(email, account_id, created_at, updated_at, model_version, fit_points, grade, grade_rank,
+                             stage, engagement_amp, state)
+            VALUES (?, ?, ?, ?, ?, 0, 'D', 3, 'new', 0, ?)
+            """, arguments: [key.email, accountID, at.millis, at.millis, model.version, try encodeState(state)])
+        return Loaded(id: db.lastInsertedRowID, state: state, modelVersion: model.version)
+    }
+
+    /// Writes the projection of `state` under `model`.
+    static func write(_ db: Database, id: Int64, state: LeadState, model: ModelVersion, at: Timestamp) throws {
+        let main = model.model.engagement.main
+        let amp = state.groups[EngagementSection.mainGroup]?.amplitude(halfLife: main.halfLife) ?? 0
+        let f = state.fields
+        let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
+        let statement = try db.cachedStatement(sql: """
+            UPDATE lead SET updated_at = ?, model_version = ?, fit_points = ?, grade = ?, grade_rank = ?, stage = ?,
+              engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, state = ?
+            WHERE id = ?
+            """)
+        try statement.execute(arguments: [
+            at.millis, model.version, state.fitPoints, state.grade.rawValue, state.grade.rank, state.stage.rawValue,
+            amp, state.lastActivity?.millis, state.last?.at.millis, state.last?.id.rawValue,
+            name.isEmpty ? nil : name, f["company"], try encodeState(state), id,
+        ])
+    }
+
+    /// Records stage changes and their outbox messages (same transaction as the change).
+    static func recordStageChanges(_ db: Database, leadID: Int64, key: LeadKey, changes: [StageChange], model: ModelVersion,
+                                   now: Timestamp) throws {
+        for change in changes {
+            try db.execute(sql: """
+                INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [leadID, change.from.rawValue, change.to.rawValue, change.at.millis, change.eventID.rawValue,
+                                 change.reason, change.by, model.version])
+            let payload = FlatJSON.encode([
+                "lead": key.email, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
+                "reason": change.reason, "by": change.by,
+            ])
+            try db.execute(sql: "INSERT INTO outbox(kind, payload, created_at) VALUES ('stage_changed', ?, ?)",
+                           arguments: [payload, now.millis])
+        }
+    }
+}

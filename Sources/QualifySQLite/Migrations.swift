@@ -1,0 +1,90 @@
+import GRDB
+
+/// Append-only, named schema migrations in plain SQL. A migration is never modified once it has shipped; the
+/// PostgreSQL store uses the same names.
+enum Migrations {
+    static let names = ["v1-core"]
+    static var latest: String { names.last! }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-core") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                  id INTEGER PRIMARY KEY,
+                  domain TEXT NOT NULL UNIQUE,
+                  name TEXT
+                );
+                CREATE TABLE lead (
+                  id INTEGER PRIMARY KEY,
+                  email TEXT NOT NULL UNIQUE,
+                  account_id INTEGER REFERENCES account(id),
+                  name TEXT,
+                  company TEXT,
+                  created_at INTEGER NOT NULL,
+                  updated_at INTEGER NOT NULL,
+                  model_version INTEGER NOT NULL,
+                  fit_points INTEGER NOT NULL,
+                  grade TEXT NOT NULL,
+                  grade_rank INTEGER NOT NULL,
+                  stage TEXT NOT NULL,
+                  engagement_amp REAL NOT NULL,
+                  last_activity_at INTEGER,
+                  last_at INTEGER,
+                  last_id TEXT,
+                  state BLOB NOT NULL
+                );
+                CREATE INDEX lead_priority ON lead(grade_rank, engagement_amp DESC);
+                CREATE INDEX lead_stage ON lead(stage, grade_rank, engagement_amp DESC);
+                CREATE INDEX lead_account ON lead(account_id);
+                CREATE TABLE event (
+                  seq INTEGER PRIMARY KEY,
+                  id TEXT NOT NULL UNIQUE,
+                  lead_id INTEGER NOT NULL REFERENCES lead(id),
+                  type TEXT NOT NULL,
+                  at INTEGER NOT NULL,
+                  properties TEXT NOT NULL,
+                  received_at INTEGER NOT NULL
+                );
+                CREATE INDEX event_lead ON event(lead_id, at, id);
+                CREATE TABLE stage_change (
+                  id INTEGER PRIMARY KEY,
+                  lead_id INTEGER NOT NULL REFERENCES lead(id),
+                  from_stage TEXT NOT NULL,
+                  to_stage TEXT NOT NULL,
+                  at INTEGER NOT NULL,
+                  event_id TEXT NOT NULL,
+                  reason TEXT NOT NULL,
+                  by TEXT NOT NULL,
+                  model_version INTEGER NOT NULL
+                );
+                CREATE INDEX stage_change_lead ON stage_change(lead_id, at);
+                CREATE TABLE lead_merge (
+                  id INTEGER PRIMARY KEY,
+                  lead_id INTEGER NOT NULL REFERENCES lead(id),
+                  at INTEGER NOT NULL,
+                  origin TEXT NOT NULL,
+                  changes TEXT NOT NULL
+                );
+                CREATE INDEX lead_merge_lead ON lead_merge(lead_id);
+                CREATE TABLE model_version (
+                  version INTEGER PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  model TEXT NOT NULL,
+                  source TEXT NOT NULL,
+                  activated_at INTEGER NOT NULL
+                );
+                CREATE TABLE outbox (
+                  id INTEGER PRIMARY KEY,
+                  kind TEXT NOT NULL,
+                  payload TEXT NOT NULL,
+                  created_at INTEGER NOT NULL,
+                  delivered_at INTEGER,
+                  attempts INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX outbox_pending ON outbox(delivered_at, id);
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import QualifyCore
+import QualifyStore
+
+/// The embedded default store: one SQLite file (WAL) through GRDB. Migrates on open.
+public struct SQLiteLeadStore: LeadStore {
+    let writer: any DatabaseWriter
+    let lists: EmailLists
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String, lists: EmailLists = .builtIn) throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool = try DatabasePool(path: path, configuration: config)
+        try Migrations.migrator.migrate(pool)
+        self.writer = pool
+        self.lists = lists
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory(lists: EmailLists = .builtIn) throws -> SQLiteLeadStore {
+        let queue = try DatabaseQueue()
+        try Migrations.migrator.migrate(queue)
+        return SQLiteLeadStore(writer: queue, lists: lists)
+    }
+
+    init(writer: any DatabaseWriter, lists: EmailLists) {
+        self.writer = writer
+        self.lists = lists
+    }
+
+    /// The names of the applied migrations and the latest this version knows.
+    public func schema() async throws -> (applied: [String], latest: String) {
+        let applied = try await writer.read { db in try Migrations.migrator.appliedMigrations(db) }
+        return (applied, Migrations.latest)
+    }
+
+    // MARK: models
+
+    public func activeModel() async throws -> ModelVersion? {
+        try await writer.read { db in try Self.activeModel(db) }
+    }
+
+    static func activeModel(_ db: Database) throws -> ModelVersion? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, model, source, activated_at FROM model_version ORDER BY version DESC LIMIT 1") else {
+            return nil
+        }
+        return try modelVersion(row)
+    }
+
+    static func modelVersion(_ row: Row) throws -> ModelVersion {
+        let json: String = row[1]
+        let model: QualificationModel
+        do { model = try JSONDecoder().decode(QualificationModel.self, from: Data(json.utf8)) } catch {
+            throw StoreError.corrupt("model version \(row[0] as Int) does not decode: \(error)")
+        }
+        return ModelVersion(version: row[0], model: model, source: row[2], activatedAt: Timestamp(millis: row[3]))
+    }
+
+    static func requireModel(_ db: Database) throws -> ModelVersion {
+        guard let mv = try activeModel(db) else { throw StoreError.noActiveModel }
+        return mv
+    }
+
+    public func modelVersions() async throws -> [ModelVersion] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT version, model, source, activated_at FROM model_version ORDER BY version")
+                .map(Self.modelVersion)
+        }
+    }
+
+    public func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport) {
+        let lists = self.lists
+        return try await writer.write { db in
+            let previous = try Self.activeModel(db)
+            let version = (previous?.version ?? 0) + 1
+            let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+            try db.execute(
+                sql: "INSERT INTO model_version(version, name, model, source, activated_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [version, model.name, json, source, at.millis])
+            let mv = ModelVersion(version: version, model: model, source: source, activatedAt: at)
+            let report = try Rescorer.run(db, model: mv, previous: previous?.model ?? model, lists: lists, now: at,
+                                          apply: true, examples: 10)
+            return (mv, report)
+        }
+    }
+
+    public func dryRun(_ model: QualificationModel, now: Timestamp, examples: Int) async throws -> RescoreReport {
+        let lists = self.lists
+        return try await writer.read { db in
+            let current = try Self.requireModel(db)
+            let candidate = ModelVersion(version: current.version + 1, model: model, source: "", activatedAt: now)
+            return try Rescorer.run(db, model: candidate, previous: current.model, lists: lists, now: now,
+                                    apply: false, examples: examples)
+        }
+    }
+
+    // MARK: reading
+
+    public func lead(_ key: LeadKey) async throws -> LeadRecord? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT l.id, l.state, l.model_version, a.domain, a.name,
+                       (SELECT COUNT(*) FROM lead WHERE account_id = l.account_id)
+                FROM lead l LEFT JOIN account a ON a.id = l.account_id WHERE l.email = ?
+                """, arguments: [key.email]) else { return nil }
+            let id: Int64 = row[0]
+            let state = try LeadRows.decodeState(row[1], key: key)
+            let account = (row[3] as String?).map { Account(domain: $0, name: row[4], leads: row[5]) }
+            let events = try StoredEvent.fetchAll(db, leadID: id, key: key)
+            let merges = try Row.fetchAll(db, sql: "SELECT at, origin, changes FROM lead_merge WHERE lead_id = ? ORDER BY id", arguments: [id])
+                .map { MergeRecord(at: Timestamp(millis: $0[0]), origin: $0[1], changes: FlatJSON.decode($0[2]) ?? [:]) }
+            return LeadRecord(key: key, account: account, state: state, modelVersion: row[2], events: events, merges: merges)
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await writer.read { db in
+            StoreStatistics(
+                leads: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead") ?? 0,
+                accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0,
+                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
+                stageChanges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stage_change") ?? 0,
+                modelVersion: try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version"))
+        }
+    }
+
+    public func pendingOutbox(limit: Int) async throws -> [OutboxMessage] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?",
+                             arguments: [limit])
+                .map { OutboxMessage(id: $0[0], kind: $0[1], payload: $0[2], createdAt: Timestamp(millis: $0[3])) }
+        }
+    }
+}

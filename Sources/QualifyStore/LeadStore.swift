@@ -1,0 +1,228 @@
+import QualifyCore
+
+/// The storage seam: everything Qualify keeps (leads, accounts, the event log, projections, stage history, model
+/// versions, the outbox) behind one protocol, so the embedded SQLite store and the PostgreSQL store pass one
+/// conformance suite.
+///
+/// Every write method is one transaction: it lands whole or not at all.
+public protocol LeadStore: Sendable {
+    /// The active model version, or nil before the first activation.
+    func activeModel() async throws -> ModelVersion?
+    /// Every recorded model version, oldest first.
+    func modelVersions() async throws -> [ModelVersion]
+    /// Records `model` as a new version and rescores every lead under it (one transaction).
+    func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport)
+    /// Replays every lead under `model` and reports what would change, writing nothing.
+    func dryRun(_ model: QualificationModel, now: Timestamp, examples: Int) async throws -> RescoreReport
+
+    /// Creates or merges leads (by normalized email): later non-empty values win; every change is recorded as a
+    /// fields-update event, so fit follows and a replay reproduces it. Unchanged rows write nothing.
+    func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome]
+    /// Appends activities (idempotent by event id), scores them and advances stages, in one transaction.
+    func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome]
+    /// Records a person's stage move (an event in the log) and applies it.
+    func moveStage(_ key: LeadKey, action: StageAction, reason: String, by: String, id: EventID, at: Timestamp)
+        async throws -> StageChange
+
+    /// The sales queue: filtered, ordered by priority (grade × temperature at `now`, then engagement now).
+    func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary]
+    /// One lead's record and its whole event log (in ``EventOrder``), for its card; nil if unknown.
+    func lead(_ key: LeadKey) async throws -> LeadRecord?
+    /// Counts of what the store holds.
+    func statistics() async throws -> StoreStatistics
+    /// Undelivered outbox messages, oldest first.
+    func pendingOutbox(limit: Int) async throws -> [OutboxMessage]
+}
+
+/// A model as recorded: its version number, the model and the text it came from.
+public struct ModelVersion: Sendable, Hashable, Codable {
+    public var version: Int
+    public var model: QualificationModel
+    public var source: String
+    public var activatedAt: Timestamp
+    public init(version: Int, model: QualificationModel, source: String, activatedAt: Timestamp) {
+        self.version = version
+        self.model = model
+        self.source = source
+        self.activatedAt = activatedAt
+    }
+}
+
+public struct LeadUpsert: Sendable, Hashable {
+    public var key: LeadKey
+    public var fields: [String: String]
+    /// Where the row came from, for the merge record (e.g. `leads.csv:12`).
+    public var origin: String
+    /// When the values became true (e.g. the CRM's creation date); nil for the time of the upsert.
+    public var at: Timestamp?
+    public init(key: LeadKey, fields: [String: String], origin: String, at: Timestamp? = nil) {
+        self.key = key
+        self.fields = fields
+        self.origin = origin
+        self.at = at
+    }
+}
+
+public enum UpsertOutcome: Sendable, Hashable {
+    case created
+    /// the names of the fields whose value changed
+    case merged([String])
+    case unchanged
+}
+
+public struct IncomingEvent: Sendable, Hashable {
+    public var id: EventID
+    public var email: String
+    public var type: String
+    public var at: Timestamp
+    public var properties: [String: String]
+    public init(id: EventID, email: String, type: String, at: Timestamp, properties: [String: String] = [:]) {
+        self.id = id
+        self.email = email
+        self.type = type
+        self.at = at
+        self.properties = properties
+    }
+}
+
+public struct IngestOptions: Sendable, Hashable {
+    /// Create a bare lead for an event whose email is unknown (default: reject the event with a reason).
+    public var createLeads: Bool
+    public init(createLeads: Bool = false) { self.createLeads = createLeads }
+}
+
+public enum IngestOutcome: Sendable, Hashable {
+    case applied
+    case duplicate
+    case rejected(EventRejection)
+}
+
+public struct QueueQuery: Sendable, Hashable {
+    public var stage: Stage?
+    public var grade: Grade?
+    public var temperature: Temperature?
+    public var limit: Int
+    public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, limit: Int = 50) {
+        self.stage = stage
+        self.grade = grade
+        self.temperature = temperature
+        self.limit = limit
+    }
+}
+
+/// A lead as listed in the queue.
+public struct LeadSummary: Sendable, Hashable, Codable {
+    public var email: String
+    public var name: String?
+    public var company: String?
+    public var grade: Grade
+    public var fitPoints: Int
+    public var engagement: Double
+    public var temperature: Temperature
+    public var stage: Stage
+    public var lastActivity: Timestamp?
+    public init(email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, engagement: Double,
+                temperature: Temperature, stage: Stage, lastActivity: Timestamp?) {
+        self.email = email
+        self.name = name
+        self.company = company
+        self.grade = grade
+        self.fitPoints = fitPoints
+        self.engagement = engagement
+        self.temperature = temperature
+        self.stage = stage
+        self.lastActivity = lastActivity
+    }
+}
+
+/// Everything stored about one lead.
+public struct LeadRecord: Sendable, Hashable {
+    public var key: LeadKey
+    public var account: Account?
+    public var state: LeadState
+    public var modelVersion: Int
+    public var events: [Event]
+    public var merges: [MergeRecord]
+    public init(key: LeadKey, account: Account?, state: LeadState, modelVersion: Int, events: [Event], merges: [MergeRecord]) {
+        self.key = key
+        self.account = account
+        self.state = state
+        self.modelVersion = modelVersion
+        self.events = events
+        self.merges = merges
+    }
+}
+
+public struct Account: Sendable, Hashable, Codable {
+    public var domain: String
+    public var name: String?
+    public var leads: Int
+    public init(domain: String, name: String?, leads: Int) {
+        self.domain = domain
+        self.name = name
+        self.leads = leads
+    }
+}
+
+/// One recorded merge of incoming values into a lead.
+public struct MergeRecord: Sendable, Hashable, Codable {
+    public var at: Timestamp
+    public var origin: String
+    public var changes: [String: String]
+    public init(at: Timestamp, origin: String, changes: [String: String]) {
+        self.at = at
+        self.origin = origin
+        self.changes = changes
+    }
+}
+
+public struct StoreStatistics: Sendable, Hashable, Codable {
+    public var leads: Int
+    public var accounts: Int
+    public var events: Int
+    public var stageChanges: Int
+    public var modelVersion: Int?
+    public init(leads: Int, accounts: Int, events: Int, stageChanges: Int, modelVersion: Int?) {
+        self.leads = leads
+        self.accounts = accounts
+        self.events = events
+        self.stageChanges = stageChanges
+        self.modelVersion = modelVersion
+    }
+}
+
+/// An effect waiting for delivery (stage change notifications, …), written in the transaction that caused it.
+public struct OutboxMessage: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var kind: String
+    public var payload: String
+    public var createdAt: Timestamp
+    public init(id: Int64, kind: String, payload: String, createdAt: Timestamp) {
+        self.id = id
+        self.kind = kind
+        self.payload = payload
+        self.createdAt = createdAt
+    }
+}
+
+/// Errors a store reports; each says what to do.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case noActiveModel
+    case unknownLead(LeadKey)
+    case stageMove(StageMoveProblem)
+    case duplicateEventID(EventID)
+    case schemaBehind(current: String?, latest: String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .noActiveModel: return "no model is active (run `qualify model activate FILE`, or let a command activate the default)"
+        case .unknownLead(let key): return "no lead with email '\(key.email)'"
+        case .stageMove(let p): return p.description
+        case .duplicateEventID(let id): return "event id '\(id)' is already used"
+        case .schemaBehind(let current, let latest):
+            return "the database schema is at '\(current ?? "nothing")' but this version needs '\(latest)' (run `qualify migrate`)"
+        case .corrupt(let what): return "stored data could not be read: \(what)"
+        }
+    }
+}

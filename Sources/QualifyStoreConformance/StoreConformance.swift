@@ -1,0 +1,274 @@
+import QualifyCore
+import QualifyModelFile
+import QualifyStore
+
+/// The one suite every ``LeadStore`` must pass. Each case gets a fresh, empty store from the caller and throws a
+/// ``ConformanceFailure`` naming what differed. Test targets run every case for every enabled backend:
+/// `@Test(arguments: StoreConformance.cases.map(\.name))`.
+public enum StoreConformance {
+    public typealias Case = (name: String, run: @Sendable (any LeadStore) async throws -> Void)
+
+    public static let cases: [Case] = [
+        ("activating a model records a new version", activationRecordsVersions),
+        ("upsert creates a lead with fit, grade and account", upsertCreates),
+        ("upsert merges later non-empty values and records the merge", upsertMerges),
+        ("ingest scores events and is idempotent by event id", ingestIdempotent),
+        ("ingest rejects unknown leads unless asked to create them", ingestUnknownLeads),
+        ("ingest rejects bad events with a reason and keeps the good ones", ingestRejects),
+        ("a late event gives the same result as a replay in order", lateEventEqualsReplay),
+        ("stage moves are recorded with reasons and sent to the outbox", stageMovesRecorded),
+        ("a person's stage move is checked, recorded and replayed", manualMoves),
+        ("the queue is ordered by priority and filtered", queueOrder),
+        ("a dry run reports changes and writes nothing; activation applies them", dryRunAndActivate),
+    ]
+
+    public static func run(_ name: String, on store: any LeadStore) async throws {
+        guard let c = cases.first(where: { $0.name == name }) else { throw ConformanceFailure("no case named '\(name)'") }
+        try await c.run(store)
+    }
+
+    // MARK: fixtures
+
+    static let t0 = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
+    static func day(_ n: Int64, hour: Int64 = 0) -> Timestamp { t0.adding(TimeSpan(millis: n * 86_400_000 + hour * 3_600_000)) }
+    static let now = day(60)
+
+    static func key(_ email: String) -> LeadKey { try! EmailAddress.parse(email).get() }
+
+    static func prepared(_ store: any LeadStore) async throws {
+        _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: t0)
+    }
+
+    static func ada(_ store: any LeadStore) async throws {
+        _ = try await store.upsertLeads([
+            LeadUpsert(key: key("ada@acme.io"), fields: [
+                "first_name": "Ada", "last_name": "Lovelace", "company": "Acme", "job_title": "VP Engineering",
+                "employees": "250", "industry": "Software",
+            ], origin: "test:1"),
+        ], source: "test", at: t0)
+    }
+
+    static func event(_ id: String, _ email: String, _ type: String, _ at: Timestamp, _ props: [String: String] = [:]) -> IncomingEvent {
+        IncomingEvent(id: EventID(id), email: email, type: type, at: at, properties: props)
+    }
+
+    // MARK: cases
+
+    static func activationRecordsVersions(_ store: any LeadStore) async throws {
+        try await expectAsync(try await store.activeModel() == nil, "a new store has no active model")
+        try await prepared(store)
+        var changed = ModelFile.defaultModel()
+        changed.name = "changed"
+        let (v2, _) = try await store.activate(changed, source: "name: changed", at: day(1))
+        try expect(v2.version == 2, "second activation is version 2, got \(v2.version)")
+        let versions = try await store.modelVersions()
+        try expect(versions.map(\.version) == [1, 2], "versions listed oldest first: \(versions.map(\.version))")
+        try await expectAsync(try await store.activeModel()?.model.name == "changed", "the newest version is active")
+    }
+
+    static func upsertCreates(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        guard let lead = try await store.lead(key("ADA@Acme.io ")) else { throw ConformanceFailure("lead not found by unnormalized email") }
+        // decision-maker 20 + company-size 20 + target-industry 10 + company-email 10
+        try expect(lead.state.fitPoints == 60, "fit points 60, got \(lead.state.fitPoints)")
+        try expect(lead.state.grade == .a, "grade A, got \(lead.state.grade)")
+        try expect(lead.account?.domain == "acme.io" && lead.account?.name == "Acme", "account linked by domain: \(String(describing: lead.account))")
+        try expect(lead.state.stage == .new, "a lead with no activity is new")
+        _ = try await store.upsertLeads([LeadUpsert(key: key("bob@gmail.com"), fields: ["first_name": "Bob"], origin: "test:2")],
+                                        source: "test", at: t0)
+        let bob = try await store.lead(key("bob@gmail.com"))
+        try expect(bob?.account == nil, "free-mail leads get no account")
+        try expect(bob?.state.fitPoints == -15, "free-mail rule gives -15, got \(String(describing: bob?.state.fitPoints))")
+    }
+
+    static func upsertMerges(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        let outcomes = try await store.upsertLeads([
+            LeadUpsert(key: key("ada@acme.io"), fields: ["job_title": "Engineer", "country": "UK", "company": ""], origin: "test:7"),
+            LeadUpsert(key: key("ada@acme.io"), fields: ["country": "UK"], origin: "test:8"),
+        ], source: "second.csv", at: day(1))
+        try expect(outcomes == [.merged(["country", "job_title"]), .unchanged], "outcomes: \(outcomes)")
+        guard let lead = try await store.lead(key("ada@acme.io")) else { throw ConformanceFailure("lead lost") }
+        try expect(lead.state.fields["company"] == "Acme", "an empty value does not overwrite")
+        try expect(lead.state.fields["job_title"] == "Engineer", "a later non-empty value wins")
+        try expect(lead.state.fitPoints == 40, "decision-maker no longer matches: 40, got \(lead.state.fitPoints)")
+        try expect(lead.merges.count == 2, "two merges recorded (creation and update), got \(lead.merges.count)")
+        try expect(lead.merges.last?.changes == ["job_title": "Engineer", "country": "UK"], "merge record: \(String(describing: lead.merges.last))")
+    }
+
+    static func ingestIdempotent(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        let batch = [
+            event("e1", "ada@acme.io", "page_view", day(1), ["url": "/pricing"]),
+            event("e2", "ada@acme.io", "content_download", day(2), ["asset": "guide"]),
+            event("e2", "ada@acme.io", "content_download", day(2), ["asset": "guide"]),
+        ]
+        let first = try await store.ingest(batch, options: IngestOptions(), now: now)
+        try expect(first == [.applied, .applied, .duplicate], "first batch: \(first)")
+        let afterFirst = try await store.lead(key("ada@acme.io"))!
+        let second = try await store.ingest(batch, options: IngestOptions(), now: now)
+        try expect(second == [.duplicate, .duplicate, .duplicate], "retried batch: \(second)")
+        let afterSecond = try await store.lead(key("ada@acme.io"))!
+        try expect(afterFirst.state == afterSecond.state, "a retried batch changes nothing")
+        try expect(afterSecond.events.count == 3, "fields update + 2 activities, got \(afterSecond.events.count)")
+        // visit 1 + pricing-page 10 at day 1; download 15 at day 2 (30-day half-life)
+        let expected = 11 * Decay.factor(from: day(1), to: now, halfLife: .days(30)) + 15 * Decay.factor(from: day(2), to: now, halfLife: .days(30))
+        let got = afterSecond.state.engagement(at: now, halfLife: .days(30))
+        try expect(abs(got - expected) < 1e-9, "engagement \(got), expected \(expected)")
+        let stats = try await store.statistics()
+        try expect(stats.events == 3 && stats.leads == 1, "statistics: \(stats)")
+    }
+
+    static func ingestUnknownLeads(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        let rejected = try await store.ingest([event("u1", "nobody@acme.io", "page_view", day(1))], options: IngestOptions(), now: now)
+        try expect(rejected == [.rejected(.unknownLead("nobody@acme.io"))], "unknown lead rejected: \(rejected)")
+        try await expectAsync(try await store.lead(key("nobody@acme.io")) == nil, "nothing created")
+        let created = try await store.ingest([event("u1", "nobody@acme.io", "page_view", day(1))], options: IngestOptions(createLeads: true), now: now)
+        try expect(created == [.applied], "created with the option: \(created)")
+        try await expectAsync(try await store.lead(key("nobody@acme.io"))?.state.eventCount == 1, "lead created with its event")
+    }
+
+    static func ingestRejects(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        let out = try await store.ingest([
+            event("r1", "ada@acme.io", "page_view", now.adding(.days(1))),
+            event("r2", "ada@acme.io", "$fields", day(1)),
+            event("r3", "not-an-email", "page_view", day(1)),
+            event("", "ada@acme.io", "page_view", day(1)),
+            event("r5", "ada@acme.io", "page_view", day(1)),
+        ], options: IngestOptions(), now: now)
+        guard out.count == 5, case .rejected(.inFuture) = out[0], case .rejected(.reservedType) = out[1],
+              case .rejected(.invalidEmail) = out[2], case .rejected(.emptyID) = out[3], out[4] == .applied else {
+            throw ConformanceFailure("outcomes: \(out)")
+        }
+        try await expectAsync(try await store.statistics().events == 2, "only the good event (and the lead's fields) stored")
+    }
+
+    static func lateEventEqualsReplay(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        let all = [
+            event("l1", "ada@acme.io", "content_download", day(1)),
+            event("l2", "ada@acme.io", "page_view", day(3), ["url": "/pricing"]),
+            event("l3", "ada@acme.io", "webinar_attend", day(5)),
+            event("l4", "ada@acme.io", "page_view", day(2)),
+        ]
+        _ = try await store.ingest([all[0], all[2]], options: IngestOptions(), now: now)
+        _ = try await store.ingest([all[1]], options: IngestOptions(), now: now)
+        _ = try await store.ingest([all[3]], options: IngestOptions(), now: now)
+        let lead = try await store.lead(key("ada@acme.io"))!
+        let engine = try Engine(model: ModelFile.defaultModel())
+        let replay = engine.replay(lead.key, events: lead.events)
+        try expect(lead.state == replay.state, "stored state equals a replay of the log")
+        try expect(lead.events.map(\.id.rawValue).filter { $0.hasPrefix("l") } == ["l1", "l4", "l2", "l3"], "events come back in time order")
+    }
+
+    static func stageMovesRecorded(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        _ = try await store.ingest([event("s1", "ada@acme.io", "content_download", day(1))], options: IngestOptions(), now: now)
+        _ = try await store.ingest([event("s2", "ada@acme.io", "demo_request", day(2))], options: IngestOptions(), now: now)
+        let lead = try await store.lead(key("ada@acme.io"))!
+        try expect(lead.state.stage == .sql, "demo request makes SQL, got \(lead.state.stage)")
+        let moves = lead.state.stageHistory.map { "\($0.from.rawValue)→\($0.to.rawValue)" }
+        try expect(moves == ["new→iql", "iql→sql"], "history: \(moves)")
+        try expect(lead.state.stageHistory.allSatisfy { !$0.reason.isEmpty && $0.by == "model" }, "every automatic move has a reason")
+        let outbox = try await store.pendingOutbox(limit: 10)
+        try expect(outbox.count == 2 && outbox.allSatisfy { $0.kind == "stage_changed" }, "outbox: \(outbox)")
+        try expect(outbox.last?.payload.contains("\"to\":\"sql\"") == true, "payload names the new stage: \(outbox.last?.payload ?? "")")
+    }
+
+    static func manualMoves(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        _ = try await store.ingest([event("m1", "ada@acme.io", "demo_request", day(1))], options: IngestOptions(), now: now)
+        do {
+            _ = try await store.moveStage(key("ada@acme.io"), action: .recycle, reason: "  ", by: "sam", id: EventID("mv0"), at: day(2))
+            throw ConformanceFailure("an empty reason was accepted")
+        } catch StoreError.stageMove(.emptyReason) {}
+        let change = try await store.moveStage(key("ada@acme.io"), action: .recycle, reason: "no budget until Q3", by: "sam",
+                                               id: EventID("mv1"), at: day(2))
+        try expect(change.from == .sql && change.to == .recycled, "recycle from SQL: \(change)")
+        do {
+            _ = try await store.moveStage(key("ada@acme.io"), action: .accept, reason: "x", by: "sam", id: EventID("mv2"), at: day(3))
+            throw ConformanceFailure("accepting a recycled lead was allowed")
+        } catch StoreError.stageMove(.notAllowed) {}
+        // after a recycle only newer events count: one download makes IQL again, not SQL
+        _ = try await store.ingest([event("m2", "ada@acme.io", "content_download", day(4))], options: IngestOptions(), now: now)
+        let lead = try await store.lead(key("ada@acme.io"))!
+        try expect(lead.state.stage == .iql, "recycled lead re-enters at IQL, got \(lead.state.stage)")
+        let engine = try Engine(model: ModelFile.defaultModel())
+        try expect(engine.replay(lead.key, events: lead.events).state == lead.state, "a replay reproduces the person's move")
+        do {
+            _ = try await store.moveStage(key("ghost@acme.io"), action: .disqualify, reason: "x", by: "sam", id: EventID("mv3"), at: day(3))
+            throw ConformanceFailure("moved an unknown lead")
+        } catch StoreError.unknownLead {}
+    }
+
+    static func queueOrder(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        let people: [(String, [String: String])] = [
+            ("a-hot@big.io", ["job_title": "CEO", "employees": "300", "industry": "software"]),
+            ("a-cold@big2.io", ["job_title": "CEO", "employees": "300", "industry": "software"]),
+            ("c-hot@small.io", ["job_title": "Analyst", "employees": "5"]),
+            ("d-cold@gmail.com", [:]),
+        ]
+        _ = try await store.upsertLeads(people.map { LeadUpsert(key: key($0.0), fields: $0.1, origin: "q") }, source: "q", at: t0)
+        _ = try await store.ingest([
+            event("q1", "a-hot@big.io", "demo_request", day(58)),
+            event("q2", "a-hot@big.io", "webinar_attend", day(58)),
+            event("q3", "c-hot@small.io", "demo_request", day(59)),
+            event("q4", "c-hot@small.io", "contact_sales", day(59)),
+        ], options: IngestOptions(), now: now)
+        let queue = try await store.queue(QueueQuery(), now: now)
+        try expect(queue.map(\.email) == ["a-hot@big.io", "a-cold@big2.io", "c-hot@small.io", "d-cold@gmail.com"],
+                   "A-hot (1), A-cold (3), C-hot (3, grade breaks the tie), D-cold (12): \(queue.map(\.email))")
+        try expect(queue[0].temperature == .hot && queue[1].temperature == .cold, "temperatures: \(queue.map(\.temperature))")
+        let hot = try await store.queue(QueueQuery(temperature: .hot), now: now)
+        try expect(Set(hot.map(\.email)) == ["a-hot@big.io", "c-hot@small.io"], "hot filter: \(hot.map(\.email))")
+        let sqlA = try await store.queue(QueueQuery(stage: .sql, grade: .a, limit: 5), now: now)
+        try expect(sqlA.map(\.email) == ["a-hot@big.io"], "stage and grade filter: \(sqlA.map(\.email))")
+        // 60 days later the same leads have cooled down: decay with no write
+        let later = try await store.queue(QueueQuery(temperature: .hot), now: now.adding(.days(60)))
+        try expect(later.isEmpty, "nobody is hot two half-lives later: \(later.map(\.email))")
+        let limited = try await store.queue(QueueQuery(limit: 2), now: now)
+        try expect(limited.count == 2, "limit")
+    }
+
+    static func dryRunAndActivate(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        _ = try await store.ingest([event("d1", "ada@acme.io", "content_download", day(1))], options: IngestOptions(), now: now)
+        var stricter = ModelFile.defaultModel()
+        stricter.name = "no-downloads-iql"
+        stricter.stages = stricter.stages.map { rule in
+            rule.stage == .iql ? StageRule(stage: .iql, when: .event("webinar_register", [])) : rule
+        }
+        let report = try await store.dryRun(stricter, now: now, examples: 5)
+        try expect(report.leads == 1 && report.stageChanged == 1, "dry run: \(report.summary)")
+        try expect(report.stageMoves == ["iql→new": 1], "moves: \(report.stageMoves)")
+        try await expectAsync(try await store.lead(key("ada@acme.io"))?.state.stage == .iql, "a dry run writes nothing")
+        try await expectAsync(try await store.modelVersions().count == 1, "a dry run records no version")
+        let (version, applied) = try await store.activate(stricter, source: "stricter", at: now)
+        try expect(version.version == 2 && applied.stageChanged == 1, "activation applies: \(applied.summary)")
+        try await expectAsync(try await store.lead(key("ada@acme.io"))?.state.stage == .new, "lead rescored under version 2")
+    }
+}
+
+public struct ConformanceFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+func expect(_ condition: @autoclosure () throws -> Bool, _ message: @autoclosure () -> String) throws {
+    if try !condition() { throw ConformanceFailure(message()) }
+}
+
+func expectAsync(_ condition: @autoclosure () async throws -> Bool, _ message: @autoclosure () -> String) async throws {
+    if try await !condition() { throw ConformanceFailure(message()) }
+}

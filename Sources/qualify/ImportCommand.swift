@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+import QualifyStore
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import leads (CSV) or events (CSV or JSON lines). Bad rows are reported with their line; good rows land.",
+        subcommands: [Leads.self, Events.self])
+
+    struct Leads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import leads from a CSV export (headers auto-mapped), deduplicated by normalized email and merged.",
+            discussion: """
+                Recognised headers include Email, First Name, Last Name, Company, Job Title, Industry, Number of Employees,
+                Country, Lead Source, Phone, Website, City, State, Annual Revenue, Create Date, Lead Owner (and common
+                variants). Other columns are kept as custom fields (snake_case). Later non-empty values win; every merge is
+                recorded. Each batch of rows is one transaction; importing the same file again changes nothing.
+                """)
+        @Argument(help: "The CSV file (UTF-8, comma-separated, first line is the header).") var file: String
+        @Option(name: .customLong("map"), parsing: .singleValue,
+                help: ArgumentHelp("Map a column to a field, e.g. --map 'E-Mail Adresse=email'. Repeatable.", valueName: "column=field"))
+        var maps: [String] = []
+        @Option(help: "Write every rejected row (line and reason) to this CSV file.") var rejects: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            var overrides: [String: String] = [:]
+            for m in maps {
+                let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ValidationError("--map '\(m)' is not COLUMN=FIELD")
+                }
+                overrides[parts[0]] = LeadFields.snakeCase(parts[1])
+            }
+            let now = Timestamp.now()
+            let store = try await db.open(now: now)
+            let bar = ProgressBar()
+            let started = Date()
+            let report = try await LeadImporter(store: store, overrides: overrides).run(path: file, now: now, progress: bar.update)
+            bar.finish()
+            let seconds = Date().timeIntervalSince(started)
+            if let mapping = report.mapping {
+                print("columns: " + mapping.recognized.map { "\($0.column)→\($0.field)" }.joined(separator: ", "))
+                if !mapping.custom.isEmpty {
+                    print("kept as custom fields: " + mapping.custom.map { "\($0.column)→\($0.field)" }.joined(separator: ", "))
+                }
+            }
+            print("\(file): \(report.rows) rows in \(String(format: "%.1f", seconds)) s — \(report.created) created, \(report.merged) merged, \(report.unchanged) unchanged, \(report.rejected.count) rejected")
+            try reportRejects(report.rejected, file: file, rejectsPath: rejects)
+            if !report.rejected.isEmpty && report.created + report.merged + report.unchanged == 0 {
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Events: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import events, idempotent by event id: importing the same file twice changes nothing.",
+            discussion: """
+                CSV: columns id, email, type, at (ISO-8601; aliases like event_id, timestamp, occurred_at are accepted);
+                any other column becomes a property (e.g. url). JSON lines: one object per line with id, email, type, at
+                and an optional "properties" object. Events for emails with no lead are rejected unless --create-leads.
+                Events more than 5 minutes in the future are rejected.
+                """)
+        @Argument(help: "The events file (.csv, or .jsonl/.ndjson for JSON lines).") var file: String
+        @Option(help: "Force the format instead of guessing from the extension (csv or jsonl).") var format: String?
+        @Flag(help: "Create a bare lead for an event whose email is unknown (default: reject the event).") var createLeads = false
+        @Option(help: "Events per transaction.") var batchSize = 5000
+        @Option(help: "Write every rejected row (line and reason) to this CSV file.") var rejects: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            if let format, EventImporter.Format(rawValue: format) == nil {
+                throw ValidationError("--format '\(format)' is not one of: csv, jsonl")
+            }
+            if batchSize < 1 || batchSize > 100_000 { throw ValidationError("--batch-size must be between 1 and 100000") }
+        }
+
+        func run() async throws {
+            let now = Timestamp.now()
+            let store = try await db.open(now: now)
+            let bar = ProgressBar()
+            let started = Date()
+            let importer = EventImporter(store: store, options: IngestOptions(createLeads: createLeads), batchSize: batchSize)
+            let report = try await importer.run(path: file, format: format.flatMap(EventImporter.Format.init(rawValue:)), now: now,
+                                                progress: bar.update)
+            bar.finish()
+            let seconds = Date().timeIntervalSince(started)
+            let rate = seconds > 0 ? Double(report.rows) / seconds : 0
+            print("\(file): \(report.rows) events in \(String(format: "%.1f", seconds)) s (\(Int(rate)) events/s) — \(report.applied) applied, \(report.duplicates) duplicate, \(report.rejected.count) rejected")
+            try reportRejects(report.rejected, file: file, rejectsPath: rejects)
+            if !report.rejected.isEmpty && report.applied + report.duplicates == 0 {
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Prints the first rejected rows and, if asked, writes all of them to a CSV file.
+func reportRejects(_ rejected: [RejectedRow], file: String, rejectsPath: String?) throws {
+    guard !rejected.isEmpty else { return }
+    let shown = 20
+    for r in rejected.prefix(shown) { printError("\(file):\(r.line): \(r.reason)") }
+    if rejected.count > shown {
+        printError("… and \(rejected.count - shown) more\(rejectsPath == nil ? " (use --rejects FILE to list them all)" : "")")
+    }
+    if let rejectsPath {
+        var text = "line,reason\n"
+        for r in rejected { text += "\(r.line),\"\(r.reason.replacingOccurrences(of: "\"", with: "\"\""))\"\n" }
+        do { try text.write(toFile: rejectsPath, atomically: true, encoding: .utf8) } catch {
+            throw Failure("cannot write rejected rows to '\(rejectsPath)': \(error.localizedDescription)")
+        }
+        printError("rejected rows written to \(rejectsPath)")
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+import QualifyModelFile
+import QualifyStore
+
+struct LeadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lead",
+        abstract: "Print a lead's card: fields, account, fit and grade, engagement and temperature, stage history, the ledger and the next offer.",
+        discussion: "The ledger lists every rule that added or removed points, from which event and when; it sums exactly to the scores (engagement entries decayed to the card's date).")
+    @Argument(help: "The lead's email.") var email: String
+    @Option(help: ArgumentHelp("Show the card as it stood at this date or time (ISO-8601, e.g. 2026-03-01).", valueName: "date"))
+    var asOf: String?
+    @Option(help: "table (text) or json.") var format: OutputFormat = .table
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let now = Timestamp.now()
+        var asOfTime = now
+        if let asOf {
+            guard let t = Timestamp(iso8601: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z") }
+            // a bare date means the end of that day
+            asOfTime = asOf.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
+        }
+        let key: LeadKey
+        switch EmailAddress.parse(email) {
+        case .success(let k): key = k
+        case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
+        }
+        let store = try await db.open(now: now)
+        guard let record = try await store.lead(key) else { throw Failure("no lead with email '\(key.email)'") }
+        guard let mv = try await store.activeModel() else { throw Failure("no model is active") }
+        let engine = try Engine(model: mv.model)
+        let card = LeadCard.build(key: key, events: record.events, account: record.account.map { a in a.name.map { "\($0) (\(a.domain))" } ?? a.domain },
+                                  engine: engine, asOf: asOfTime)
+        if card.events == 0 && asOf != nil {
+            throw Failure("'\(key.email)' had no history yet on \(asOfTime.isoDate)")
+        }
+        switch format {
+        case .json, .csv:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(card), as: UTF8.self))
+        case .table:
+            print(CardText.render(card, model: mv))
+        }
+    }
+}
+
+/// The lead card as text for a terminal.
+enum CardText {
+    static func render(_ card: LeadCard, model: ModelVersion) -> String {
+        var out: [String] = []
+        let f = card.fields
+        let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
+        out.append("\(card.email)\(name.isEmpty ? "" : " — \(name)")\(f["job_title"].map { ", \($0)" } ?? "")")
+        out.append("as of \(card.asOf.iso8601) · model '\(model.model.name)' v\(model.version)")
+        out.append("")
+        out.append("account     \(card.account ?? "—")")
+        out.append("fit         \(card.fitPoints) points → grade \(card.grade.rawValue)")
+        out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")
+        for (group, value) in card.groups.sorted(by: { $0.key < $1.key }) { out.append("  [\(group)] \(value.formatted(1))") }
+        out.append("stage       \(card.stage.label)")
+        out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")
+        out.append("")
+        let shownFields = f.filter { !["first_name", "last_name"].contains($0.key) }.sorted { $0.key < $1.key }
+        if !shownFields.isEmpty {
+            out.append("fields")
+            for (k, v) in shownFields { out.append("  \(k): \(v)") }
+            out.append("")
+        }
+        out.append("stage history")
+        if card.stageHistory.isEmpty { out.append("  (none)") }
+        for c in card.stageHistory {
+            out.append("  \(c.at.iso8601)  \(c.from.label) → \(c.to.label)  by \(c.by): \(c.reason)")
+        }
+        out.append("")
+        out.append("ledger (points when earned → worth now)")
+        for line in card.ledger {
+            let e = line.entry
+            let group = e.group.map { $0 == EngagementSection.mainGroup ? "" : "[\($0)] " } ?? ""
+            let sign = e.points > 0 ? "+" : ""
+            let worth = e.kind == .fit ? "" : "  → \(line.valueNow.formatted(2))"
+            out.append("  \(e.at.iso8601)  \(e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(group)\(e.ruleID) \(sign)\(e.points)\(worth)  (\(e.eventType) \(e.eventID))\(e.note.map { "  — \($0)" } ?? "")")
+        }
+        out.append("  fit total \(card.fitLedgerSum) · engagement total \(card.engagementLedgerSum.formatted(1)) now")
+        return out.joined(separator: "\n")
+    }
+}

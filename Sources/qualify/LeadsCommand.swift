@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+import QualifyStore
+
+extension Stage: ExpressibleByArgument {}
+extension Temperature: ExpressibleByArgument {}
+extension Grade: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+struct LeadsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leads",
+        abstract: "Print the sales queue, ordered by priority: grade × temperature, then engagement now.",
+        discussion: """
+            Priority is (grade rank: A 1 … D 4) × (temperature rank: hot 1, warm 2, cold 3), lower first — A-hot, then
+            A-warm and B-hot, … D-cold last; ties go to the better grade, then the higher engagement. Disqualified leads and
+            customers are left out unless asked for with --stage.
+            """)
+    @Option(help: "Only this stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))).") var stage: Stage?
+    @Option(help: "Only this grade (A, B, C, D).") var grade: Grade?
+    @Option(help: "Only this temperature (hot, warm, cold).") var temperature: Temperature?
+    @Option(help: "At most this many leads.") var limit = 50
+    @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let now = Timestamp.now()
+        let store = try await db.open(now: now)
+        let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature, limit: limit), now: now)
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(leads), as: UTF8.self))
+        case .csv:
+            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity")
+            for l in leads {
+                print([l.email, l.name ?? "", l.company ?? "", l.grade.rawValue, "\(l.fitPoints)", l.engagement.formatted(1),
+                       l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? ""].map(csvField).joined(separator: ","))
+            }
+        case .table:
+            if leads.isEmpty {
+                print("no leads match")
+                return
+            }
+            let rows = leads.map { l in
+                ["\(l.grade.rawValue)-\(l.temperature.rawValue)", l.email, l.name ?? "", l.company ?? "", l.stage.label,
+                 "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? ""]
+            }
+            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY"], rows: rows))
+        }
+    }
+}
+
+func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" : s
+}
+
+func table(header: [String], rows: [[String]]) -> String {
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(cell.count, 40)) } }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, c in
+            let cell = c.count > 40 ? String(c.prefix(39)) + "…" : c
+            return cell + String(repeating: " ", count: max(0, widths[i] - cell.count))
+        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+}

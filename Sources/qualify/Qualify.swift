@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+import QualifyStore
+
+@main
+struct Qualify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qualify",
+        abstract: "Qualify B2B leads: fit grade, engagement with decay, IQL/MQL/SQL stages, explained to the last point.",
+        discussion: """
+            Data lives in one SQLite file (./qualify.sqlite unless --database or $QUALIFY_DATABASE says otherwise),
+            created on first use with the built-in model active (see `qualify model show-default`).
+
+            A first session:
+              qualify demo --leads 1000 --seed 7 --out demo
+              qualify import leads demo/leads.csv
+              qualify import events demo/events.csv
+              qualify leads --stage sql --limit 10
+              qualify lead someone@example.com
+            """,
+        subcommands: [
+            ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
+            StageCommand.self, DemoCommand.self, StatsCommand.self,
+        ])
+}
+
+/// Options every command that touches data shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The SQLite database file (or sqlite:PATH).", valueName: "path"))
+    var database: String?
+
+    var location: String {
+        database ?? ProcessInfo.processInfo.environment[StoreOpener.environmentVariable] ?? StoreOpener.defaultPath
+    }
+
+    func open(now: Timestamp) async throws -> any LeadStore {
+        do {
+            return try await StoreOpener.open(location, now: now)
+        } catch {
+            throw CleanExit.message("error: cannot open database '\(location)': \(error)")
+        }
+    }
+}
+
+/// Output formats for listings.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// Writes to standard error (progress, warnings, rejected rows).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Fails the command with a message and exit code 1 (ArgumentParser prints it).
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A progress bar on a terminal (standard error), silent otherwise.
+final class ProgressBar: Sendable {
+    let enabled: Bool
+    init() {
+        enabled = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    }
+
+    func update(_ p: ImportProgress) {
+        guard enabled else { return }
+        let width = 30
+        let filled = Int(p.fraction * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let text = "\r\(p.file) \(bar) \(Int(p.fraction * 100))%  \(p.rows) rows  \(p.rejected) rejected"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
