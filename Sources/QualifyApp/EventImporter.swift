@@ -130,6 +130,7 @@ public struct EventImporter: Sendable {
             }
         }
         try await flush()
+        report.rejected.sort { $0.line < $1.line }
         progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
         return report
     }

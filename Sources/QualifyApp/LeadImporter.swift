@@ -36,12 +36,29 @@ public struct LeadImporter: Sendable {
 
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            let outcomes = try await store.upsertLeads(batch, source: name, at: now)
-            for outcome in outcomes {
+            // Rows for the same email inside a batch are merged first (later non-empty values win), so re-importing
+            // a file that lists a lead twice changes nothing.
+            var order: [LeadKey] = []
+            var merged: [LeadKey: (upsert: LeadUpsert, rows: Int)] = [:]
+            for row in batch {
+                if var existing = merged[row.key] {
+                    existing.upsert.fields.merge(row.fields) { $1 }
+                    existing.upsert.origin += ", \(row.origin)"
+                    existing.upsert.at = [existing.upsert.at, row.at].compactMap { $0 }.min()
+                    existing.rows += 1
+                    merged[row.key] = existing
+                } else {
+                    order.append(row.key)
+                    merged[row.key] = (row, 1)
+                }
+            }
+            let outcomes = try await store.upsertLeads(order.map { merged[$0]!.upsert }, source: name, at: now)
+            for (key, outcome) in zip(order, outcomes) {
+                let rows = merged[key]!.rows
                 switch outcome {
-                case .created: report.created += 1
-                case .merged: report.merged += 1
-                case .unchanged: report.unchanged += 1
+                case .created: report.created += 1; report.merged += rows - 1
+                case .merged: report.merged += rows
+                case .unchanged: report.unchanged += rows
                 }
             }
             batch.removeAll(keepingCapacity: true)
@@ -92,6 +109,7 @@ public struct LeadImporter: Sendable {
         }
         if mapping == nil { throw ImportError.empty(path) }
         try await flush()
+        report.rejected.sort { $0.line < $1.line }
         progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
         return report
     }

@@ -9,7 +9,7 @@ public enum ModelFile {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            return .failure(ModelIssues([issue(from: error, file: file)]))
+            return .failure(ModelIssues([issue(from: error, file: file, yaml: yaml)]))
         } catch {
             return .failure(ModelIssues([ModelIssue(file: file, path: "", message: "not YAML: \(error)")]))
         }
@@ -51,8 +51,21 @@ public enum ModelFile {
         }
     }
 
-    static func issue(from error: YamlError, file: String) -> ModelIssue {
+    static func issue(from error: YamlError, file: String, yaml: String) -> ModelIssue {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams reports the mapping, not the repeated key: find the key's second occurrence after the mapping starts.
+            let key = duplicates.sorted().first ?? ""
+            var line = context.mark.line
+            var seen = 0
+            for (i, text) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where i + 1 >= context.mark.line {
+                let trimmed = text.drop { $0 == " " || $0 == "-" }
+                if trimmed.hasPrefix("\(key):") || trimmed.hasPrefix("\(key) :") || trimmed.hasPrefix("{ \(key):") {
+                    seen += 1
+                    if seen == 2 { line = i + 1; break }
+                }
+            }
+            return ModelIssue(file: file, line: line, path: key, message: "key '\(key)' appears twice in the same mapping")
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
             return ModelIssue(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")

@@ -20,8 +20,8 @@ import Testing
         #expect(key == LeadKey(normalizedEmail: normalized))
     }
 
-    @Test("Invalid addresses name their problem", arguments: [
-        ("", EmailProblem.empty),
+    static let problems: [(String, EmailProblem)] = [
+        ("", .empty),
         ("   ", .empty),
         ("ana.acme.com", .noAtSign),
         ("@acme.com", .emptyLocalPart),
@@ -45,7 +45,9 @@ import Testing
         ("ana@" + long63 + "a.com", .domainLabelTooLong(long63 + "a")),
         // 64 + 1 + 63 + 1 + 63 + 1 + 63 + 4 = 260 bytes
         (String(repeating: "x", count: 64) + "@" + [long63, long63, long63].joined(separator: ".") + ".com", .tooLong(260)),
-    ])
+    ]
+
+    @Test("Invalid addresses name their problem", arguments: problems)
     func invalid(raw: String, problem: EmailProblem) {
         #expect(throws: problem) { try EmailAddress.parse(raw).get() }
     }
@@ -71,8 +73,8 @@ import Testing
         #expect(EmailAddress.localPart(of: key) == "\"a@b\"")
     }
 
-    @Test("Built-in lists classify addresses", arguments: [
-        ("ana@acme.com", Set<EmailKind>([.company])),
+    static let kinds: [(String, Set<EmailKind>)] = [
+        ("ana@acme.com", [.company]),
         ("ana@gmail.com", [.freeProvider]),
         ("ana@yahoo.co.uk", [.freeProvider]),
         ("ana@mailinator.com", [.disposable]),
@@ -83,7 +85,9 @@ import Testing
         ("ana@mail.gmail.com", [.company]),
         ("information@acme.com", [.company]),
         ("ana.info@acme.com", [.company]),
-    ])
+    ]
+
+    @Test("Built-in lists classify addresses", arguments: kinds)
     func builtInKinds(address: String, kinds: Set<EmailKind>) throws {
         let key = try EmailAddress.parse(address).get()
         #expect(EmailLists.builtIn.kinds(of: key) == kinds)

@@ -111,9 +111,11 @@ import Testing
         #expect(state.engagement(at: F.at(days: 30), halfLife: .days(30)).isClose(to: -7.5))
     }
 
-    @Test("Thirty points halve every half-life", arguments: [
-        (0.0, 30.0), (30, 15), (60, 7.5), (90, 3.75), (15, 30 / 2.0.squareRoot()), (1, 30 * 0.977_159_968_434_245_3),
-    ])
+    static let halvings: [(days: Double, value: Double)] = [
+        (0, 30), (30, 15), (60, 7.5), (90, 3.75), (15, 21.213_203_435_596_423), (1, 29.314_799_053_026_38),
+    ]
+
+    @Test("Thirty points halve every half-life", arguments: halvings)
     func decay(days: Double, expected: Double) {
         let (state, _, _) = F.run([F.activity("w", "webinar_attend", t0)])
         let value = state.engagement(at: F.at(days: days), halfLife: .days(30))
@@ -168,6 +170,19 @@ import Testing
         #expect(state.engagement("product-x", at: F.at(days: 10), halfLife: .days(10)).isClose(to: 14.5))
         #expect(state.engagement("main", at: F.at(days: 30), halfLife: .days(30)).isClose(to: 0.5))
         #expect(state.engagement("nowhere", at: t0, halfLife: .days(30)) == 0)
+    }
+
+    @Test("Numbers print with a fixed number of decimals", arguments: [
+        (60.0, 1, "60.0"), (49.928, 1, "49.9"), (0.05, 1, "0.1"), (-0.04, 1, "0.0"), (-2.5, 0, "-3"), (5000, 0, "5000"),
+        (1.005, 2, "1.00"), (12.3456, 3, "12.346"),
+    ] as [(Double, Int, String)])
+    func formatting(value: Double, digits: Int, text: String) {
+        #expect(value.formatted(digits) == text)
+    }
+
+    @Test func aHugeNumberPrintsInsteadOfCrashing() async {
+        #expect((1e19).formatted(0) == "1e+19")
+        #expect((-3e20).formatted(2) == "-3e+20")
     }
 
     @Test func temperatureAndGradeThresholdsAreInclusive() {

@@ -35,7 +35,7 @@ import Testing
         Row(name: "a property value of 4097 bytes", properties: ["url": String(repeating: "u", count: 4097)],
             expected: .propertyTooLong("url")),
         Row(name: "a property key of 65 bytes", properties: [String(repeating: "k", count: 65): "v"],
-            expected: .propertyTooLong(String(repeating: "k", count: 65))),
+            expected: .propertyNameTooLong(String(repeating: "k", count: 65))),
     ]
 
     @Test("Incoming activities are checked against the limits", arguments: rows)
@@ -48,6 +48,13 @@ import Testing
         #expect(EventRejection.reservedType("$x").description.contains("'$x'"))
         #expect(EventRejection.idTooLong(201).description.contains("201"))
         #expect(EventRejection.invalidTimestamp("soon").description.contains("2026-03-01T10:15:00Z"))
+    }
+
+    @Test func aTooLongPropertyNameIsDescribedAsSuch() {
+        let key = String(repeating: "k", count: 65)
+        let rejection = EventLimits.check(id: "e", type: "page_view", at: Self.now, properties: [key: "v"], now: Self.now)
+        #expect(rejection == .propertyNameTooLong(key))
+        #expect(rejection?.description.contains("64") == true, "\(rejection?.description ?? "")")
     }
 
     @Test func eventsOrderByTimeThenID() {

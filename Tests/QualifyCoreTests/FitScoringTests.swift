@@ -36,6 +36,19 @@ import Testing
         #expect(state.fitMatches.isEmpty)
     }
 
+    @Test func emailKindRulesHoldFromTheFirstEventBeforeAnyFields() {
+        let (state, ledger, _) = F.run([
+            F.activity("v1", "page_view", t0, lead: F.bob),
+            F.fields("f1", F.at(days: 1), lead: F.bob, Self.vp),
+        ], lead: F.bob)
+        #expect(ledger.first == LedgerEntry(kind: .fit, ruleID: "free-mail", group: nil, eventID: EventID("v1"),
+                                            eventType: "page_view", at: t0, points: -15))
+        #expect(ledger.map(\.ruleID) == ["free-mail", "visit", "decision-maker", "company-size", "target-industry"])
+        #expect(state.fitPoints == 35)
+        #expect(state.grade == .b)
+        #expect(state.lastActivity == t0)
+    }
+
     @Test func aRuleThatStopsMatchingTakesItsPointsBackAndTheGradeDrops() {
         let (state, ledger, _) = F.run([
             F.fields("f1", t0, Self.vp),
@@ -149,10 +162,12 @@ import Testing
         }
     }
 
-    @Test("Numbers are read from CRM text", arguments: [
-        ("250", 250.0), ("51-200", 51), ("1,200", 1200), ("1000+", 1000), ("$2.5", 2.5), ("€ 40", 40), ("-5", -5),
+    static let numberTexts: [(String, Double)] = [
+        ("250", 250), ("51-200", 51), ("1,200", 1200), ("1000+", 1000), ("$2.5", 2.5), ("€ 40", 40), ("-5", -5),
         ("  12 ", 12), ("10k", 10), ("0", 0),
-    ])
+    ]
+
+    @Test("Numbers are read from CRM text", arguments: numberTexts)
     func numbers(text: String, value: Double) {
         #expect(NumberValue.leading(text) == value)
     }

@@ -69,14 +69,16 @@ import Testing
         #expect(Timestamp(iso8601: row.text)?.millis == row.millis)
     }
 
-    @Test("Formatting gives UTC with milliseconds only when they are not zero", arguments: [
-        (Int64(0), "1970-01-01T00:00:00Z", "1970-01-01"),
+    static let formats: [(Int64, String, String)] = [
+        (0, "1970-01-01T00:00:00Z", "1970-01-01"),
         (1_772_360_100_000, "2026-03-01T10:15:00Z", "2026-03-01"),
         (1_772_360_100_007, "2026-03-01T10:15:00.007Z", "2026-03-01"),
         (1_709_208_000_000, "2024-02-29T12:00:00Z", "2024-02-29"),
         (-1, "1969-12-31T23:59:59.999Z", "1969-12-31"),
         (253_402_300_799_000, "9999-12-31T23:59:59Z", "9999-12-31"),
-    ])
+    ]
+
+    @Test("Formatting gives UTC with milliseconds only when they are not zero", arguments: formats)
     func formatting(millis: Int64, iso8601: String, isoDate: String) {
         let t = Timestamp(millis: millis)
         #expect(t.iso8601 == iso8601)
@@ -85,9 +87,9 @@ import Testing
     }
 
     @Test("Formatting then parsing gives back the same instant", arguments: [
-        Int64(0), -1, -86_400_001, 1, 999, 1_000, 951_782_400_000, 1_709_208_000_123, 1_772_360_100_007,
+        0, -1, -86_400_001, 1, 999, 1_000, 951_782_400_000, 1_709_208_000_123, 1_772_360_100_007,
         4_102_444_799_999, 253_402_300_799_999,
-    ])
+    ] as [Int64])
     func roundTrip(millis: Int64) {
         let t = Timestamp(millis: millis)
         #expect(Timestamp(iso8601: t.iso8601) == t)
@@ -124,15 +126,17 @@ import Testing
 
     // MARK: TimeSpan
 
-    @Test("Durations parse as an integer and a unit", arguments: [
-        ("30d", Int64(30 * 86_400_000)),
+    static let spans: [(String, Int64)] = [
+        ("30d", 30 * 86_400_000),
         ("12h", 12 * 3_600_000),
         ("2w", 14 * 86_400_000),
         ("90m", 90 * 60_000),
         ("10s", 10_000),
         ("0d", 0),
         (" 7d ", 7 * 86_400_000),
-    ])
+    ]
+
+    @Test("Durations parse as an integer and a unit", arguments: spans)
     func spanParsing(text: String, millis: Int64) {
         #expect(TimeSpan(text: text)?.millis == millis)
     }
@@ -167,10 +171,6 @@ import Testing
 
     @Test func aDurationTooLargeForMillisecondsIsRejectedNotACrash() async {
         // 20_000_000_000 weeks is 1.2e19 ms, more than Int64 holds.
-        await withKnownIssue("BUG: TimeSpan(text:) multiplies without overflow check and traps on '20000000000w'") {
-            await #expect(processExitsWith: .success) {
-                precondition(TimeSpan(text: "20000000000w") == nil)
-            }
-        }
+        #expect(TimeSpan(text: "20000000000w") == nil)
     }
 }

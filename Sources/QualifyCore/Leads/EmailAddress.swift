@@ -35,7 +35,7 @@ public enum EmailAddress {
 
     /// The local part (before the last `@`) of a normalized address.
     public static func localPart(of key: LeadKey) -> Substring {
-        key.email[..<key.email.lastIndex(of: "@")!]
+        key.email[..<(key.email.lastIndex(of: "@") ?? key.email.endIndex)]
     }
 }
 

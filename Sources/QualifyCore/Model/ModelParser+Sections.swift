@@ -191,8 +191,9 @@ extension ModelParser {
     /// never reaches.
     static func check(_ model: QualificationModel, _ root: ModelNode, _ r: inout ModelReader) {
         var seen: Set<String> = []
+        let fitRuleMarks = ruleMarks(root)
         for (i, rule) in model.fit.rules.enumerated() where !seen.insert(rule.id).inserted {
-            r.error(root, "fit.rules[\(i)].id", "rule id '\(rule.id)' is used twice in fit.rules")
+            r.error(nil, "fit.rules[\(i)].id", "rule id '\(rule.id)' is used twice in fit.rules", mark: fitRuleMarks[safe: i] ?? root.mark)
         }
         let maxFit = model.fit.rules.reduce(0) { $0 + max(0, $1.points) }
         if maxFit < model.fit.grades.a {
@@ -230,6 +231,16 @@ extension ModelParser {
         case .any(let cs):
             let reasons = cs.compactMap { unreachable($0, model, maxFit: maxFit) }
             return reasons.count == cs.count ? reasons.joined(separator: "; and ") : nil
+        }
+    }
+
+    private static func ruleMarks(_ root: ModelNode) -> [SourceMark] {
+        guard case .mapping(let pairs, _) = root, let fit = pairs.first(where: { $0.key == "fit" }),
+              case .mapping(let fitPairs, _) = fit.value, let rules = fitPairs.first(where: { $0.key == "rules" }),
+              case .sequence(let items, _) = rules.value else { return [] }
+        return items.map { item in
+            if case .mapping(let ps, _) = item, let id = ps.first(where: { $0.key == "id" }) { return id.value.mark }
+            return item.mark
         }
     }
 

@@ -38,6 +38,7 @@ public struct Engine {
                 state.stage = target
             }
             if target == .recycled {
+                state.cycleGroups = [:]
                 state.typeCounts = [:]
                 state.satisfiedEventCriteria = []
             }
@@ -97,6 +98,8 @@ public struct Engine {
             let group = model.engagement.group(rule.group)!
             let before = state.groups[rule.group].map { $0.value(at: event.at, halfLife: group.halfLife) } ?? 0
             state.groups[rule.group] = GroupScore(value: before + Double(points), at: event.at)
+            let cycleBefore = state.cycleGroups[rule.group].map { $0.value(at: event.at, halfLife: group.halfLife) } ?? 0
+            state.cycleGroups[rule.group] = GroupScore(value: cycleBefore + Double(points), at: event.at)
             out.ledger.append(LedgerEntry(
                 kind: .engagement, ruleID: rule.id, group: rule.group, eventID: event.id, eventType: type,
                 at: event.at, points: points, note: note))
@@ -174,7 +177,7 @@ public struct Engine {
             return state.fitPoints >= atLeast ? "fit \(state.fitPoints) (at least \(atLeast))" : nil
         case .engagement(let atLeast, let groupID):
             let group = model.engagement.group(groupID)!
-            let score = state.engagement(groupID, at: now, halfLife: group.halfLife)
+            let score = state.cycleGroups[groupID]?.value(at: now, halfLife: group.halfLife) ?? 0
             let label = groupID == EngagementSection.mainGroup ? "engagement" : "engagement[\(groupID)]"
             return score >= atLeast ? "\(label) \(score.formatted(1)) (at least \(atLeast.formatted(1)))" : nil
         case .any(let cs):
@@ -226,6 +229,7 @@ extension Double {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (self * scale).rounded()
+        if abs(scaled) >= 9.0e18 { return "\(self.rounded())" }
         let negative = scaled < 0
         let magnitude = Int64(abs(scaled))
         let whole = magnitude / Int64(scale)

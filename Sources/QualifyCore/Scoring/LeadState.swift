@@ -16,6 +16,9 @@ public struct LeadState: Sendable, Hashable, Codable {
     public var grade: Grade
     /// Engagement per score group, exact: the value at the group's last change.
     public var groups: [String: GroupScore]
+    /// Engagement earned since the last recycle, per group: what stage criteria look at, so a recycled lead must
+    /// show new interest before the model qualifies it again (its score and temperature still count everything).
+    public var cycleGroups: [String: GroupScore]
     public var onceFired: Set<RuleID>
     public var capWindows: [RuleID: CapWindow]
     /// Events per activity type since the last recycle (stage criteria count these).
@@ -39,6 +42,7 @@ public struct LeadState: Sendable, Hashable, Codable {
         fitPoints = 0
         grade = .d
         groups = [:]
+        cycleGroups = [:]
         onceFired = []
         capWindows = [:]
         typeCounts = [:]

@@ -71,6 +71,7 @@ public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible
     case invalidTimestamp(String)
     case tooManyProperties(Int)
     case propertyTooLong(String)
+    case propertyNameTooLong(String)
 
     public var description: String {
         switch self {
@@ -88,6 +89,7 @@ public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible
         case .invalidTimestamp(let text): return "timestamp '\(text)' is not an ISO-8601 date-time (e.g. 2026-03-01T10:15:00Z)"
         case .tooManyProperties(let n): return "event has \(n) properties (at most \(EventLimits.maxProperties))"
         case .propertyTooLong(let key): return "property '\(key)' is longer than \(EventLimits.maxPropertyLength) characters"
+        case .propertyNameTooLong(let key): return "property name '\(key.prefix(80))' is longer than \(EventLimits.maxTypeLength) characters"
         }
     }
 }
@@ -114,7 +116,10 @@ public enum EventLimits {
         }
         if at > now.adding(futureTolerance) { return .inFuture(at, now: now) }
         if properties.count > maxProperties { return .tooManyProperties(properties.count) }
-        if let long = properties.first(where: { $0.value.utf8.count > maxPropertyLength || $0.key.utf8.count > maxTypeLength }) {
+        if let long = properties.keys.first(where: { $0.utf8.count > maxTypeLength }) {
+            return .propertyNameTooLong(long)
+        }
+        if let long = properties.first(where: { $0.value.utf8.count > maxPropertyLength }) {
             return .propertyTooLong(long.key)
         }
         return nil

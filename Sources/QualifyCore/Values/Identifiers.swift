@@ -11,7 +11,10 @@ public struct LeadKey: Sendable, Hashable, Codable, Comparable, CustomStringConv
         try c.encode(email)
     }
     /// The part after `@`, used to link the lead to its account.
-    public var domain: String { String(email[email.index(after: email.lastIndex(of: "@")!)...]) }
+    public var domain: String {
+        guard let at = email.lastIndex(of: "@") else { return "" }
+        return String(email[email.index(after: at)...])
+    }
 }
 
 /// A client-chosen event id. The same id twice is one event.

@@ -182,7 +182,9 @@ public struct TimeSpan: Sendable, Hashable, Codable, Comparable, CustomStringCon
         case "s": scale = 1000
         default: return nil
         }
-        self.millis = n * scale
+        let (product, overflow) = n.multipliedReportingOverflow(by: scale)
+        if overflow { return nil }
+        self.millis = product
     }
 
     public var description: String {

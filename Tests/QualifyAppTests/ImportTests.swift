@@ -1,0 +1,192 @@
+import Foundation
+import QualifyApp
+import QualifyCore
+import QualifyModelFile
+import QualifySQLite
+import QualifyStore
+import Testing
+
+/// A temporary directory with a fresh SQLite store (default model active), removed afterwards.
+struct Workspace {
+    let dir: URL
+    let store: SQLiteLeadStore
+    static let now = Timestamp(iso8601: "2026-06-01T12:00:00Z")!
+
+    init() async throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-app-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        store = try SQLiteLeadStore(path: dir.appendingPathComponent("q.sqlite").path)
+        _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: Timestamp(iso8601: "2026-01-01")!)
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func file(_ name: String, bytes: [UInt8]) throws -> String {
+        let path = dir.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: dir) }
+}
+
+@Suite struct LeadImportTests {
+    static let crmExport = """
+        Email,First Name,Last Name,Company,Job Title,Industry,Number of Employees,Country,Lead Source,Favourite Colour
+        ada@acme.io,Ada,Lovelace,Acme,VP Engineering,Software,250,UK,Webinar,green
+        bob@gmail.com,Bob,,,,,,,Website,
+        not-an-email,Carl,,,,,,,,
+        "ADA@ACME.IO ",,,,Chief Scientist,,,,,blue
+        dora@acme.io,"Dora ""the"" Explorer",X,Acme,Analyst,Software,250,,,
+        eve@acme.io,Eve,"broken,quote
+        fay@beta.com,Fay,Z,Beta,Owner,Consulting,80,US,Referral,
+        gus@beta.com,Gus,Z,Beta,Owner,Consulting,80,US,Referral,,extra
+
+        """
+
+    @Test func aCRMExportLandsWithBadRowsReportedByLine() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let path = try ws.file("leads.csv", Self.crmExport)
+        let report = try await LeadImporter(store: ws.store, batchSize: 2).run(path: path, now: Workspace.now)
+        #expect(report.rows == 8)
+        #expect(report.created == 4, "ada, bob, dora, fay")
+        #expect(report.merged == 1, "the second ada row merges")
+        #expect(report.rejected.map(\.line) == [4, 7, 9])
+        #expect(report.rejected[0].reason.contains("not-an-email"))
+        #expect(report.rejected[1].reason.contains("quote"))
+        #expect(report.rejected[2].reason.contains("11 fields"))
+        #expect(report.mapping?.custom.map(\.field) == ["favourite_colour"])
+
+        let ada = try #require(try await ws.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        #expect(ada.state.fields["job_title"] == "Chief Scientist", "later non-empty value wins")
+        #expect(ada.state.fields["first_name"] == "Ada", "empty value does not overwrite")
+        #expect(ada.state.fields["favourite_colour"] == "blue")
+        #expect(ada.merges.count == 2)
+        #expect(ada.account?.domain == "acme.io" && ada.account?.leads == 2)
+        let dora = try #require(try await ws.store.lead(try EmailAddress.parse("dora@acme.io").get()))
+        #expect(dora.state.fields["first_name"] == "Dora \"the\" Explorer")
+    }
+
+    @Test func importingTheSameFileTwiceChangesNothing() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let path = try ws.file("leads.csv", Self.crmExport)
+        _ = try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now)
+        let before = try await ws.store.statistics()
+        let again = try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now.adding(.days(1)))
+        #expect(again.created == 0 && again.merged == 0 && again.unchanged == 5)
+        #expect(try await ws.store.statistics() == before)
+    }
+
+    @Test func mappingOverridesAndAMissingEmailColumn() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let path = try ws.file("de.csv", "E-Mail Adresse;x\nanna@firma.de;1\n".replacingOccurrences(of: ";", with: ","))
+        await #expect(throws: ImportError.self) {
+            try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now)
+        }
+        do {
+            _ = try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now)
+        } catch {
+            #expect("\(error)".contains("--map COLUMN=email"))
+            #expect("\(error)".contains("line 1"))
+        }
+        let report = try await LeadImporter(store: ws.store, overrides: ["E-Mail Adresse": "email"]).run(path: path, now: Workspace.now)
+        #expect(report.created == 1)
+    }
+
+    @Test func emptyAndUTF16FilesAreRefusedWithAReason() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let empty = try ws.file("empty.csv", "")
+        await #expect(throws: ImportError.self) { try await LeadImporter(store: ws.store).run(path: empty, now: Workspace.now) }
+        let utf16 = try ws.file("u16.csv", bytes: [0xFF, 0xFE, 0x45, 0x00])
+        do {
+            _ = try await LeadImporter(store: ws.store).run(path: utf16, now: Workspace.now)
+            Issue.record("UTF-16 accepted")
+        } catch {
+            #expect("\(error)".contains("UTF-16"))
+        }
+        await #expect(throws: ImportError.self) {
+            try await LeadImporter(store: ws.store).run(path: ws.dir.appendingPathComponent("missing.csv").path, now: Workspace.now)
+        }
+    }
+}
+
+@Suite struct EventImportTests {
+    static let leads = """
+        email,company,job title,employees
+        ada@acme.io,Acme,CEO,300
+        bob@beta.com,Beta,Analyst,10
+
+        """
+
+    @Test func csvEventsAreIdempotentByID() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        _ = try await LeadImporter(store: ws.store).run(path: try ws.file("l.csv", Self.leads), now: Workspace.now)
+        let events = try ws.file("e.csv", """
+            event_id,email,type,timestamp,url
+            e1,ada@acme.io,page_view,2026-05-01T10:00:00Z,/pricing
+            e2,ada@acme.io,content_download,2026-05-02T10:00:00Z,
+            e3,ada@acme.io,demo_request,2026-05-03,
+            e4,nobody@acme.io,page_view,2026-05-03T10:00:00Z,
+            e5,bob@beta.com,page_view,yesterday,
+            e6,bob@beta.com,page_view,2027-01-01T00:00:00Z,
+            e1,ada@acme.io,page_view,2026-05-01T10:00:00Z,/pricing
+
+            """)
+        let first = try await EventImporter(store: ws.store, batchSize: 3).run(path: events, now: Workspace.now)
+        #expect(first.rows == 7 && first.applied == 3 && first.duplicates == 1)
+        #expect(first.rejected.map(\.line) == [5, 6, 7])
+        #expect(first.rejected[0].reason.contains("no lead with email 'nobody@acme.io'"))
+        #expect(first.rejected[1].reason.contains("yesterday"))
+        #expect(first.rejected[2].reason.contains("future"))
+        let ada = try #require(try await ws.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        #expect(ada.state.stage == .sql)
+        let second = try await EventImporter(store: ws.store).run(path: events, now: Workspace.now)
+        #expect(second.applied == 0 && second.duplicates == 4)
+        let again = try #require(try await ws.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        #expect(again.state == ada.state)
+    }
+
+    @Test func jsonLinesWithPropertiesAndBadLines() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        _ = try await LeadImporter(store: ws.store).run(path: try ws.file("l.csv", Self.leads), now: Workspace.now)
+        let events = try ws.file("e.jsonl", """
+            {"id":"j1","email":"ada@acme.io","type":"page_view","at":"2026-05-01T10:00:00Z","properties":{"url":"/pricing","n":3}}
+            {"id":"j2","email":"ada@acme.io","type":"page_view"}
+            not json
+
+            {"id":"j3","email":"ada@acme.io","type":"webinar_attend","at":"2026-05-02T10:00:00+02:00","colour":"red"}
+            {"id":"j4","email":"new@gamma.io","type":"webinar_attend","at":"2026-05-02T10:00:00Z"}
+            """)
+        let report = try await EventImporter(store: ws.store, options: IngestOptions(createLeads: true)).run(path: events, now: Workspace.now)
+        #expect(report.applied == 2)
+        #expect(report.rejected.map(\.line) == [2, 3, 5])
+        #expect(report.rejected[0].reason.contains("'at'"))
+        #expect(report.rejected[2].reason.contains("unknown key 'colour'"))
+        let ada = try #require(try await ws.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        guard case .activity(_, let props)? = ada.events.first(where: { $0.id.rawValue == "j1" })?.kind else { Issue.record("no activity"); return }
+        #expect(props == ["url": "/pricing", "n": "3"])
+        #expect(try await ws.store.lead(try EmailAddress.parse("new@gamma.io").get()) != nil, "created with createLeads")
+    }
+
+    @Test func anEventsFileWithoutRequiredColumnsIsRefused() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let events = try ws.file("e.csv", "email,type\nada@acme.io,page_view\n")
+        do {
+            _ = try await EventImporter(store: ws.store).run(path: events, now: Workspace.now)
+            Issue.record("accepted a file with no id column")
+        } catch {
+            #expect("\(error)".contains("no 'id' column"))
+        }
+    }
+}

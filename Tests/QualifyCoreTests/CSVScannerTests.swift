@@ -1,0 +1,71 @@
+import QualifyCore
+import Testing
+
+@Suite struct CSVScannerTests {
+    func scan(_ text: String, chunk: Int = 3) -> [CSVScanner.Step] {
+        var scanner = CSVScanner()
+        let bytes = Array(text.utf8)
+        var offset = 0
+        var out: [CSVScanner.Step] = []
+        var final = false
+        while true {
+            let step = scanner.next(final: final)
+            switch step {
+            case .needMore:
+                if offset < bytes.count {
+                    scanner.append(bytes[offset..<min(bytes.count, offset + chunk)])
+                    offset += chunk
+                } else { final = true }
+            case .end: return out
+            default: out.append(step)
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 1000])
+    func recordsAndLineNumbersSurviveAnyChunking(_ chunk: Int) {
+        let text = "a,b\r\n1,\"x,y\"\n\n2,\"multi\nline\"\n3,\"say \"\"hi\"\"\"\n4,last"
+        #expect(scan(text, chunk: chunk) == [
+            .record(["a", "b"], line: 1),
+            .record(["1", "x,y"], line: 2),
+            .record(["2", "multi\nline"], line: 4),
+            .record(["3", "say \"hi\""], line: 6),
+            .record(["4", "last"], line: 7),
+        ])
+    }
+
+    @Test func badQuotingIsReportedAndTheNextLineIsRead() {
+        let steps = scan("h\nab\"c,d\n\"x\"y,z\nok\n\"never closed\nafter\n")
+        #expect(steps == [
+            .record(["h"], line: 1),
+            .bad(line: 2, .quoteInUnquotedField(field: 1)),
+            .bad(line: 3, .textAfterClosingQuote(field: 1)),
+            .record(["ok"], line: 4),
+            .bad(line: 5, .unterminatedQuote(field: 1)),
+            .record(["after"], line: 6),
+        ])
+    }
+
+    @Test func invalidUTF8HugeFieldsAndBOM() {
+        var scanner = CSVScanner(maxFieldBytes: 10)
+        scanner.append([0xEF, 0xBB, 0xBF] + Array("a,b\n".utf8) + [0xC3, 0x28] + Array(",x\n".utf8) + Array("12345678901,y\nfine,z\n".utf8))
+        var steps: [CSVScanner.Step] = []
+        while true {
+            let s = scanner.next(final: true)
+            if s == .end { break }
+            steps.append(s)
+        }
+        #expect(steps == [
+            .record(["a", "b"], line: 1),
+            .bad(line: 2, .invalidUTF8(field: 1)),
+            .bad(line: 3, .fieldTooLong(field: 1, limit: 10)),
+            .record(["fine", "z"], line: 4),
+        ])
+    }
+
+    @Test func utf16IsRefused() {
+        var scanner = CSVScanner()
+        scanner.append([0xFF, 0xFE, 0x61, 0x00])
+        #expect(scanner.next(final: true) == .bad(line: 1, .utf16))
+    }
+}
