@@ -27,6 +27,9 @@ public struct DemoGenerator: Sendable {
     }
 
     /// Deterministic for (seed, index): same inputs, same lead, independent of other indexes (so generation can stream).
+    /// The email is already normalized and unique per index; about 12% are free-mail (gmail.com, outlook.com,
+    /// yahoo.com) and 2% role addresses (`info+<index>@…`: the `+tag` keeps them unique and still reads as role).
+    /// - Precondition: `0 <= index < leads`.
     public func lead(_ index: Int) -> DemoLead {
         let p = profile(index)
         let company = company(p.company)
@@ -69,8 +72,9 @@ public struct DemoGenerator: Sendable {
     }
 }
 
-/// A generated lead: its identity, when it was created and its CRM fields (canonical names; some missing or empty).
-public struct DemoLead: Sendable, Hashable {
+/// A generated lead: its identity, when it was created and its CRM fields (canonical names: first_name, last_name,
+/// company, job_title, industry, employees, country, lead_source, phone; some missing, a few empty).
+public struct DemoLead: Sendable, Hashable, Codable {
     public var email: String
     public var createdAt: Timestamp
     public var fields: [String: String]
@@ -82,8 +86,9 @@ public struct DemoLead: Sendable, Hashable {
     }
 }
 
-/// A generated activity of one lead.
-public struct DemoEvent: Sendable, Hashable {
+/// A generated activity of one lead. Its id is `demo-<seed>-<lead index>-<n>`, `n` counting the lead's events in time
+/// order, so ids are unique across a run and stable across runs with the same settings.
+public struct DemoEvent: Sendable, Hashable, Codable {
     public var id: String
     public var email: String
     public var type: String
@@ -163,7 +168,7 @@ extension DemoGenerator {
     }
 
     func domain(of c: Company) -> String {
-        let base = DemoPools.prefixes[c.stem & 63].lowercased() + DemoPools.cores[(c.stem >> 6) & 63]
+        let base = DemoPools.prefixesLower[c.stem & 63] + DemoPools.cores[(c.stem >> 6) & 63]
             + DemoPools.kindWordsLower[c.stem >> 12]
         return c.round == 0 ? "\(base).\(c.tld)" : "\(base)\(c.round + 1).\(c.tld)"
     }

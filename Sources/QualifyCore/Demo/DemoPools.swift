@@ -61,6 +61,7 @@ enum DemoPools {
         "Wolf", "Bear", "Lion", "Orbit", "Quantum", "Vector", "Pixel", "Atlas", "Zen", "Bold", "Keen", "Vivid", "Lumen",
         "Terra", "Aqua", "Ember", "Arc", "Echo", "Polar", "Rapid", "Solid", "Open", "Smart", "Urban", "Royal",
     ]
+    static let prefixesLower = prefixes.map { $0.lowercased() }
     static let cores = [
         "field", "wind", "forge", "stone", "bridge", "gate", "point", "line", "wave", "peak", "ridge", "brook", "dale",
         "wood", "haven", "port", "view", "crest", "light", "spark", "path", "way", "mark", "core", "sphere", "scape",
