@@ -6,13 +6,13 @@ import QualifyStore
 /// Reading and writing the `lead` projection row: the state blob plus the columns the queue filters and orders by.
 enum LeadRows {
     static func decodeState(_ blob: Data, key: LeadKey) throws -> LeadState {
-        do { return try JSONDecoder().decode(LeadState.self, from: blob) } catch {
-            throw StoreError.corrupt("state of lead '\(key.email)' does not decode: \(error)")
+        do { return try LeadStateCodec.decode(blob) } catch {
+            throw StoreError.corrupt("state of lead '\(key.email)' does not decode (\(error)); `qualify rescore` rebuilds it from events")
         }
     }
 
     static func encodeState(_ state: LeadState) throws -> Data {
-        try JSONEncoder().encode(state)
+        Data(LeadStateCodec.encode(state))
     }
 
     /// A lead row loaded for an update.
@@ -23,7 +23,7 @@ enum LeadRows {
     }
 
     static func load(_ db: Database, key: LeadKey) throws -> Loaded? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, state, model_version FROM lead WHERE email = ?", arguments: [key.email]) else {
+        guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, state, model_version FROM lead WHERE email = ?"), arguments: [key.email]) else {
             return nil
         }
         return Loaded(id: row[0], state: try decodeState(row[1], key: key), modelVersion: row[2])
@@ -36,18 +36,18 @@ enum LeadRows {
         var accountID: Int64?
         let domain = key.domain
         if !lists.freeProviders.contains(domain), !lists.disposable.contains(domain) {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO account(domain, name) VALUES (?, ?)
                 ON CONFLICT(domain) DO UPDATE SET name = COALESCE(account.name, excluded.name)
-                """, arguments: [domain, company])
-            accountID = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE domain = ?", arguments: [domain])
+                """).execute(arguments: [domain, company])
+            accountID = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT id FROM account WHERE domain = ?"), arguments: [domain])
         }
         let state = LeadState(key: key)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO lead(email, account_id, created_at, updated_at, model_version, fit_points, grade, grade_rank,
                              stage, engagement_amp, state)
             VALUES (?, ?, ?, ?, ?, 0, 'D', 3, 'new', 0, ?)
-            """, arguments: [key.email, accountID, at.millis, at.millis, model.version, try encodeState(state)])
+            """).execute(arguments: [key.email, accountID, at.millis, at.millis, model.version, try encodeState(state)])
         return Loaded(id: db.lastInsertedRowID, state: state, modelVersion: model.version)
     }
 
@@ -73,17 +73,16 @@ enum LeadRows {
     static func recordStageChanges(_ db: Database, leadID: Int64, key: LeadKey, changes: [StageChange], model: ModelVersion,
                                    now: Timestamp) throws {
         for change in changes {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [leadID, change.from.rawValue, change.to.rawValue, change.at.millis, change.eventID.rawValue,
+                """).execute(arguments: [leadID, change.from.rawValue, change.to.rawValue, change.at.millis, change.eventID.rawValue,
                                  change.reason, change.by, model.version])
             let payload = FlatJSON.encode([
                 "lead": key.email, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
                 "reason": change.reason, "by": change.by,
             ])
-            try db.execute(sql: "INSERT INTO outbox(kind, payload, created_at) VALUES ('stage_changed', ?, ?)",
-                           arguments: [payload, now.millis])
+            try db.cachedStatement(sql: "INSERT INTO outbox(kind, payload, created_at) VALUES ('stage_changed', ?, ?)").execute(arguments: [payload, now.millis])
         }
     }
 }

@@ -117,11 +117,9 @@ extension SQLiteLeadStore {
                 }
                 let id = EventID("$fields:\(row.key.email):\(at.millis):\(lead.state.eventCount)")
                 let event = Event(id: id, lead: row.key, at: at, kind: .fieldsUpdate(fields: changes, source: row.origin))
-                try db.execute(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [id.rawValue, lead.id, Event.fieldsUpdateType, at.millis,
+                try db.cachedStatement(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [id.rawValue, lead.id, Event.fieldsUpdateType, at.millis,
                                            StoredEvent.properties(of: event), at.millis])
-                try db.execute(sql: "INSERT INTO lead_merge(lead_id, at, origin, changes) VALUES (?, ?, ?, ?)",
-                               arguments: [lead.id, at.millis, "\(source) \(row.origin)", FlatJSON.encode(changes)])
+                try db.cachedStatement(sql: "INSERT INTO lead_merge(lead_id, at, origin, changes) VALUES (?, ?, ?, ?)").execute(arguments: [lead.id, at.millis, "\(source) \(row.origin)", FlatJSON.encode(changes)])
                 try Self.fold(db, lead: lead, key: row.key, newEvents: [event], engine: engine, model: mv, now: at)
                 outcomes.append(created ? .created : .merged(changes.keys.sorted()))
             }
@@ -143,8 +141,7 @@ extension SQLiteLeadStore {
             case .failure(let problem): throw StoreError.stageMove(problem)
             }
             let event = Event(id: id, lead: key, at: at, kind: .stageMove(action: action, reason: reason, by: by))
-            try db.execute(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                           arguments: [id.rawValue, lead.id, Event.stageMoveType, at.millis, StoredEvent.properties(of: event), at.millis])
+            try db.cachedStatement(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING").execute(arguments: [id.rawValue, lead.id, Event.stageMoveType, at.millis, StoredEvent.properties(of: event), at.millis])
             if db.changesCount == 0 { throw StoreError.duplicateEventID(id) }
             try Self.fold(db, lead: lead, key: key, newEvents: [event], engine: try Engine(model: mv.model, lists: lists), model: mv, now: at)
             return StageChange(from: lead.state.stage, to: target, at: at, eventID: id, reason: "\(action.rawValue): \(reason)", by: by)

@@ -39,8 +39,7 @@ enum StoredEvent {
 
     /// All events of one lead, in fold order.
     static func fetchAll(_ db: Database, leadID: Int64, key: LeadKey) throws -> [Event] {
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT id, type, at, properties FROM event WHERE lead_id = ? ORDER BY at, id", arguments: [leadID])
+        let rows = try Row.fetchCursor(try db.cachedStatement(sql: "SELECT id, type, at, properties FROM event WHERE lead_id = ? ORDER BY at, id"), arguments: [leadID])
         var out: [Event] = []
         while let row = try rows.next() {
             out.append(try event(id: row[0], lead: key, type: row[1], at: row[2], properties: row[3]))

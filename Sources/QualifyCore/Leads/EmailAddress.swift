@@ -6,6 +6,7 @@ public enum EmailAddress {
     /// Normalizes for identity: trims spaces, lowercases the whole address (mailbox names are case-insensitive at
     /// every provider a B2B list meets), and keeps dots and `+tags` (they may name different people at a company).
     public static func parse(_ raw: String) -> Result<LeadKey, EmailProblem> {
+        if let key = fastASCII(raw) { return .success(key) }
         let text = raw.trimmingSpaces
         if text.isEmpty { return .failure(.empty) }
         guard let at = text.lastIndex(of: "@") else { return .failure(.noAtSign) }
@@ -31,6 +32,52 @@ public enum EmailAddress {
             }
         }
         return .success(LeadKey(normalizedEmail: text.lowercased()))
+    }
+
+    /// The common case, checked on bytes: a plain ASCII address with nothing to trim that passes every rule below.
+    /// Anything else (or any problem) goes through the full path, which names the problem.
+    static func fastASCII(_ raw: String) -> LeadKey? {
+        var raw = raw
+        return raw.withUTF8 { b -> LeadKey? in
+            let n = b.count
+            guard n >= 3, n <= 254 else { return nil }
+            var at = -1
+            for i in 0..<n {
+                let c = b[i]
+                if c <= 32 || c >= 127 || c == 34 { return nil }
+                if c == 64 {
+                    if at >= 0 { return nil }
+                    at = i
+                }
+            }
+            guard at > 0, at <= 64, at < n - 1 else { return nil }
+            if b[0] == 46 || b[at - 1] == 46 { return nil }
+            for i in 1..<at where b[i] == 46 && b[i - 1] == 46 { return nil }
+            var labelStart = at + 1
+            var dots = 0
+            for i in (at + 1)...n {
+                if i == n || b[i] == 46 {
+                    let length = i - labelStart
+                    if length == 0 || length > 63 { return nil }
+                    if b[labelStart] == 45 || b[i - 1] == 45 { return nil }
+                    if i < n { dots += 1 }
+                    labelStart = i + 1
+                    continue
+                }
+                let c = b[i]
+                let ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c == 45
+                if !ok { return nil }
+            }
+            guard dots >= 1 else { return nil }
+            var hasUpper = false
+            for i in 0..<n where b[i] >= 65 && b[i] <= 90 { hasUpper = true; break }
+            if !hasUpper { return LeadKey(normalizedEmail: String(decoding: b, as: UTF8.self)) }
+            let lowered = String(unsafeUninitializedCapacity: n) { out in
+                for i in 0..<n { out[i] = b[i] >= 65 && b[i] <= 90 ? b[i] + 32 : b[i] }
+                return n
+            }
+            return LeadKey(normalizedEmail: lowered)
+        }
     }
 
     /// The local part (before the last `@`) of a normalized address.

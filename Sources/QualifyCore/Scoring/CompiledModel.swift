@@ -77,7 +77,7 @@ public struct CompiledModel {
             return options.contains { $0.lowercased() == v }
         case .contains(let needle):
             guard let value else { return false }
-            return value.lowercased().contains(needle.lowercased())
+            return TextMatch.containsIgnoringCase(value, needle)
         case .matches(let pattern):
             guard let value, let regex = regexes[pattern] else { return false }
             return (try? regex.firstMatch(in: value)) != nil
@@ -88,6 +88,36 @@ public struct CompiledModel {
             guard let n = value.flatMap(NumberValue.leading) else { return false }
             return n >= low
         }
+    }
+}
+
+/// Case-insensitive text tests, on bytes when both sides are ASCII (the engine runs them for every event).
+enum TextMatch {
+    static func containsIgnoringCase(_ haystack: String, _ needle: String) -> Bool {
+        var h = haystack
+        var n = needle
+        let result: Bool? = h.withUTF8 { hb in
+            n.withUTF8 { nb -> Bool? in
+                if nb.isEmpty { return true }
+                if nb.count > hb.count { return hb.allSatisfy { $0 < 128 } && nb.allSatisfy { $0 < 128 } ? false : nil }
+                for c in nb where c >= 128 { return nil }
+                for c in hb where c >= 128 { return nil }
+                @inline(__always) func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+                let first = lower(nb[0])
+                var i = 0
+                let last = hb.count - nb.count
+                while i <= last {
+                    if lower(hb[i]) == first {
+                        var j = 1
+                        while j < nb.count, lower(hb[i + j]) == lower(nb[j]) { j += 1 }
+                        if j == nb.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+        return result ?? haystack.lowercased().contains(needle.lowercased())
     }
 }
 

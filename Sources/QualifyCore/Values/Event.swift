@@ -94,6 +94,12 @@ public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible
     }
 }
 
+/// ASCII letters, digits and `_-.:` (the common case, checked without Unicode tables).
+@inline(__always)
+func isTypeByte(_ b: UInt8) -> Bool {
+    (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 45 || b == 46 || b == 58
+}
+
 public enum EventLimits {
     public static let maxIDLength = 200
     public static let maxTypeLength = 64
@@ -109,9 +115,9 @@ public enum EventLimits {
         if id.utf8.count > maxIDLength { return .idTooLong(id.utf8.count) }
         if type.isEmpty { return .emptyType }
         if type.hasPrefix("$") { return .reservedType(type) }
-        if type.utf8.count > maxTypeLength
-            || !type.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:".unicodeScalars.contains($0) })
-        {
+        if type.utf8.count > maxTypeLength || !type.utf8.allSatisfy(isTypeByte) && !type.unicodeScalars.allSatisfy({
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.:".unicodeScalars.contains($0)
+        }) {
             return .invalidType(type)
         }
         if at > now.adding(futureTolerance) { return .inFuture(at, now: now) }

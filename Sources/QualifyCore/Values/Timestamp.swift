@@ -199,7 +199,13 @@ public struct TimeSpan: Sendable, Hashable, Codable, Comparable, CustomStringCon
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks (no Foundation in the core).
     public var trimmingSpaces: String {
-        let scalars = unicodeScalars
+        // Fast path (the import hot path): nothing to trim when both ends are visible ASCII.
+        let whole = String(self)
+        if let first = whole.utf8.first, let last = whole.utf8.last, first > 32, first < 128, last > 32, last < 128 {
+            return whole
+        }
+        if whole.isEmpty { return "" }
+        let scalars = whole.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(String.UnicodeScalarView(scalars[first...last]))
