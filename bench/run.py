@@ -68,14 +68,15 @@ def duckdb_rescore(events_csv, model_points, pricing_points, half_life_days):
     import duckdb
     con = duckdb.connect()
     t = time.perf_counter()
-    con.execute(f"CREATE TABLE ev AS SELECT email, type, url, epoch_ms(CAST("at" AS TIMESTAMPTZ)) AS "at" FROM read_csv('{events_csv}', header=true, all_varchar=true)")
+    con.execute(f"""CREATE TABLE ev AS SELECT email, type, url, epoch_ms(CAST("at" AS TIMESTAMPTZ)) AS ts
+                    FROM read_csv('{events_csv}', header=true, all_varchar=true)""")
     load = time.perf_counter() - t
     h = half_life_days * 86_400_000
     cases = " ".join(f"WHEN '{k}' THEN {v}" for k, v in model_points.items())
     sql = f"""
         SELECT email, SUM(((CASE type {cases} ELSE 0 END)
                         + (CASE WHEN type = 'page_view' AND contains(coalesce(url, ''), '/pricing') THEN {pricing_points} ELSE 0 END))
-                       * pow(2, ("at" - {EPOCH_MS}) / {h})) AS amp
+                       * pow(2, (ts - {EPOCH_MS}) / {h})) AS amp
         FROM ev GROUP BY email
     """
     times = []

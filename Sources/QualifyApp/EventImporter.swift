@@ -43,93 +43,35 @@ public struct EventImporter: Sendable {
 
     public func run(path: String, format: Format? = nil, now: Timestamp,
                     progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
-        var chunks = try FileChunks(path: path)
+        var reader = try EventBatchReader(path: path, format: format ?? Self.format(forPath: path), batchSize: batchSize)
         var report = Report()
-        var batch: [IncomingEvent] = []
-        var lines: [Int] = []
         let name = (path as NSString).lastPathComponent
-
-        func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let outcomes = try await store.ingest(batch, options: options, now: now)
-            for (i, outcome) in outcomes.enumerated() {
-                switch outcome {
-                case .applied: report.applied += 1
-                case .duplicate: report.duplicates += 1
-                case .rejected(let why): report.rejected.append(RejectedRow(line: lines[i], reason: why.description))
+        let store = self.store
+        let options = self.options
+        // The next batch is parsed while the previous one is written: one writer, batches in file order.
+        try await withThrowingTaskGroup(of: [IngestOutcome].self) { group in
+            var inFlight: [Int]?
+            while true {
+                let next = try reader.next()
+                if let lines = inFlight, let outcomes = try await group.next() {
+                    for (i, outcome) in outcomes.enumerated() {
+                        switch outcome {
+                        case .applied: report.applied += 1
+                        case .duplicate: report.duplicates += 1
+                        case .rejected(let why): report.rejected.append(RejectedRow(line: lines[i], reason: why.description))
+                        }
+                    }
+                    inFlight = nil
+                    progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
+                                            rejected: report.rejected.count + reader.rejected.count))
                 }
-            }
-            batch.removeAll(keepingCapacity: true)
-            lines.removeAll(keepingCapacity: true)
-            progress(ImportProgress(file: name, fraction: chunks.fraction, rows: report.rows, rejected: report.rejected.count))
-        }
-
-        func add(_ event: IncomingEvent, line: Int) async throws {
-            batch.append(event)
-            lines.append(line)
-            if batch.count >= batchSize { try await flush() }
-        }
-
-        switch format ?? Self.format(forPath: path) {
-        case .csv:
-            var scanner = CSVScanner()
-            var columns: (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)])?
-            var final = false
-            loop: while true {
-                switch scanner.next(final: final) {
-                case .needMore:
-                    if let data = try chunks.next() { scanner.append(data) } else { final = true }
-                case .end:
-                    break loop
-                case .bad(let line, let problem):
-                    if columns == nil { throw ImportError.header(path, problem.description) }
-                    report.rows += 1
-                    report.rejected.append(RejectedRow(line: line, reason: problem.description))
-                case .record(let fields, let line):
-                    guard let c = columns else {
-                        columns = try Self.resolveColumns(fields, path: path)
-                        continue
-                    }
-                    report.rows += 1
-                    if fields.count > c.properties.count + 4 {
-                        report.rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(c.properties.count + 4)"))
-                        continue
-                    }
-                    func field(_ i: Int) -> String { i < fields.count ? fields[i].trimmingSpaces : "" }
-                    guard let at = Timestamp(iso8601: field(c.at)) else {
-                        report.rejected.append(RejectedRow(line: line, reason: EventRejection.invalidTimestamp(field(c.at)).description))
-                        continue
-                    }
-                    var properties: [String: String] = [:]
-                    for (i, name) in c.properties where i < fields.count && !fields[i].isEmpty { properties[name] = fields[i] }
-                    try await add(IncomingEvent(id: EventID(field(c.id)), email: field(c.email), type: field(c.type), at: at,
-                                                properties: properties), line: line)
-                }
-            }
-            if columns == nil { throw ImportError.empty(path) }
-        case .jsonl:
-            var pending = Data()
-            var lineNumber = 0
-            var final = false
-            while !final {
-                if let data = try chunks.next() { pending.append(data) } else { final = true }
-                var start = pending.startIndex
-                while let newline = pending[start...].firstIndex(of: 10) ?? (final && start < pending.endIndex ? pending.endIndex : nil) {
-                    let slice = pending[start..<newline]
-                    start = newline < pending.endIndex ? pending.index(after: newline) : newline
-                    lineNumber += 1
-                    if slice.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { continue }
-                    report.rows += 1
-                    switch Self.parseJSONLine(Data(slice)) {
-                    case .success(let event): try await add(event, line: lineNumber)
-                    case .failure(let why): report.rejected.append(RejectedRow(line: lineNumber, reason: why.description))
-                    }
-                    if start >= pending.endIndex { break }
-                }
-                pending = Data(pending[start...])
+                guard let batch = next else { break }
+                group.addTask { try await store.ingest(batch.events, options: options, now: now) }
+                inFlight = batch.lines
             }
         }
-        try await flush()
+        report.rows = reader.rows
+        report.rejected += reader.rejected
         report.rejected.sort { $0.line < $1.line }
         progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
         return report

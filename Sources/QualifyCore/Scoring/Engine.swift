@@ -148,6 +148,8 @@ public struct Engine {
 
     private func advanceStage(_ event: Event, _ state: inout LeadState, _ out: inout Application) {
         for (rule, first) in compiled.stageRules where state.stage.allowsAutomaticMove(to: rule.stage) {
+            var probe = first
+            guard holds(rule.when, state, at: event.at, eventIndex: &probe) else { continue }
             var index = first
             if let reason = explain(rule.when, state, at: event.at, eventIndex: &index) {
                 let change = StageChange(from: state.stage, to: rule.stage, at: event.at, eventID: event.id,
@@ -157,6 +159,32 @@ public struct Engine {
                 out.stageChanges.append(change)
                 return
             }
+        }
+    }
+
+    /// Whether the criterion holds: the cheap check run on every event; ``explain`` words the reason only on a move.
+    func holds(_ c: Criterion, _ state: LeadState, at now: Timestamp, eventIndex: inout Int) -> Bool {
+        switch c {
+        case .event:
+            defer { eventIndex += 1 }
+            return state.satisfiedEventCriteria.contains(eventIndex)
+        case .count(let types, let atLeast):
+            var n = 0
+            for t in types { n += state.typeCounts[t] ?? 0 }
+            return n >= atLeast
+        case .grade(let atLeast): return state.grade >= atLeast
+        case .fit(let atLeast): return state.fitPoints >= atLeast
+        case .engagement(let atLeast, let groupID):
+            guard let score = state.cycleGroups[groupID], let group = model.engagement.group(groupID) else { return false }
+            return score.value(at: now, halfLife: group.halfLife) >= atLeast
+        case .any(let cs):
+            var any = false
+            for c in cs where holds(c, state, at: now, eventIndex: &eventIndex) { any = true }
+            return any
+        case .all(let cs):
+            var all = true
+            for c in cs where !holds(c, state, at: now, eventIndex: &eventIndex) { all = false }
+            return all
         }
     }
 

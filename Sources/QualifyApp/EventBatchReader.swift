@@ -1,0 +1,120 @@
+import Foundation
+import QualifyCore
+import QualifyStore
+
+/// Reads an events file (CSV or JSON lines) into batches of incoming events with their line numbers; rows that
+/// cannot become an event are kept in ``rejected`` with their line and reason.
+struct EventBatchReader {
+    struct Batch: Sendable {
+        var events: [IncomingEvent] = []
+        var lines: [Int] = []
+    }
+
+    let path: String
+    let format: EventImporter.Format
+    let batchSize: Int
+    private var chunks: FileChunks
+    private var scanner = CSVScanner()
+    private var columns: (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)])?
+    private var final = false
+    private var done = false
+    private var pending = Data()
+    private var pendingStart = 0
+    private var lineNumber = 0
+    private(set) var rows = 0
+    private(set) var rejected: [RejectedRow] = []
+
+    init(path: String, format: EventImporter.Format, batchSize: Int) throws {
+        self.path = path
+        self.format = format
+        self.batchSize = batchSize
+        self.chunks = try FileChunks(path: path)
+    }
+
+    var fraction: Double { chunks.fraction }
+
+    /// The next batch, or nil at the end of the file.
+    mutating func next() throws -> Batch? {
+        if done { return nil }
+        var batch = Batch()
+        batch.events.reserveCapacity(batchSize)
+        switch format {
+        case .csv: try readCSV(into: &batch)
+        case .jsonl: try readJSONLines(into: &batch)
+        }
+        return batch.events.isEmpty && done ? nil : batch
+    }
+
+    private mutating func readCSV(into batch: inout Batch) throws {
+        while batch.events.count < batchSize {
+            switch scanner.next(final: final) {
+            case .needMore:
+                if let data = try chunks.next() { scanner.append(data) } else { final = true }
+            case .end:
+                if columns == nil { throw ImportError.empty(path) }
+                done = true
+                return
+            case .bad(let line, let problem):
+                if columns == nil { throw ImportError.header(path, problem.description) }
+                rows += 1
+                rejected.append(RejectedRow(line: line, reason: problem.description))
+            case .record(let fields, let line):
+                guard let c = columns else {
+                    columns = try EventImporter.resolveColumns(fields, path: path)
+                    continue
+                }
+                rows += 1
+                if fields.count > c.properties.count + 4 {
+                    rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(c.properties.count + 4)"))
+                    continue
+                }
+                func field(_ i: Int) -> String { i < fields.count ? fields[i].trimmingSpaces : "" }
+                guard let at = Timestamp(iso8601: field(c.at)) else {
+                    rejected.append(RejectedRow(line: line, reason: EventRejection.invalidTimestamp(field(c.at)).description))
+                    continue
+                }
+                var properties: [String: String] = [:]
+                for (i, name) in c.properties where i < fields.count && !fields[i].isEmpty { properties[name] = fields[i] }
+                batch.events.append(IncomingEvent(id: EventID(field(c.id)), email: field(c.email), type: field(c.type), at: at,
+                                                  properties: properties))
+                batch.lines.append(line)
+            }
+        }
+    }
+
+    private mutating func readJSONLines(into batch: inout Batch) throws {
+        while batch.events.count < batchSize {
+            guard let newline = pending[pendingStart...].firstIndex(of: 10) else {
+                if final {
+                    if pendingStart >= pending.endIndex {
+                        done = true
+                        return
+                    }
+                    take(pending[pendingStart...], into: &batch)
+                    pendingStart = pending.endIndex
+                    continue
+                }
+                // keep the unfinished line, then read on
+                pending = Data(pending[pendingStart...])
+                pendingStart = pending.startIndex
+                if let data = try chunks.next() { pending.append(data) } else { final = true }
+                continue
+            }
+            take(pending[pendingStart..<newline], into: &batch)
+            pendingStart = pending.index(after: newline)
+        }
+    }
+
+    private mutating func take(_ slice: Data, into batch: inout Batch) {
+        lineNumber += 1
+        if slice.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { return }
+        rows += 1
+        switch EventImporter.parseJSONLine(Data(slice)) {
+        case .success(let event):
+            batch.events.append(event)
+            batch.lines.append(lineNumber)
+        case .failure(let why):
+            rejected.append(RejectedRow(line: lineNumber, reason: why.description))
+        }
+    }
+}
