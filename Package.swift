@@ -47,7 +47,7 @@ let package = Package(
             "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyCore",
         ]),
         .testTarget(name: "QualifyAppTests", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite",
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "qualify",
         ]),
     ]
 )

@@ -13,7 +13,7 @@ struct LeadCommand: AsyncParsableCommand {
     @Argument(help: "The lead's email.") var email: String
     @Option(help: ArgumentHelp("Show the card as it stood at this date or time (ISO-8601, e.g. 2026-03-01).", valueName: "date"))
     var asOf: String?
-    @Option(help: "table (text) or json.") var format: OutputFormat = .table
+    @Option(help: "text or json.") var format: CardFormat = .text
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
@@ -39,14 +39,18 @@ struct LeadCommand: AsyncParsableCommand {
             throw Failure("'\(key.email)' had no history yet on \(asOfTime.isoDate)")
         }
         switch format {
-        case .json, .csv:
+        case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(card), as: UTF8.self))
-        case .table:
+        case .text:
             print(CardText.render(card, model: mv))
         }
     }
+}
+
+enum CardFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }
 
 /// The lead card as text for a terminal.
@@ -83,7 +87,13 @@ enum CardText {
             let group = e.group.map { $0 == EngagementSection.mainGroup ? "" : "[\($0)] " } ?? ""
             let sign = e.points > 0 ? "+" : ""
             let worth = e.kind == .fit ? "" : "  → \(line.valueNow.formatted(2))"
-            out.append("  \(e.at.iso8601)  \(e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(group)\(e.ruleID) \(sign)\(e.points)\(worth)  (\(e.eventType) \(e.eventID))\(e.note.map { "  — \($0)" } ?? "")")
+            let cause: String
+            switch e.eventType {
+            case Event.fieldsUpdateType: cause = "fields update"
+            case Event.stageMoveType: cause = "stage move"
+            default: cause = "\(e.eventType) \(e.eventID)"
+            }
+            out.append("  \(e.at.iso8601)  \(e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(group)\(e.ruleID) \(sign)\(e.points)\(worth)  (\(cause))\(e.note.map { "  — \($0)" } ?? "")")
         }
         out.append("  fit total \(card.fitLedgerSum) · engagement total \(card.engagementLedgerSum.formatted(1)) now")
         return out.joined(separator: "\n")

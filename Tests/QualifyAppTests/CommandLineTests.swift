@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// Runs the real `qualify` executable (built next to the test bundle) the way a person would.
+struct CLI {
+    static var binary: URL {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [here, here.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("qualify")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return here.appendingPathComponent("qualify")
+    }
+
+    struct Result {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ arguments: [String], in dir: URL) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["QUALIFY_DATABASE"] = dir.appendingPathComponent("cli.sqlite").path
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-cli-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    @Test func theExecutableIsBuiltNextToTheTests() {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(FileManager.default.isExecutableFile(atPath: CLI.binary.path), "missing \(CLI.binary.path)")
+    }
+
+    @Test func modelCheckReportsEveryErrorWithLineAndFailsWithExitCode1() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try """
+            name: broken
+            fit:
+              rules:
+                - { id: size, when: { field: employees, between: [50, 10] }, points: 20 }
+              grades: { A: 10, B: 30, C: 5 }
+            engagement:
+              half_life: 30d
+              temperature: { hot: 60, warm: 25 }
+              rules:
+                - { id: demo, on: demo_request, points: ten }
+            stages:
+              - { id: qualifed, when: { event: demo_request } }
+
+            """.write(to: bad, atomically: true, encoding: .utf8)
+        let result = try CLI.run(["model", "check", bad.path], in: dir)
+        #expect(result.status == 1)
+        #expect(result.err.contains("bad.yaml:4:"), "\(result.err)")
+        #expect(result.err.contains("bad.yaml:5:"), "\(result.err)")
+        #expect(result.err.contains("bad.yaml:10:"), "\(result.err)")
+        #expect(result.err.contains("unknown stage 'qualifed'"), "\(result.err)")
+        #expect(result.err.contains("4 error(s)"), "\(result.err)")
+
+        let good = dir.appendingPathComponent("good.yaml")
+        let shown = try CLI.run(["model", "show-default"], in: dir)
+        try shown.out.write(to: good, atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["model", "check", good.path], in: dir)
+        #expect(ok.status == 0 && ok.out.contains("ok"), "\(ok.out)\(ok.err)")
+    }
+
+    @Test func aFirstSessionFromDemoDataToALeadCard() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let demo = try CLI.run(["demo", "--leads", "300", "--seed", "3", "--out", "demo"], in: dir)
+        #expect(demo.status == 0, "\(demo.err)")
+        let leads = try CLI.run(["import", "leads", "demo/leads.csv"], in: dir)
+        #expect(leads.status == 0 && leads.out.contains("300 created"), "\(leads.out)\(leads.err)")
+        let events = try CLI.run(["import", "events", "demo/events.csv"], in: dir)
+        #expect(events.status == 0 && events.out.contains("0 rejected"), "\(events.out)\(events.err)")
+        let again = try CLI.run(["import", "events", "demo/events.csv"], in: dir)
+        #expect(again.out.contains(" 0 applied"), "re-import is idempotent: \(again.out)")
+        let queue = try CLI.run(["leads", "--format", "csv", "--limit", "5"], in: dir)
+        let rows = queue.out.split(separator: "\n")
+        #expect(rows.count == 6 && rows[0].hasPrefix("email,"), "\(queue.out)")
+        let email = String(rows[1].split(separator: ",")[0])
+        let card = try CLI.run(["lead", email], in: dir)
+        #expect(card.status == 0 && card.out.contains("ledger") && card.out.contains("fit total"), "\(card.out)\(card.err)")
+        let json = try CLI.run(["lead", email, "--format", "json"], in: dir)
+        #expect(json.out.contains("\"ledger\""), "\(json.out)")
+        let missing = try CLI.run(["lead", "nobody@nowhere.example"], in: dir)
+        #expect(missing.status != 0 && missing.err.contains("no lead"), "\(missing.err)")
+        let move = try CLI.run(["stage", email, "disqualify", "--reason", "competitor", "--by", "test"], in: dir)
+        #expect(move.status == 0 && move.out.contains("disqualified"), "\(move.out)\(move.err)")
+        let dry = try CLI.run(["rescore", "--model", try writeStricterModel(), "--dry-run"], in: dir)
+        #expect(dry.status == 0 && dry.out.contains("leads replayed"), "\(dry.out)\(dry.err)")
+    }
+
+    func writeStricterModel() throws -> String {
+        let shown = try CLI.run(["model", "show-default"], in: dir)
+        let stricter = shown.out.replacingOccurrences(of: "grades: { A: 50, B: 30, C: 10 }", with: "grades: { A: 60, B: 40, C: 20 }")
+        try stricter.write(to: dir.appendingPathComponent("stricter.yaml"), atomically: true, encoding: .utf8)
+        return "stricter.yaml"
+    }
+}
