@@ -13,7 +13,6 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -32,11 +31,12 @@ let package = Package(
         ]),
         // The one suite every store must pass; only test targets depend on it.
         .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore", "QualifyModelFile"]),
-        // Composition root: store by URL, file import pipelines (CSV / JSON lines), configuration.
+        // The system resolver (libresolv) for MX look-ups: a thin C shim, because Glibc does not export resolv.h.
+        .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
+        // Composition root: store by URL, file import pipelines (CSV / JSON lines), list loading, DNS, configuration.
         .target(name: "QualifyApp", dependencies: [
-            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile",
-            .product(name: "CSV", package: "CSV.swift"),
-        ]),
+            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile", "CResolv",
+        ], resources: [.copy("Resources/lists")]),
         .executableTarget(name: "qualify", dependencies: [
             "QualifyApp", "QualifyCore", "QualifyStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
