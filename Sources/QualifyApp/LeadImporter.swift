@@ -22,6 +22,8 @@ public struct LeadImporter: Sendable {
         public var merged = 0
         public var unchanged = 0
         public var rejected: [RejectedRow] = []
+        /// rows with an invalid address, kept in quarantine (a subset of ``rejected``)
+        public var quarantined = 0
         public var mapping: HeaderMapping?
     }
 
@@ -31,6 +33,7 @@ public struct LeadImporter: Sendable {
         var report = Report()
         var mapping: HeaderMapping?
         var batch: [LeadUpsert] = []
+        var held: [QuarantinedLead] = []
         var final = false
         let name = (path as NSString).lastPathComponent
 
@@ -62,6 +65,11 @@ public struct LeadImporter: Sendable {
                 }
             }
             batch.removeAll(keepingCapacity: true)
+            if !held.isEmpty {
+                _ = try await store.quarantine(held)
+                report.quarantined += held.count
+                held.removeAll()
+            }
             progress(ImportProgress(file: name, fraction: chunks.fraction, rows: report.rows, rejected: report.rejected.count))
         }
 
@@ -94,7 +102,17 @@ public struct LeadImporter: Sendable {
                 switch EmailAddress.parse(rawEmail) {
                 case .success(let k): key = k
                 case .failure(let problem):
-                    report.rejected.append(RejectedRow(line: line, reason: rawEmail.isEmpty ? "no email" : "email '\(rawEmail)' is not valid: \(problem)"))
+                    if rawEmail.trimmingSpaces.isEmpty {
+                        report.rejected.append(RejectedRow(line: line, reason: "no email"))
+                    } else {
+                        let reason = "email '\(rawEmail)' is not valid: \(problem)"
+                        report.rejected.append(RejectedRow(line: line, reason: reason + " (quarantined)"))
+                        var values: [String: String] = [:]
+                        for (i, value) in fields.enumerated() where i != m.emailColumn && !value.trimmingSpaces.isEmpty {
+                            values[m.fields[i]] = value.trimmingSpaces
+                        }
+                        held.append(QuarantinedLead(email: rawEmail, reason: "\(problem)", source: name, line: line, fields: values, at: now))
+                    }
                     continue
                 }
                 var values: [String: String] = [:]
@@ -109,6 +127,10 @@ public struct LeadImporter: Sendable {
         }
         if mapping == nil { throw ImportError.empty(path) }
         try await flush()
+        if !held.isEmpty {
+            _ = try await store.quarantine(held)
+            report.quarantined += held.count
+        }
         report.rejected.sort { $0.line < $1.line }
         progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
         return report

@@ -3,7 +3,7 @@ import GRDB
 /// Append-only, named schema migrations in plain SQL. A migration is never modified once it has shipped; the
 /// PostgreSQL store uses the same names.
 enum Migrations {
-    static let names = ["v1-core"]
+    static let names = ["v1-core", "v2-quarantine"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -83,6 +83,20 @@ enum Migrations {
                   attempts INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE INDEX outbox_pending ON outbox(delivered_at, id);
+                """)
+        }
+        m.registerMigration("v2-quarantine") { db in
+            try db.execute(sql: """
+                CREATE TABLE quarantine (
+                  id INTEGER PRIMARY KEY,
+                  email TEXT NOT NULL,
+                  reason TEXT NOT NULL,
+                  source TEXT NOT NULL,
+                  line INTEGER,
+                  fields TEXT NOT NULL,
+                  at INTEGER NOT NULL,
+                  UNIQUE(email, source)
+                );
                 """)
         }
         return m

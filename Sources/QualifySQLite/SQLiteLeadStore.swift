@@ -129,6 +129,30 @@ public struct SQLiteLeadStore: LeadStore {
         }
     }
 
+    public func quarantine(_ rows: [QuarantinedLead]) async throws -> Int {
+        try await writer.write { db in
+            var added = 0
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO quarantine(email, reason, source, line, fields, at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(email, source) DO NOTHING
+                """)
+            for row in rows {
+                try insert.execute(arguments: [row.email, row.reason, row.source, row.line, FlatJSON.encode(row.fields), row.at.millis])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+
+    public func quarantined(limit: Int) async throws -> [QuarantinedLead] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT email, reason, source, line, fields, at FROM quarantine ORDER BY id DESC LIMIT ?",
+                             arguments: [limit])
+                .map { QuarantinedLead(email: $0[0], reason: $0[1], source: $0[2], line: $0[3], fields: FlatJSON.decode($0[4]) ?? [:],
+                                       at: Timestamp(millis: $0[5])) }
+        }
+    }
+
     public func pendingOutbox(limit: Int) async throws -> [OutboxMessage] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?",

@@ -32,6 +32,31 @@ public protocol LeadStore: Sendable {
     func statistics() async throws -> StoreStatistics
     /// Undelivered outbox messages, oldest first.
     func pendingOutbox(limit: Int) async throws -> [OutboxMessage]
+
+    /// Keeps rows whose address is invalid, with the reason, so nothing is silently dropped
+    /// (once per address and source: re-importing a file adds nothing). Returns how many were new.
+    func quarantine(_ rows: [QuarantinedLead]) async throws -> Int
+    /// Quarantined rows, newest first.
+    func quarantined(limit: Int) async throws -> [QuarantinedLead]
+}
+
+/// A lead row held back because its address is invalid.
+public struct QuarantinedLead: Sendable, Hashable, Codable {
+    public var email: String
+    public var reason: String
+    /// the file (or API client) it came from
+    public var source: String
+    public var line: Int?
+    public var fields: [String: String]
+    public var at: Timestamp
+    public init(email: String, reason: String, source: String, line: Int?, fields: [String: String], at: Timestamp) {
+        self.email = email
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.fields = fields
+        self.at = at
+    }
 }
 
 /// A model as recorded: its version number, the model and the text it came from.

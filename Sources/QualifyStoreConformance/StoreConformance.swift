@@ -20,6 +20,7 @@ public enum StoreConformance {
         ("a person's stage move is checked, recorded and replayed", manualMoves),
         ("the queue is ordered by priority and filtered", queueOrder),
         ("a dry run reports changes and writes nothing; activation applies them", dryRunAndActivate),
+        ("invalid addresses are quarantined once per source and listed", quarantine),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {
@@ -257,6 +258,23 @@ public enum StoreConformance {
         let (version, applied) = try await store.activate(stricter, source: "stricter", at: now)
         try expect(version.version == 2 && applied.stageChanged == 1, "activation applies: \(applied.summary)")
         try await expectAsync(try await store.lead(key("ada@acme.io"))?.state.stage == .new, "lead rescored under version 2")
+    }
+}
+
+extension StoreConformance {
+    static func quarantine(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        let rows = [
+            QuarantinedLead(email: "bad@@acme.io", reason: "it has more than one '@'", source: "a.csv", line: 3,
+                            fields: ["company": "Acme"], at: day(1)),
+            QuarantinedLead(email: "nodomain@", reason: "nothing after '@'", source: "a.csv", line: 9, fields: [:], at: day(1)),
+        ]
+        try await expectAsync(try await store.quarantine(rows) == 2, "two rows quarantined")
+        try await expectAsync(try await store.quarantine(rows) == 0, "the same rows from the same source are kept once")
+        let listed = try await store.quarantined(limit: 10)
+        try expect(listed.map(\.email) == ["nodomain@", "bad@@acme.io"], "newest first: \(listed.map(\.email))")
+        try expect(listed.last?.fields == ["company": "Acme"] && listed.last?.line == 3, "fields and line kept: \(String(describing: listed.last))")
+        try await expectAsync(try await store.statistics().leads == 0, "quarantined rows are not leads")
     }
 }
 

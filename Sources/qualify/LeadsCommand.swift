@@ -24,6 +24,7 @@ struct LeadsCommand: AsyncParsableCommand {
     @Option(help: "Only this temperature (hot, warm, cold).") var temperature: Temperature?
     @Option(help: "At most this many leads.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @Flag(help: "List the rows held back at import because their address is invalid, with the reason.") var quarantined = false
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -33,6 +34,10 @@ struct LeadsCommand: AsyncParsableCommand {
     func run() async throws {
         let now = Timestamp.now()
         let store = try await db.open(now: now)
+        if quarantined {
+            try await printQuarantine(store)
+            return
+        }
         let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature, limit: limit), now: now)
         switch format {
         case .json:
@@ -55,6 +60,30 @@ struct LeadsCommand: AsyncParsableCommand {
                  "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? ""]
             }
             print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY"], rows: rows))
+        }
+    }
+}
+
+extension LeadsCommand {
+    func printQuarantine(_ store: any LeadStore) async throws {
+        let rows = try await store.quarantined(limit: limit)
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+        case .csv:
+            print("email,reason,source,line,at")
+            for r in rows {
+                print([r.email, r.reason, r.source, r.line.map(String.init) ?? "", r.at.iso8601].map(csvField).joined(separator: ","))
+            }
+        case .table:
+            if rows.isEmpty {
+                print("nothing is quarantined")
+                return
+            }
+            print(table(header: ["EMAIL", "REASON", "SOURCE", "AT"],
+                        rows: rows.map { [$0.email, $0.reason, "\($0.source)\($0.line.map { ":\($0)" } ?? "")", $0.at.isoDate] }))
         }
     }
 }

@@ -58,6 +58,8 @@ struct Workspace {
         #expect(report.merged == 1, "the second ada row merges")
         #expect(report.rejected.map(\.line) == [4, 7, 9])
         #expect(report.rejected[0].reason.contains("not-an-email"))
+        #expect(report.quarantined == 1)
+        #expect(try await ws.store.quarantined(limit: 5).map(\.email) == ["not-an-email"])
         #expect(report.rejected[1].reason.contains("quote"))
         #expect(report.rejected[2].reason.contains("11 fields"))
         #expect(report.mapping?.custom.map(\.field) == ["favourite_colour"])
