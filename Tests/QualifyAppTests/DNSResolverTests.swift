@@ -40,7 +40,7 @@ final class DNSServer {
                 }
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            if p.isRunning { p.terminate() }
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             lastError = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
         }
         throw DNSServerError("dnsmasq did not start: \(lastError)")
@@ -48,12 +48,13 @@ final class DNSServer {
 
     var running: Process?
 
-    /// Stops the server. Polls instead of `waitUntilExit()`, which spins a run loop on Linux.
+    /// Stops the server with SIGKILL: a child of the test process inherits its blocked signal mask, so SIGTERM
+    /// (`terminate()`) may never arrive; and `waitUntilExit()` spins a run loop on Linux, so it is not used.
     func stop() {
         guard let p = running else { return }
-        p.terminate()
-        for _ in 0..<40 where p.isRunning { usleep(50_000) }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+        kill(p.processIdentifier, SIGKILL)
+        for _ in 0..<100 where p.isRunning { usleep(20_000) }
+        running = nil
     }
 }
 
