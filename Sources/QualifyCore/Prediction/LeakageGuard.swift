@@ -1,0 +1,66 @@
+/// A column that alone predicts the outcome suspiciously well — often one filled in after the outcome was known.
+public struct LeakageWarning: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var column: String
+    /// The column's single-feature ROC AUC, when that is what tripped the guard.
+    public var auc: Double?
+    /// The category, share of rows and rate of 1s, when one category is nearly pure.
+    public var value: String?
+    public var share: Double?
+    public var positiveRate: Double?
+
+    public var description: String {
+        let advice = "if it is filled in after the outcome, leave it out with --exclude '\(column)'"
+        if let auc {
+            return "'\(column)' alone separates the classes almost perfectly (single-column ROC AUC \(auc.formatted(3))); \(advice)"
+        }
+        let shown = value.map { $0.isEmpty ? "(missing)" : $0 } ?? "?"
+        let rate = positiveRate ?? 0
+        let which = rate >= 0.5 ? "\(((rate) * 100).formatted(1)) % have target 1" : "\(((1 - rate) * 100).formatted(1)) % have target 0"
+        return "'\(column)' = '\(shown)' covers \(((share ?? 0) * 100).formatted(1)) % of rows and \(which); \(advice)"
+    }
+}
+
+/// Looks for leaks before a model is trusted: a column whose single-feature ROC AUC is at least 0.95, or a category
+/// covering at least 5 % of the rows with at least 99 % of one class. Measured in-sample on all rows (rare categories
+/// already pooled, so a handful of rows cannot trip it).
+public enum LeakageGuard {
+    public static let aucThreshold = 0.95
+    public static let purityThreshold = 0.99
+    public static let minimumShare = 0.05
+
+    public static func check(_ set: TrainingSet, encoded: EncodedRows) -> [LeakageWarning] {
+        var warnings: [LeakageWarning] = []
+        let n = encoded.count
+        let k = encoded.columns.count
+        for (c, column) in encoded.columns.enumerated() {
+            let levels = column.levelCount
+            var rows = [Int](repeating: 0, count: levels), positives = rows
+            for r in 0..<n {
+                let level = Int(encoded.levels[r * k + c])
+                guard level >= 0 else { continue }
+                rows[level] += 1
+                if set.labels[r] { positives[level] += 1 }
+            }
+            let rate = (0..<levels).map { rows[$0] > 0 ? Double(positives[$0]) / Double(rows[$0]) : 0 }
+            var auc = BinaryMetrics.rocAUC(scores: (0..<n).map { r in
+                let level = Int(encoded.levels[r * k + c])
+                return level >= 0 ? rate[level] : 0.5
+            }, labels: set.labels)
+            if let numbers = set.columns[c].numbers {
+                let raw = BinaryMetrics.rocAUC(scores: numbers.map { $0.isNaN ? -Double.infinity : $0 }, labels: set.labels)
+                auc = max(auc, raw, 1 - raw)
+            }
+            if auc >= aucThreshold {
+                warnings.append(LeakageWarning(column: column.column, auc: auc))
+            }
+            guard let categorical = column.categorical else { continue }
+            for level in 0..<levels where rows[level] > 0 {
+                let share = Double(rows[level]) / Double(n)
+                guard share >= minimumShare, rate[level] >= purityThreshold || rate[level] <= 1 - purityThreshold else { continue }
+                let value = level < categorical.categories.count ? categorical.categories[level] : "(other)"
+                warnings.append(LeakageWarning(column: column.column, value: value, share: share, positiveRate: rate[level]))
+            }
+        }
+        return warnings
+    }
+}

@@ -1,0 +1,81 @@
+/// Which of the two learners a trained model scores with.
+public enum ModelChoice: String, Sendable, Hashable, Codable, CaseIterable {
+    case logistic
+    case naiveBayes = "naive_bayes"
+
+    public var label: String {
+        switch self {
+        case .logistic: return "logistic regression (L2)"
+        case .naiveBayes: return "naive Bayes (frequency tables)"
+        }
+    }
+}
+
+/// The artifact `qualify train` writes and `qualify predict` reads (JSON, `"format": "qualify-model/1"`): how
+/// each column is encoded, both fitted models (the chosen one scores), the cross-validated metrics that chose it and a
+/// summary of the training data. Same data, options and seed → the same artifact.
+public struct TrainedModel: Sendable, Hashable, Codable {
+    public static let currentFormat = "qualify-model/1"
+
+    public var format: String
+    /// The model `predict` uses: the one with the higher cross-validated ROC AUC (logistic on a tie).
+    public var model: ModelChoice
+    public var target: TargetSummary
+    public var data: DataSummary
+    public var features: [FeatureColumn]
+    public var logistic: LogisticModel
+    public var naiveBayes: NaiveBayesModel
+    public var crossValidation: CrossValidationSummary
+    /// Metrics of the final models on the rows they were fitted on (optimistic; compare with `crossValidation`).
+    public var fitOnAllRows: ModelReports
+    public var warnings: [LeakageWarning]
+    public var options: TrainingOptions
+
+    public struct TargetSummary: Sendable, Hashable, Codable {
+        public var column: String
+        /// The target values read as 1 and as 0, most frequent first.
+        public var positiveValues: [String]
+        public var negativeValues: [String]
+    }
+
+    public struct DataSummary: Sendable, Hashable, Codable {
+        public var rows: Int
+        public var positives: Int
+        /// Rows left out because their target could not be read.
+        public var rejectedRows: Int
+        public var columnsUsed: [String]
+        public var excluded: [ExcludedColumn]
+        /// Identifier columns (copied into `predict` output).
+        public var identifiers: [String]
+    }
+
+    public struct Coefficient: Sendable, Hashable, Codable {
+        public var feature: String
+        public var weight: Double
+        /// The feature's mean over the training rows: factors are measured from it.
+        public var mean: Double
+    }
+
+    public struct LogisticModel: Sendable, Hashable, Codable {
+        public var intercept: Double
+        public var lambda: Double
+        public var iterations: Int
+        public var converged: Bool
+        /// One per feature, in the order the features of ``TrainedModel/features`` lay them out.
+        public var coefficients: [Coefficient]
+    }
+
+    public struct ModelReports: Sendable, Hashable, Codable {
+        public var logistic: MetricsReport
+        public var naiveBayes: MetricsReport
+    }
+
+    public struct CrossValidationSummary: Sendable, Hashable, Codable {
+        public var folds: Int
+        public var seed: UInt64
+        /// λ chosen by the inner cross-validation in each outer fold (or the fixed `--l2`).
+        public var lambdas: [Double]
+        /// Out-of-fold metrics, same folds for both models.
+        public var reports: ModelReports
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Score leads with a model from `qualify train`: probability and the top 3 factors up and down.",
+        discussion: """
+            Output (CSV): line, the identifier columns the model saw (e.g. Prospect ID), probability, up_1…up_3 and \
+            down_1…down_3 as "Column=value (+0.84)" — the column's push in log-odds. Logistic regression: the weights of the \
+            column's features times their distance from the training mean (for a number, coefficient × standardized \
+            value). Naive Bayes: log P(value | 1) / P(value | 0). The file needs every column the model uses (a target \
+            column is not needed); categories never seen in training count as "other"; bad rows are reported by line.
+            """)
+
+    @Option(help: ArgumentHelp("The model file written by `qualify train`.", valueName: "model.json")) var model: String
+    @Option(help: ArgumentHelp("The CSV file of leads to score.", valueName: "file.csv")) var data: String
+    @Option(help: ArgumentHelp("Write the scores here instead of standard output.", valueName: "scored.csv")) var out: String?
+
+    func run() throws {
+        let trained: TrainedModel
+        do { trained = try TrainingData.loadModel(path: model) } catch { throw Failure("\(error)") }
+        var handle = FileHandle.standardOutput
+        if let out {
+            guard FileManager.default.createFile(atPath: out, contents: nil), let h = FileHandle(forWritingAtPath: out) else {
+                throw Failure("cannot write to '\(out)' (check the directory exists and is writable)")
+            }
+            handle = h
+        }
+        let report: ModelScoring.Report
+        do {
+            report = try ModelScoring(model: trained).run(path: data) { handle.write(Data($0.utf8)) }
+        } catch {
+            throw Failure("\(error)")
+        }
+        if out != nil { try? handle.close() }
+        try reportRejects(report.rejected, file: data, rejectsPath: nil)
+        for (column, count) in report.unreadable.sorted(by: { $0.key < $1.key }) {
+            printError("warning: \(count) value\(count == 1 ? "" : "s") of numeric column '\(column)' \(count == 1 ? "is" : "are") not a number; read as missing")
+        }
+        printError("\(data): \(report.scored) rows scored with \(trained.model.label)\(report.rejected.isEmpty ? "" : ", \(report.rejected.count) rejected")\(out.map { " → \($0)" } ?? "")")
+        if report.scored == 0 && !report.rejected.isEmpty { throw ExitCode(1) }
+    }
+}

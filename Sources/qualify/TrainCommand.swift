@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Learn from past leads how likely a lead is to convert; write a model file for `qualify predict`.",
+        discussion: """
+            The target column says what happened: 1, true, yes, y, won, win or converted mean 1; 0, false, no, n, lost, \
+            lose, not converted or unconverted mean 0 (any case). Rows with another target value are left out and listed.
+
+            Features come from the other columns. Categorical: one indicator per category seen in at least 10 rows and \
+            1 % of rows; rarer ones share an "other" level; an empty cell is a category of its own. Numeric (every \
+            present value a number): standardized, plus a missing indicator and decile bins. Left out: identifier \
+            columns (a different value on every row), columns with one value, --exclude'd columns, and, when present, \
+            the X Education columns filled in after the outcome (\(TrainingOptions.defaultLeakageColumns.joined(separator: ", "))) \
+            — bring one back with --keep.
+
+            Two learners — L2 logistic regression (Newton, λ chosen by inner cross-validation) and naive Bayes \
+            (Laplace-smoothed frequency tables, as Odoo CRM scores leads) — are compared on the same stratified folds by \
+            ROC AUC; the better one is fitted on all rows. Printed and saved: ROC AUC, PR AUC, log loss, Brier score, \
+            calibration (10 bins, ECE) and gain/lift by decile. A column that alone separates the classes (AUC ≥ 0.95, \
+            or a category of ≥ 5 % of rows that is ≥ 99 % one class) is flagged as a likely leak.
+            """)
+
+    @Option(help: ArgumentHelp("The CSV file of past leads with their outcome.", valueName: "file.csv")) var data: String
+    @Option(help: ArgumentHelp("The outcome column.", valueName: "column")) var target: String
+    @Option(parsing: .singleValue, help: ArgumentHelp("Leave this column out. Repeatable.", valueName: "column"))
+    var exclude: [String] = []
+    @Option(parsing: .singleValue,
+            help: ArgumentHelp("Use this column even though it is on the leakage list or looks like an identifier. Repeatable.", valueName: "column"))
+    var keep: [String] = []
+    @Option(help: "Folds of the stratified cross-validation.") var folds = 5
+    @Option(help: "Seed of the fold assignment (same data and seed → the same model file).") var seed: UInt64 = 1
+    @Option(name: .customLong("l2"), help: ArgumentHelp("A fixed L2 strength λ for logistic regression (λ = 1/C) instead of choosing it from 0.1, 1, 10, 100, 1000 by cross-validation.", valueName: "lambda"))
+    var lambda: Double?
+    @Option(help: ArgumentHelp("Where to write the model.", valueName: "model.json")) var out = "model.json"
+    @Option(help: ArgumentHelp("Also write each row's line and cross-validation fold (1…k) to this CSV file.", valueName: "folds.csv"))
+    var foldsOut: String?
+    @Option(help: "text, or json (the model file's content).") var format: TrainOutput = .text
+
+    enum TrainOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func validate() throws {
+        if folds < 2 || folds > 50 { throw ValidationError("--folds must be between 2 and 50 (got \(folds))") }
+        if let lambda, !(lambda > 0 && lambda.isFinite) { throw ValidationError("--l2 must be a positive number (got \(lambda))") }
+        for column in keep where exclude.contains(column) {
+            throw ValidationError("'\(column)' is given to both --keep and --exclude; choose one")
+        }
+    }
+
+    func run() throws {
+        let options = TrainingOptions(target: target, exclude: exclude, keep: keep, folds: folds, seed: seed, lambda: lambda)
+        let run: TrainingData.Run
+        do { run = try TrainingData.train(path: data, options: options) } catch {
+            throw Failure("\(error)")
+        }
+        try reportRejects(run.rejected, file: data, rejectsPath: nil)
+        let json = try TrainingData.encode(run.model)
+        do { try json.write(to: URL(fileURLWithPath: out)) } catch {
+            throw Failure("cannot write the model to '\(out)': \(error.localizedDescription)")
+        }
+        if let foldsOut {
+            do { try TrainingData.foldsCSV(run.folds).write(toFile: foldsOut, atomically: true, encoding: .utf8) } catch {
+                throw Failure("cannot write folds to '\(foldsOut)': \(error.localizedDescription)")
+            }
+        }
+        switch format {
+        case .json: FileHandle.standardOutput.write(json)
+        case .text: print(TrainingSummary(model: run.model, file: data, timings: run.timings, out: out, foldsOut: foldsOut).text)
+        }
+        fflush(nil)  // the summary first, then the warnings after it
+        for warning in run.model.warnings { printError("warning: \(warning)") }
+    }
+}
