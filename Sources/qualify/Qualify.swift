@@ -22,7 +22,7 @@ struct Qualify: AsyncParsableCommand {
             """,
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
-            StageCommand.self, DemoCommand.self, StatsCommand.self, TrainCommand.self, PredictCommand.self,
+            StageCommand.self, DemoCommand.self, StatsCommand.self, TrainCommand.self, PredictCommand.self, AbcXyzCommand.self,
         ])
 }
 
