@@ -22,7 +22,8 @@ struct Qualify: AsyncParsableCommand {
             """,
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
-            StageCommand.self, DemoCommand.self, StatsCommand.self, TrainCommand.self, PredictCommand.self, AbcXyzCommand.self,
+            StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, TrainCommand.self, PredictCommand.self,
+            VerifyCommand.self, ListsCommand.self,
         ])
 }
 

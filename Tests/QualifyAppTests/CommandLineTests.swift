@@ -18,22 +18,23 @@ struct CLI {
         var err: String
     }
 
-    static func run(_ arguments: [String], in dir: URL) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = dir
+    /// Runs the executable in `dir` with its output in files, no standard input and a time limit: a run that hangs
+    /// is killed and reported, never left to stall CI. See ``Spawned`` for why Foundation's `Process` is not used.
+    static func run(_ arguments: [String], in dir: URL, timeLimit: Double = 300) throws -> Result {
         var env = ProcessInfo.processInfo.environment
         env["QUALIFY_DATABASE"] = dir.appendingPathComponent("cli.sqlite").path
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+        let tag = UInt64.random(in: 0...UInt64.max)
+        let outURL = dir.appendingPathComponent(".out-\(tag)"), errURL = dir.appendingPathComponent(".err-\(tag)")
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let child = try Spawned(binary.path, arguments, environment: env, directory: dir.path,
+                                standardOutput: outURL.path, standardError: errURL.path)
+        let status = child.wait(timeLimit: timeLimit)
+        if status == nil { Issue.record("qualify \(arguments.joined(separator: " ")) did not finish in \(Int(timeLimit)) s; killed") }
+        let o = (try? Data(contentsOf: outURL)) ?? Data(), e = (try? Data(contentsOf: errURL)) ?? Data()
+        return Result(status: status ?? -1, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 }
 
