@@ -13,6 +13,13 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -37,9 +44,20 @@ let package = Package(
         .target(name: "QualifyApp", dependencies: [
             "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile", "CResolv",
         ], resources: [.copy("Resources/lists")]),
+        // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics.
+        .target(name: "QualifyServer", dependencies: [
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyModelFile",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
         .executableTarget(name: "qualify", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore",
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "QualifyCoreTests", dependencies: ["QualifyCore"]),
         .testTarget(name: "QualifyModelFileTests", dependencies: ["QualifyModelFile", "QualifyCore"]),
@@ -48,6 +66,10 @@ let package = Package(
         ]),
         .testTarget(name: "QualifyAppTests", dependencies: [
             "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "qualify",
+        ]),
+        .testTarget(name: "QualifyServerTests", dependencies: [
+            "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]
 )

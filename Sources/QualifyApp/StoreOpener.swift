@@ -22,18 +22,20 @@ public enum StoreOpener {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw OpenError.unsupported("directory '\(directory)' for database '\(path)' does not exist")
         }
-        // the full hygiene lists (bundled, or updated copies beside the database) classify free and disposable mail
-        let lists: EmailLists
-        do {
-            lists = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: location)).emailLists
-        } catch {
-            throw OpenError.unsupported("cannot load the email lists: \(error) (fix or remove the file, or run 'qualify lists update')")
-        }
-        let store = try SQLiteLeadStore(path: path, lists: lists)
+        let store = try SQLiteLeadStore(path: path, lists: try lists(forDatabase: location))
         if try await store.activeModel() == nil {
             _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
         }
         return store
+    }
+
+    /// The full hygiene lists (bundled, or updated copies beside the database): they classify free and disposable mail.
+    public static func lists(forDatabase location: String) throws -> EmailLists {
+        do {
+            return try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: location)).emailLists
+        } catch {
+            throw OpenError.unsupported("cannot load the email lists: \(error) (fix or remove the file, or run 'qualify lists reset')")
+        }
     }
 
     public enum OpenError: Error, CustomStringConvertible {

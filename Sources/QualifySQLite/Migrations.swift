@@ -99,6 +99,19 @@ enum Migrations {
                 );
                 """)
         }
+        m.registerMigration("v3-api-keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_key (
+                  id TEXT PRIMARY KEY,
+                  secret_hash TEXT NOT NULL UNIQUE,
+                  name TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  created_at INTEGER NOT NULL,
+                  revoked_at INTEGER
+                );
+                CREATE INDEX lead_updated ON lead(updated_at);
+                """)
+        }
         return m
     }
 }

@@ -37,13 +37,17 @@ extension SQLiteLeadStore {
                 _ = arguments.append(contentsOf: [warmAmp])
             case nil: break
             }
-            _ = arguments.append(contentsOf: [hotAmp, warmAmp, max(0, query.limit)])
+            if let since = query.updatedSince {
+                conditions.append("updated_at >= ?")
+                _ = arguments.append(contentsOf: [since.millis])
+            }
+            _ = arguments.append(contentsOf: [hotAmp, warmAmp, max(0, query.limit), max(0, query.offset)])
             let sql = """
                 SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at
                 FROM lead WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY (grade_rank + 1) * (CASE WHEN engagement_amp >= ? THEN 1 WHEN engagement_amp >= ? THEN 2 ELSE 3 END),
                          grade_rank, engagement_amp DESC, email
-                LIMIT ?
+                LIMIT ? OFFSET ?
                 """
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 let amp: Double = row[6]

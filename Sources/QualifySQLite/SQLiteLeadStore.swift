@@ -160,4 +160,15 @@ public struct SQLiteLeadStore: LeadStore {
                 .map { OutboxMessage(id: $0[0], kind: $0[1], payload: $0[2], createdAt: Timestamp(millis: $0[3])) }
         }
     }
+
+    public func outboxMessages(after id: Int64, limit: Int) async throws -> [OutboxMessage] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kind, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit])
+                .map { OutboxMessage(id: $0[0], kind: $0[1], payload: $0[2], createdAt: Timestamp(millis: $0[3])) }
+        }
+    }
+
+    public func latestOutboxID() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
+    }
 }

@@ -32,12 +32,43 @@ public protocol LeadStore: Sendable {
     func statistics() async throws -> StoreStatistics
     /// Undelivered outbox messages, oldest first.
     func pendingOutbox(limit: Int) async throws -> [OutboxMessage]
+    /// Outbox messages (delivered or not) with an id above `id`, oldest first: a reader's own cursor over the outbox.
+    func outboxMessages(after id: Int64, limit: Int) async throws -> [OutboxMessage]
+    /// The highest outbox message id so far (0 when empty).
+    func latestOutboxID() async throws -> Int64
 
     /// Keeps rows whose address is invalid, with the reason, so nothing is silently dropped
     /// (once per address and source: re-importing a file adds nothing). Returns how many were new.
     func quarantine(_ rows: [QuarantinedLead]) async throws -> Int
     /// Quarantined rows, newest first.
     func quarantined(limit: Int) async throws -> [QuarantinedLead]
+
+    /// Records an API key by the hash of its secret (the secret itself is never stored).
+    /// Throws ``StoreError/duplicateKey`` if the id or hash is taken.
+    func createAPIKey(_ key: APIKeyRecord, secretHash: String) async throws
+    /// The key whose secret hashes to `secretHash`, revoked or not; nil if none.
+    func apiKey(secretHash: String) async throws -> APIKeyRecord?
+    /// Every key, oldest first.
+    func apiKeys() async throws -> [APIKeyRecord]
+    /// Revokes a key by id; false if there is no such key. Revoking twice keeps the first time.
+    func revokeAPIKey(id: String, at: Timestamp) async throws -> Bool
+}
+
+/// An API key as stored: who it is for and what it may do. The secret is shown once, when it is made.
+public struct APIKeyRecord: Sendable, Hashable, Codable {
+    /// The key's public id (its secret's first characters), safe to print and log.
+    public var id: String
+    public var name: String
+    public var role: Role
+    public var createdAt: Timestamp
+    public var revokedAt: Timestamp?
+    public init(id: String, name: String, role: Role, createdAt: Timestamp, revokedAt: Timestamp? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// A lead row held back because its address is invalid.
@@ -126,12 +157,19 @@ public struct QueueQuery: Sendable, Hashable {
     public var stage: Stage?
     public var grade: Grade?
     public var temperature: Temperature?
+    /// Only leads changed (fields, events, stage) at or after this time.
+    public var updatedSince: Timestamp?
     public var limit: Int
-    public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, limit: Int = 50) {
+    /// How many leads of the ordered queue to skip (a page's start).
+    public var offset: Int
+    public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, updatedSince: Timestamp? = nil,
+                limit: Int = 50, offset: Int = 0) {
         self.stage = stage
         self.grade = grade
         self.temperature = temperature
+        self.updatedSince = updatedSince
         self.limit = limit
+        self.offset = offset
     }
 }
 
@@ -238,6 +276,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicateEventID(EventID)
     case schemaBehind(current: String?, latest: String)
     case corrupt(String)
+    case duplicateKey(String)
 
     public var description: String {
         switch self {
@@ -248,6 +287,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .schemaBehind(let current, let latest):
             return "the database schema is at '\(current ?? "nothing")' but this version needs '\(latest)' (run `qualify migrate`)"
         case .corrupt(let what): return "stored data could not be read: \(what)"
+        case .duplicateKey(let id): return "an API key with id '\(id)' already exists"
         }
     }
 }

@@ -21,6 +21,8 @@ public enum StoreConformance {
         ("the queue is ordered by priority and filtered", queueOrder),
         ("a dry run reports changes and writes nothing; activation applies them", dryRunAndActivate),
         ("invalid addresses are quarantined once per source and listed", quarantine),
+        ("API keys are found by secret hash, listed and revoked", apiKeys),
+        ("the queue pages by offset and filters by time of change", queuePages),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {
@@ -180,6 +182,10 @@ public enum StoreConformance {
         try expect(moves == ["new→iql", "iql→sql"], "history: \(moves)")
         try expect(lead.state.stageHistory.allSatisfy { !$0.reason.isEmpty && $0.by == "model" }, "every automatic move has a reason")
         let outbox = try await store.pendingOutbox(limit: 10)
+        let latest = try await store.latestOutboxID()
+        try expect(latest == outbox.last?.id, "latest outbox id \(latest) is the last message's")
+        let after = try await store.outboxMessages(after: outbox.first?.id ?? 0, limit: 10)
+        try expect(after.map(\.id) == outbox.dropFirst().map(\.id), "messages after the first: \(after.map(\.id))")
         try expect(outbox.count == 2 && outbox.allSatisfy { $0.kind == "stage_changed" }, "outbox: \(outbox)")
         try expect(outbox.last?.payload.contains("\"to\":\"sql\"") == true, "payload names the new stage: \(outbox.last?.payload ?? "")")
     }
@@ -241,6 +247,24 @@ public enum StoreConformance {
         try expect(limited.count == 2, "limit")
     }
 
+    static func queuePages(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        let emails = (0..<7).map { "p\($0)@firm\($0).io" }
+        _ = try await store.upsertLeads(emails.map { LeadUpsert(key: key($0), fields: ["job_title": "CEO"], origin: "p") }, source: "p", at: day(1))
+        _ = try await store.ingest([event("pg1", emails[3], "demo_request", day(10)), event("pg2", emails[5], "webinar_attend", day(10))],
+                                   options: IngestOptions(), now: now)
+        let all = try await store.queue(QueueQuery(limit: 100), now: now).map(\.email)
+        var paged: [String] = []
+        for page in 0..<4 {
+            let leads = try await store.queue(QueueQuery(limit: 2, offset: page * 2), now: now).map(\.email)
+            try expect(leads.count == (page < 3 ? 2 : 1), "page \(page) has \(leads.count) leads")
+            paged += leads
+        }
+        try expect(paged == all, "the pages in order are the queue: \(paged) vs \(all)")
+        let changed = try await store.queue(QueueQuery(updatedSince: day(5), limit: 100), now: now).map(\.email)
+        try expect(Set(changed) == [emails[3], emails[5]], "changed since day 5: \(changed)")
+    }
+
     static func dryRunAndActivate(_ store: any LeadStore) async throws {
         try await prepared(store)
         try await ada(store)
@@ -275,6 +299,30 @@ extension StoreConformance {
         try expect(listed.map(\.email) == ["nodomain@", "bad@@acme.io"], "newest first: \(listed.map(\.email))")
         try expect(listed.last?.fields == ["company": "Acme"] && listed.last?.line == 3, "fields and line kept: \(String(describing: listed.last))")
         try await expectAsync(try await store.statistics().leads == 0, "quarantined rows are not leads")
+    }
+}
+
+extension StoreConformance {
+    static func apiKeys(_ store: any LeadStore) async throws {
+        let sales = APIKeyRecord(id: "qk_sales01", name: "Sales team", role: .sales, createdAt: day(1))
+        let ingest = APIKeyRecord(id: "qk_form001", name: "Web form", role: .ingest, createdAt: day(2))
+        try await store.createAPIKey(sales, secretHash: "hash-of-sales")
+        try await store.createAPIKey(ingest, secretHash: "hash-of-ingest")
+        do {
+            try await store.createAPIKey(APIKeyRecord(id: "qk_sales01", name: "again", role: .admin, createdAt: day(3)), secretHash: "other")
+            throw ConformanceFailure("a second key with the same id was accepted")
+        } catch StoreError.duplicateKey {}
+        do {
+            try await store.createAPIKey(APIKeyRecord(id: "qk_other01", name: "same secret", role: .admin, createdAt: day(3)), secretHash: "hash-of-sales")
+            throw ConformanceFailure("a second key with the same secret was accepted")
+        } catch StoreError.duplicateKey {}
+        try await expectAsync(try await store.apiKey(secretHash: "hash-of-sales") == sales, "found by hash")
+        try await expectAsync(try await store.apiKey(secretHash: "nope") == nil, "an unknown hash finds nothing")
+        try await expectAsync(try await store.apiKeys() == [sales, ingest], "listed oldest first")
+        try await expectAsync(try await store.revokeAPIKey(id: "qk_form001", at: day(4)), "revoked")
+        try await expectAsync(try await store.revokeAPIKey(id: "qk_form001", at: day(5)), "revoking again is fine")
+        try await expectAsync(try await store.apiKey(secretHash: "hash-of-ingest")?.revokedAt == day(4), "the first revocation time stays")
+        try await expectAsync(try await !store.revokeAPIKey(id: "qk_missing", at: day(4)), "an unknown id is not revoked")
     }
 }
 

@@ -23,7 +23,7 @@ struct Qualify: AsyncParsableCommand {
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, TrainCommand.self, PredictCommand.self,
-            VerifyCommand.self, ListsCommand.self,
+            VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self,
         ])
 }
 
@@ -40,7 +40,7 @@ struct DatabaseOptions: ParsableArguments {
         do {
             return try await StoreOpener.open(location, now: now)
         } catch {
-            throw CleanExit.message("error: cannot open database '\(location)': \(error)")
+            throw Failure("cannot open database '\(location)': \(error)")
         }
     }
 }

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import OpenAPIRuntime
+import QualifyCore
+import QualifyStore
+
+/// Who is calling: set by ``AccessMiddleware`` for the handler.
+struct Caller: Sendable {
+    var keyID: String
+    var name: String
+    var role: Role
+
+    @TaskLocal static var current: Caller?
+}
+
+/// Which permission each operation needs; nil for the health probes, which anyone may call.
+enum OperationAccess {
+    static func permission(_ operationID: String) -> Permission?? {
+        switch operationID {
+        case "healthLive", "healthReady": return .some(nil)
+        case "metrics": return .readMetrics
+        case "listLeads", "getLead": return .readLeads
+        case "upsertLead": return .writeLeads
+        case "moveStage": return .moveStages
+        case "postEvent", "postEventBatch": return .writeEvents
+        case "getModel", "listModelVersions", "validateModel", "dryRunModel": return .readModel
+        case "activateModel": return .manageModel
+        default: return nil // unknown: refused below, never let through by omission
+        }
+    }
+}
+
+/// Checks the API key and its role before any handler runs: 401 without a valid key, 403 for a role that may not
+/// make the call; neither answer carries data. Keys are looked up by the hash of the secret and cached briefly
+/// (a revoked key stops working within `cacheSeconds`).
+struct AccessMiddleware: ServerMiddleware {
+    let keys: KeyCache
+
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+                   next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
+        async throws -> (HTTPResponse, HTTPBody?)
+    {
+        guard let needed = OperationAccess.permission(operationID) else {
+            return APIProblem(status: .forbidden, title: "Forbidden", detail: "operation '\(operationID)' has no access rule").response
+        }
+        guard let permission = needed else { return try await next(request, body, metadata) }
+        guard let header = request.headerFields[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            return APIProblem.unauthorized.response
+        }
+        let secret = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard secret.hasPrefix(APIKeys.prefix), secret.count < 200, let key = try await keys.key(secret: secret), key.revokedAt == nil else {
+            var problem = APIProblem.unauthorized
+            problem.detail = "the API key is unknown or revoked; make one with `qualify keys create --role ROLE`"
+            return problem.response
+        }
+        guard key.role.allows(permission) else {
+            return APIProblem(status: .forbidden, title: "Forbidden",
+                              detail: "a key with role '\(key.role.rawValue)' may not \(permission.rawValue); that needs the \(Role.holding(permission).spokenList) role").response
+        }
+        return try await Caller.$current.withValue(Caller(keyID: key.id, name: key.name, role: key.role)) {
+            try await next(request, body, metadata)
+        }
+    }
+}
+
+/// API keys by secret hash, remembered for a short while so a busy ingest endpoint does not read the key table on
+/// every request.
+actor KeyCache {
+    let store: any LeadStore
+    let cacheSeconds: Double
+    private var entries: [String: (record: APIKeyRecord?, until: Date)] = [:]
+
+    init(store: any LeadStore, cacheSeconds: Double = 10) {
+        self.store = store
+        self.cacheSeconds = cacheSeconds
+    }
+
+    func key(secret: String) async throws -> APIKeyRecord? {
+        let hash = APIKeys.hash(secret)
+        let now = Date()
+        if let hit = entries[hash], hit.until > now { return hit.record }
+        let record = try await store.apiKey(secretHash: hash)
+        if entries.count > 10_000 { entries.removeAll() }
+        entries[hash] = (record, now.addingTimeInterval(cacheSeconds))
+        return record
+    }
+}
+
+/// Turns every error a handler or the runtime throws into `application/problem+json`; server errors are logged
+/// (without request bodies), client errors are not.
+struct ProblemMiddleware: ServerMiddleware {
+    let logger: Logger
+
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+                   next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
+        async throws -> (HTTPResponse, HTTPBody?)
+    {
+        do {
+            return try await next(request, body, metadata)
+        } catch {
+            let problem = APIProblem.from(error)
+            if problem.status.code >= 500 {
+                logger.error("request failed", metadata: ["operation": .string(operationID), "error": .string(String(describing: type(of: error)))])
+            }
+            return problem.response
+        }
+    }
+}
+
+/// Refuses bodies above `maxBytes` with 413 before any handler reads them (known length) or while reading (chunked).
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            return Self.tooLarge(maxBytes)
+        }
+        var request = request
+        if request.headers[.contentLength] == nil, request.method == .post || request.method == .put {
+            do {
+                _ = try await request.collectBody(upTo: maxBytes)
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                return Self.tooLarge(maxBytes)
+            }
+        }
+        return try await next(request, context)
+    }
+
+    static func tooLarge(_ maxBytes: Int) -> Response {
+        let problem = APIProblem(status: .contentTooLarge, title: "The body is too large",
+                                 detail: "bodies are limited to \(maxBytes) bytes (split a batch, or start the server with a larger --max-body-mb)")
+        let (head, _) = problem.response
+        let data = (try? JSONEncoder().encode(problem.document)) ?? Data()
+        return Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

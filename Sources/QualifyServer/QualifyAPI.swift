@@ -1,0 +1,288 @@
+import Foundation
+import OpenAPIRuntime
+import QualifyCore
+import QualifyModelFile
+import QualifyStore
+
+/// The API's handlers: each turns the generated input into store calls and the store's answer into the generated
+/// output. Rules live in the core and the store; nothing here decides a score or a stage.
+struct QualifyAPI: APIProtocol {
+    let store: any LeadStore
+    let lists: EmailLists
+    let metrics: ServerMetrics
+    let clock: @Sendable () -> Timestamp
+
+    // MARK: operations
+
+    func healthLive(_ input: Operations.HealthLive.Input) async throws -> Operations.HealthLive.Output {
+        .ok(.init(body: .json(.init(status: "live"))))
+    }
+
+    func healthReady(_ input: Operations.HealthReady.Input) async throws -> Operations.HealthReady.Output {
+        guard let model = try await store.activeModel() else {
+            throw APIProblem(status: .serviceUnavailable, title: "Not ready", detail: "no model is active")
+        }
+        return .ok(.init(body: .json(.init(status: "ready", modelVersion: model.version))))
+    }
+
+    func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
+        await metrics.countStageTransitions(from: store)
+        return .ok(.init(body: .plainText(HTTPBody(metrics.exposition()))))
+    }
+
+    func listLeads(_ input: Operations.ListLeads.Input) async throws -> Operations.ListLeads.Output {
+        let q = input.query
+        let limit = q.limit ?? 50
+        guard (1...1000).contains(limit) else { throw APIProblem.badRequest("limit must be from 1 to 1000, not \(limit)", field: "limit") }
+        let offset = try q.cursor.map(Cursor.offset) ?? 0
+        let query = QueueQuery(stage: q.stage.map { Stage(rawValue: $0.rawValue)! }, grade: q.grade.map { Grade(rawValue: $0.rawValue)! },
+                               temperature: q.temperature.map { Temperature(rawValue: $0.rawValue)! },
+                               updatedSince: q.updatedSince.map(Timestamp.init(date:)), limit: limit + 1, offset: offset)
+        let leads = try await store.queue(query, now: clock())
+        let page = leads.prefix(limit).map { l in
+            Components.Schemas.LeadSummary(email: l.email, name: l.name, company: l.company, grade: .init(l.grade), fitPoints: l.fitPoints,
+                                           engagement: l.engagement.rounded(places: 4), temperature: .init(l.temperature), stage: .init(l.stage),
+                                           lastActivity: l.lastActivity?.date)
+        }
+        let next = leads.count > limit ? Cursor.make(offset: offset + limit) : nil
+        return .ok(.init(body: .json(.init(leads: Array(page), nextCursor: next))))
+    }
+
+    func getLead(_ input: Operations.GetLead.Input) async throws -> Operations.GetLead.Output {
+        let key = try Self.key(input.path.email)
+        let now = clock()
+        var asOf = now
+        if let text = input.query.asOf {
+            guard let t = Timestamp(iso8601: text) else {
+                throw APIProblem.badRequest("as_of '\(text)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z", field: "as_of")
+            }
+            asOf = text.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
+        }
+        guard let record = try await store.lead(key) else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
+        guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
+        let engine = try Engine(model: model.model, lists: lists)
+        let account = record.account.map { a in a.name.map { "\($0) (\(a.domain))" } ?? a.domain }
+        let card = LeadCard.build(key: key, events: record.events, account: account, engine: engine, asOf: asOf)
+        if card.events == 0 && input.query.asOf != nil {
+            throw APIProblem.notFound("'\(key.email)' had no history yet on \(asOf.isoDate)")
+        }
+        return .ok(.init(body: .json(Self.card(card))))
+    }
+
+    func upsertLead(_ input: Operations.UpsertLead.Input) async throws -> Operations.UpsertLead.Output {
+        let key = try Self.key(input.path.email)
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        var fields: [String: String] = [:]
+        for (name, value) in body.fields.additionalProperties {
+            let field = LeadFields.field(forHeader: name)
+            guard !field.isEmpty, field.count <= 64 else { throw APIProblem.badRequest("'\(name)' is not a usable field name", field: "fields.\(name)") }
+            guard field != "email" else { throw APIProblem.badRequest("the email is the path's; leave it out of fields", field: "fields.\(name)") }
+            guard !value.contains("\u{0}") else { throw APIProblem.badRequest("'\(name)' contains a NUL character", field: "fields.\(name)") }
+            fields[field] = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let now = clock()
+        let at = body.at.map(Timestamp.init(date:))
+        if let at, at > now.adding(TimeSpan(millis: 300_000)) {
+            throw APIProblem.unprocessable("'at' \(at.iso8601) is in the future", field: "at")
+        }
+        let source = "api:" + (Caller.current?.keyID ?? "unknown")
+        let outcome = try await store.upsertLeads([LeadUpsert(key: key, fields: fields, origin: source, at: at)], source: source, at: now)
+        let result: Components.Schemas.UpsertResult
+        switch outcome.first ?? .unchanged {
+        case .created: result = .init(email: key.email, outcome: .created, changed: fields.keys.sorted())
+        case .merged(let changed): result = .init(email: key.email, outcome: .merged, changed: changed.sorted())
+        case .unchanged: result = .init(email: key.email, outcome: .unchanged, changed: [])
+        }
+        return .ok(.init(body: .json(result)))
+    }
+
+    func moveStage(_ input: Operations.MoveStage.Input) async throws -> Operations.MoveStage.Output {
+        let key = try Self.key(input.path.email)
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        let action = StageAction(rawValue: body.action.rawValue)!
+        let id = EventID(body.id ?? "move-" + UUID().uuidString.lowercased())
+        let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
+        let change = try await store.moveStage(key, action: action, reason: body.reason, by: by, id: id, at: clock())
+        return .ok(.init(body: .json(.init(email: key.email, stage: .init(change.to)))))
+    }
+
+    func postEvent(_ input: Operations.PostEvent.Input) async throws -> Operations.PostEvent.Output {
+        guard case .json(let event) = input.body else { throw APIProblem.badRequest("send JSON") }
+        let outcome = try await ingest([event], createLeads: input.query.createLeads ?? false)[0]
+        if case .rejected(let why) = outcome {
+            throw APIProblem.unprocessable(why.description, field: Self.field(of: why))
+        }
+        return .ok(.init(body: .json(Self.result(event.id, outcome))))
+    }
+
+    func postEventBatch(_ input: Operations.PostEventBatch.Input) async throws -> Operations.PostEventBatch.Output {
+        guard case .json(let batch) = input.body else { throw APIProblem.badRequest("send JSON") }
+        guard !batch.events.isEmpty else { throw APIProblem.badRequest("the batch is empty", field: "events") }
+        guard batch.events.count <= 10_000 else {
+            throw APIProblem.badRequest("a batch holds at most 10,000 events, not \(batch.events.count); split it", field: "events")
+        }
+        let outcomes = try await ingest(batch.events, createLeads: input.query.createLeads ?? false)
+        var applied = 0, duplicates = 0, rejected = 0
+        for o in outcomes {
+            switch o {
+            case .applied: applied += 1
+            case .duplicate: duplicates += 1
+            case .rejected: rejected += 1
+            }
+        }
+        let results = zip(batch.events, outcomes).map { Self.result($0.id, $1) }
+        return .ok(.init(body: .json(.init(applied: applied, duplicates: duplicates, rejected: rejected, results: results))))
+    }
+
+    func getModel(_ input: Operations.GetModel.Input) async throws -> Operations.GetModel.Output {
+        guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
+        return .ok(.init(body: .json(Self.version(model))))
+    }
+
+    func listModelVersions(_ input: Operations.ListModelVersions.Input) async throws -> Operations.ListModelVersions.Output {
+        let versions = try await store.modelVersions().reversed().map(Self.version)
+        return .ok(.init(body: .json(.init(versions: versions))))
+    }
+
+    func validateModel(_ input: Operations.ValidateModel.Input) async throws -> Operations.ValidateModel.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        switch ModelFile.parse(yaml: body.source, file: "source") {
+        case .success(let (_, warnings)):
+            return .ok(.init(body: .json(.init(valid: true, errors: warnings.map(Self.fieldError)))))
+        case .failure(let issues):
+            return .ok(.init(body: .json(.init(valid: false, errors: issues.issues.map(Self.fieldError)))))
+        }
+    }
+
+    func dryRunModel(_ input: Operations.DryRunModel.Input) async throws -> Operations.DryRunModel.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        let model = try Self.parsedModel(body)
+        let report = try await store.dryRun(model.model, now: clock(), examples: 10)
+        return .ok(.init(body: .json(Self.report(report))))
+    }
+
+    func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        let model = try Self.parsedModel(body)
+        let (version, report) = try await store.activate(model.model, source: model.source, at: clock())
+        return .ok(.init(body: .json(.init(version: version.version, report: Self.report(report)))))
+    }
+
+    // MARK: helpers
+
+    func ingest(_ events: [Components.Schemas.Event], createLeads: Bool) async throws -> [IngestOutcome] {
+        let incoming = events.map { e in
+            IncomingEvent(id: EventID(e.id), email: e.email, type: e._type, at: Timestamp(date: e.at),
+                          properties: e.properties?.additionalProperties ?? [:])
+        }
+        let outcomes = try await store.ingest(incoming, options: IngestOptions(createLeads: createLeads), now: clock())
+        metrics.ingested(outcomes)
+        return outcomes
+    }
+
+    static func key(_ email: String) throws -> LeadKey {
+        switch EmailAddress.parse(email) {
+        case .success(let key): return key
+        case .failure(let problem): throw APIProblem.badRequest("'\(email.prefix(254))' is not an email address: \(problem)", field: "email")
+        }
+    }
+
+    static func parsedModel(_ json: Components.Schemas.ModelSource) throws -> (model: QualificationModel, source: String) {
+        switch ModelFile.parse(yaml: json.source, file: "source") {
+        case .success(let (model, _)): return (model, json.source)
+        case .failure(let issues):
+            var problem = APIProblem.unprocessable("the model has \(issues.errors.count) error(s); the first: \(issues.errors.first?.description ?? "")",
+                                                   field: "source")
+            problem.errors = issues.issues.map(fieldError)
+            throw problem
+        }
+    }
+
+    static func fieldError(_ issue: ModelIssue) -> Components.Schemas.FieldError {
+        .init(field: issue.path.isEmpty ? nil : issue.path, line: issue.line, column: issue.column,
+              message: (issue.severity == .warning ? "warning: " : "") + issue.message)
+    }
+
+    static func field(of rejection: EventRejection) -> String {
+        switch rejection {
+        case .emptyID, .idTooLong: return "id"
+        case .emptyType, .reservedType, .invalidType: return "type"
+        case .inFuture, .invalidTimestamp: return "at"
+        case .unknownLead, .invalidEmail: return "email"
+        case .tooManyProperties, .propertyTooLong, .propertyNameTooLong: return "properties"
+        }
+    }
+
+    static func result(_ id: String, _ outcome: IngestOutcome) -> Components.Schemas.EventResult {
+        switch outcome {
+        case .applied: return .init(id: id, status: .applied)
+        case .duplicate: return .init(id: id, status: .duplicate)
+        case .rejected(let why): return .init(id: id, status: .rejected, reason: why.description)
+        }
+    }
+
+    static func version(_ v: ModelVersion) -> Components.Schemas.ModelVersion {
+        .init(version: v.version, name: v.model.name, activatedAt: v.activatedAt.date, source: v.source)
+    }
+
+    static func report(_ r: RescoreReport) -> Components.Schemas.RescoreReport {
+        .init(leads: r.leads, stageChanged: r.stageChanged, gradeChanged: r.gradeChanged, temperatureChanged: r.temperatureChanged,
+              stageMoves: .init(additionalProperties: r.stageMoves), gradeMoves: .init(additionalProperties: r.gradeMoves),
+              examples: r.examples.map { e in
+                  .init(email: e.email, stageBefore: .init(e.stage.before), stageAfter: .init(e.stage.after),
+                        gradeBefore: .init(e.grade.before), gradeAfter: .init(e.grade.after),
+                        engagementBefore: e.engagement.before.rounded(places: 4), engagementAfter: e.engagement.after.rounded(places: 4))
+              })
+    }
+
+    static func card(_ c: LeadCard) -> Components.Schemas.LeadCard {
+        .init(email: c.email, asOf: c.asOf.date, fields: .init(additionalProperties: c.fields), account: c.account, fitPoints: c.fitPoints,
+              grade: .init(c.grade), engagement: c.engagement.rounded(places: 4), temperature: .init(c.temperature),
+              groups: .init(additionalProperties: c.groups.mapValues { $0.rounded(places: 4) }), stage: .init(c.stage),
+              stageHistory: c.stageHistory.map { s in
+                  .init(from: .init(s.from), to: .init(s.to), at: s.at.date, reason: s.reason, by: s.by)
+              },
+              ledger: c.ledger.map { line in
+                  let e = line.entry
+                  return .init(kind: e.kind == .fit ? .fit : .engagement, rule: e.ruleID.description, group: e.group, points: Double(e.points),
+                               valueNow: line.valueNow.rounded(places: 4), at: e.at.date, eventId: e.eventID.rawValue, eventType: e.eventType,
+                               note: e.note)
+              },
+              nextOffers: c.nextOffers, events: c.events, lastActivity: c.lastActivity?.date)
+    }
+}
+
+/// Page cursors: opaque to callers (base64url of the next page's offset in the priority order).
+enum Cursor {
+    static func make(offset: Int) -> String {
+        Data("o:\(offset)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+    }
+
+    static func offset(_ cursor: String) throws -> Int {
+        var b64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while b64.count % 4 != 0 { b64 += "=" }
+        guard let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8), text.hasPrefix("o:"),
+              let n = Int(text.dropFirst(2)), n >= 0, n <= 100_000_000 else {
+            throw APIProblem.badRequest("cursor '\(cursor.prefix(100))' is not one this server gave; start again without it", field: "cursor")
+        }
+        return n
+    }
+}
+
+extension Timestamp {
+    init(date: Date) { self.init(millis: Int64((date.timeIntervalSince1970 * 1000).rounded())) }
+    var date: Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+extension Double {
+    func rounded(places: Int) -> Double {
+        guard isFinite else { return 0 }
+        let f = pow(10, Double(places))
+        return (self * f).rounded() / f
+    }
+}
+
+extension Components.Schemas.Stage { init(_ s: Stage) { self.init(rawValue: s.rawValue)! } }
+extension Components.Schemas.Grade { init(_ g: Grade) { self.init(rawValue: g.rawValue)! } }
+extension Components.Schemas.Temperature { init(_ t: Temperature) { self.init(rawValue: t.rawValue)! } }

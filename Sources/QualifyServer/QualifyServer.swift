@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import QualifyCore
+import QualifyStore
+
+/// Builds the HTTP application: the routes generated from `openapi.yaml`, problem documents for every error,
+/// API-key roles, request metrics and a body limit.
+public enum QualifyServer {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var maxBodyBytes: Int
+        public var keyCacheSeconds: Double
+        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 16 << 20, keyCacheSeconds: Double = 10) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+            self.keyCacheSeconds = keyCacheSeconds
+        }
+    }
+
+    /// The router alone (for tests and for `application`).
+    public static func router(store: any LeadStore, lists: EmailLists, settings: Settings = Settings(), logger: Logger,
+                              clock: @escaping @Sendable () -> Timestamp = { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }) async throws -> Router<BasicRequestContext> {
+        let metrics = ServerMetrics.shared
+        try await metrics.startCounting(store)
+        let router = Router()
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+        let api = QualifyAPI(store: store, lists: lists, metrics: metrics, clock: clock)
+        try api.registerHandlers(on: router, configuration: Configuration(dateTranscoder: FlexibleISO8601()),
+                                 middlewares: [ProblemMiddleware(logger: logger),
+                                               AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds))])
+        return router
+    }
+
+    /// The application `qualify serve` runs: stops gracefully on SIGTERM or SIGINT (in-flight requests finish, and
+    /// with them their database transactions; new connections are refused).
+    public static func application(store: any LeadStore, lists: EmailLists, settings: Settings, logger: Logger,
+                                   onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+        let router = try await router(store: store, lists: lists, settings: settings, logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+                           logger: logger)
+    }
+}
+
+/// Dates in requests: ISO-8601 with or without fractional seconds, `Z` or an offset (the core's parser); written
+/// back as UTC with milliseconds when there are any.
+struct FlexibleISO8601: DateTranscoder {
+    func encode(_ date: Date) throws -> String { Timestamp(date: date).iso8601 }
+    func decode(_ text: String) throws -> Date {
+        guard let t = Timestamp(iso8601: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(text.prefix(60))' is not an ISO-8601 date-time like 2026-03-01T12:00:00Z"))
+        }
+        return t.date
+    }
+}

@@ -1,0 +1,81 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+import QualifyCore
+import QualifyStore
+import Synchronization
+
+/// The Prometheus metrics: Hummingbird's request counters and latencies (by route template, through swift-metrics),
+/// events ingested by outcome, and stage transitions by from/to.
+///
+/// Stage transitions are read from the outbox, where the store records every one in the transaction that caused it:
+/// each instance counts the transitions recorded since it started (by any instance), so over several instances on
+/// one database take the max, not the sum.
+final class ServerMetrics: Sendable {
+    /// One registry per process: swift-metrics can be bootstrapped only once.
+    static let shared = ServerMetrics()
+
+    let registry: PrometheusCollectorRegistry
+    private let outboxCursor = Mutex<Int64?>(nil)
+    private let reading = Mutex(false)
+
+    private init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Prometheus names allow [a-zA-Z0-9_:]; swift-metrics labels use dots (hb.requests → hb_requests)
+        factory.nameAndLabelSanitizer = { name, labels in
+            (Self.sanitize(name), labels.map { (Self.sanitize($0.0), $0.1) })
+        }
+        MetricsSystem.bootstrap(factory)
+    }
+
+    static func sanitize(_ s: String) -> String {
+        String(s.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" ? $0 : "_" })
+    }
+
+    func ingested(_ outcomes: [IngestOutcome]) {
+        var applied = 0, duplicate = 0, rejected = 0
+        for o in outcomes {
+            switch o {
+            case .applied: applied += 1
+            case .duplicate: duplicate += 1
+            case .rejected: rejected += 1
+            }
+        }
+        for (status, n) in [("applied", applied), ("duplicate", duplicate), ("rejected", rejected)] where n > 0 {
+            registry.makeCounter(name: "qualify_events_ingested_total", labels: [("status", status)]).increment(by: Int64(n))
+        }
+    }
+
+    func stageTransition(from: Stage, to: Stage) {
+        registry.makeCounter(name: "qualify_stage_transitions_total", labels: [("from", from.rawValue), ("to", to.rawValue)]).increment()
+    }
+
+    /// Starts counting transitions from the outbox's current end.
+    func startCounting(_ store: any LeadStore) async throws {
+        let latest = try await store.latestOutboxID()
+        outboxCursor.withLock { if $0 == nil { $0 = latest } }
+    }
+
+    /// Counts the stage transitions (automatic and people's) recorded since the last call; run at each scrape.
+    func countStageTransitions(from store: any LeadStore) async {
+        guard reading.withLock({ busy in defer { busy = true }; return !busy }) else { return }
+        defer { reading.withLock { $0 = false } }
+        guard var cursor = outboxCursor.withLock({ $0 }) else { return }
+        while let batch = try? await store.outboxMessages(after: cursor, limit: 5_000), !batch.isEmpty {
+            for message in batch where message.kind == "stage_changed" {
+                guard let payload = FlatJSON.decode(message.payload), let from = payload["from"].flatMap(Stage.init(rawValue:)),
+                      let to = payload["to"].flatMap(Stage.init(rawValue:)) else { continue }
+                stageTransition(from: from, to: to)
+            }
+            cursor = batch.last!.id
+            outboxCursor.withLock { $0 = cursor }
+        }
+    }
+
+    func exposition() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+}

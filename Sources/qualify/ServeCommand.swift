@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import QualifyApp
+import QualifyCore
+import QualifyServer
+import QualifyStore
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API (leads, events, stages, model, health, metrics) on the database.",
+        discussion: """
+            The API is described by Sources/QualifyServer/openapi.yaml. Every endpoint but /health/live and \
+            /health/ready needs an API key (`Authorization: Bearer qk_…`): make one with `qualify keys create --role \
+            admin`. SIGTERM or Ctrl-C stops the server gracefully: requests in flight finish (a batch answered is a \
+            batch stored) and new connections are refused.
+            """)
+
+    @Option(help: "The address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0 picks a free one and prints it).") var port = 8080
+    @Option(help: "The largest request body accepted, in MiB (a batch of 10,000 events is about 2–3 MiB).") var maxBodyMb = 16
+    @OptionGroup var db: DatabaseOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port number (0 to 65535)") }
+        guard (1...1024).contains(maxBodyMb) else { throw ValidationError("--max-body-mb must be from 1 to 1024, not \(maxBodyMb)") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "qualify")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let store = try await db.open(now: .now())
+        let lists = try StoreOpener.lists(forDatabase: db.location)
+        let keys = try await store.apiKeys().filter { $0.revokedAt == nil }
+        let model = try await store.activeModel()
+        let settings = QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20)
+        let location = db.location
+        let app = try await QualifyServer.application(store: store, lists: lists, settings: settings, logger: logger) { boundPort in
+            print("qualify: serving http://\(host):\(boundPort) on \(location) (model v\(model?.version ?? 0), \(keys.count) active API key\(keys.count == 1 ? "" : "s"))")
+            if keys.isEmpty { print("qualify: no API keys yet; make one with: qualify keys create --role admin --name me") }
+            fflush(nil)
+        }
+        try await app.runService()
+    }
+}
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Make, list and revoke API keys.",
+        discussion: """
+            Roles: \(Role.allCases.map { "\($0.rawValue) (\($0.summary))" }.joined(separator: "; ")). A key is shown \
+            once, when it is made; only its hash is stored.
+            """,
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a key and print it once.")
+        @Option(help: "ingest, sales, marketing or admin.") var role: String
+        @Option(help: "Who or what uses the key (shown in lists and stage histories).") var name = "unnamed"
+        @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            guard Role(rawValue: role) != nil else {
+                throw ValidationError("--role '\(role)' is not a role; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
+                throw ValidationError("--name must be 1 to 100 characters")
+            }
+        }
+
+        func run() async throws {
+            let now = Timestamp.now()
+            let store = try await db.open(now: now)
+            let made = APIKeys.make(name: name, role: Role(rawValue: role)!, at: now)
+            try await store.createAPIKey(made.record, secretHash: made.hash)
+            print(made.secret)
+            printError("key \(made.record.id)… for '\(name)' with role \(role): shown once; keep it secret (use it as 'Authorization: Bearer \(made.record.id)…')")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (ids, names, roles; never the secrets).")
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let store = try await db.open(now: .now())
+            let keys = try await store.apiKeys()
+            if keys.isEmpty { print("no API keys; make one with: qualify keys create --role admin --name me"); return }
+            print("ID            ROLE       CREATED      STATE    NAME")
+            for k in keys {
+                let state = k.revokedAt.map { "revoked \($0.isoDate)" } ?? "active"
+                print("\(k.id.padding(toLength: 14, withPad: " ", startingAt: 0))\(k.role.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(k.createdAt.isoDate)   \(state.padding(toLength: 9, withPad: " ", startingAt: 0))\(k.name)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by its id (servers stop accepting it within 10 seconds).")
+        @Argument(help: "The key's id, as `qualify keys list` prints it.") var id: String
+        @OptionGroup var db: DatabaseOptions
+
+        func run() async throws {
+            let store = try await db.open(now: .now())
+            guard try await store.revokeAPIKey(id: id, at: .now()) else {
+                throw Failure("no API key with id '\(id)' (see `qualify keys list`)")
+            }
+            print("revoked \(id)")
+        }
+    }
+}

@@ -1,0 +1,304 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+@testable import QualifyServer
+import QualifyCore
+import QualifyModelFile
+import QualifySQLite
+import QualifyStore
+import Testing
+
+/// A server on an in-memory store, with one key per role, driven through Hummingbird's router test client.
+struct Fixture: @unchecked Sendable {
+    let store: SQLiteLeadStore
+    let keys: [Role: String]
+    let revoked: String
+    let router: Router<BasicRequestContext>
+    let logger: Logger
+    var app: some ApplicationProtocol { Hummingbird.Application(router: router, logger: logger) }
+    static let now = Timestamp(iso8601: "2026-06-01T12:00:00Z")!
+
+    init(maxBody: Int = 1 << 20) async throws {
+        store = try SQLiteLeadStore.inMemory()
+        _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: Timestamp(iso8601: "2026-01-01T00:00:00Z")!)
+        var keys: [Role: String] = [:]
+        for role in Role.allCases {
+            let made = APIKeys.make(name: "\(role.rawValue) key", role: role, at: Self.now)
+            try await store.createAPIKey(made.record, secretHash: made.hash)
+            keys[role] = made.secret
+        }
+        let old = APIKeys.make(name: "old", role: .admin, at: Self.now)
+        try await store.createAPIKey(old.record, secretHash: old.hash)
+        _ = try await store.revokeAPIKey(id: old.record.id, at: Self.now)
+        revoked = old.secret
+        self.keys = keys
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        self.logger = logger
+        router = try await QualifyServer.router(store: store, lists: .builtIn,
+                                                    settings: .init(maxBodyBytes: maxBody, keyCacheSeconds: 0), logger: logger,
+                                                    clock: { Fixture.now })
+    }
+
+    func headers(_ role: Role?) -> HTTPFields {
+        var h = HTTPFields()
+        h[.contentType] = "application/json"
+        if let role { h[.authorization] = "Bearer \(keys[role]!)" }
+        return h
+    }
+}
+
+struct Reply {
+    var status: HTTPResponse.Status
+    var json: Any?
+    var text: String
+    var contentType: String?
+
+    subscript(_ key: String) -> Any? { (json as? [String: Any])?[key] }
+}
+
+extension TestClientProtocol {
+    func call(_ method: HTTPRequest.Method, _ uri: String, _ headers: HTTPFields, _ body: String? = nil) async throws -> Reply {
+        try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let text = String(buffer: response.body)
+            return Reply(status: response.status, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text,
+                         contentType: response.headers[.contentType])
+        }
+    }
+}
+
+@Suite struct APITests {
+    static let ada = #"{"fields":{"first_name":"Ada","last_name":"Lovelace","job_title":"CTO","employees":"300","industry":"software"}}"#
+
+    static func event(_ id: String, _ email: String = "ada@acme.io", type: String = "content_download", at: String = "2026-05-30T10:00:00Z") -> String {
+        #"{"id":"\#(id)","email":"\#(email)","type":"\#(type)","at":"\#(at)","properties":{"url":"/whitepaper"}}"#
+    }
+
+    @Test func healthNeedsNoKeyAndReadySaysTheModelVersion() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            let live = try await client.call(.get, "/health/live", f.headers(nil))
+            #expect(live.status == .ok && live["status"] as? String == "live")
+            let ready = try await client.call(.get, "/health/ready", f.headers(nil))
+            #expect(ready.status == .ok && ready["model_version"] as? Int == 1)
+        }
+    }
+
+    @Test func aLeadUpsertedThenAnEventGiveACardWhoseLedgerSumsToTheScores() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            let created = try await client.call(.put, "/leads/Ada@ACME.io", f.headers(.ingest), Self.ada)
+            #expect(created.status == .ok && created["outcome"] as? String == "created" && created["email"] as? String == "ada@acme.io", "\(created.text)")
+            let again = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            #expect(again["outcome"] as? String == "unchanged")
+            let merged = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), #"{"fields":{"Job Title":"CEO"}}"#)
+            #expect(merged["outcome"] as? String == "merged" && merged["changed"] as? [String] == ["job_title"], "\(merged.text)")
+
+            let posted = try await client.call(.post, "/events", f.headers(.ingest), Self.event("e1"))
+            #expect(posted.status == .ok && posted["status"] as? String == "applied", "\(posted.text)")
+            let duplicate = try await client.call(.post, "/events", f.headers(.ingest), Self.event("e1"))
+            #expect(duplicate.status == .ok && duplicate["status"] as? String == "duplicate")
+
+            let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
+            #expect(card.status == .ok, "\(card.text)")
+            #expect(card["stage"] as? String == "iql" && card["grade"] as? String == "A", "\(card.text)")
+            let ledger = card["ledger"] as? [[String: Any]] ?? []
+            let fit = ledger.filter { $0["kind"] as? String == "fit" }.compactMap { $0["points"] as? Double }.reduce(0, +)
+            let engagement = ledger.filter { $0["kind"] as? String == "engagement" }.compactMap { $0["value_now"] as? Double }.reduce(0, +)
+            #expect(Int(fit) == card["fit_points"] as? Int)
+            #expect(abs(engagement - (card["engagement"] as? Double ?? -1)) < 0.001, "ledger \(engagement) vs \(card["engagement"] ?? "")")
+            #expect((card["stage_history"] as? [[String: Any]])?.first?["to"] as? String == "iql")
+            #expect(!(card["next_offers"] as? [String] ?? []).isEmpty)
+
+            let before = try await client.call(.get, "/leads/ada@acme.io?as_of=2026-05-29", f.headers(.sales))
+            #expect(before.status == .notFound && (before["detail"] as? String ?? "").contains("no history yet"), "\(before.text)")
+            let download = try await client.call(.get, "/leads/ada@acme.io?as_of=2026-05-31", f.headers(.sales))
+            #expect(download.status == .ok && download["events"] as? Int == 1 && download["stage"] as? String == "iql", "only the download: \(download.text)")
+            let badDate = try await client.call(.get, "/leads/ada@acme.io?as_of=soon", f.headers(.sales))
+            #expect(badDate.status == .badRequest && badDate["field"] as? String == "as_of")
+        }
+    }
+
+    @Test func aBatchAnswersPerEventAndIsIdempotent() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            let events = [Self.event("b1"), Self.event("b2", type: "demo_request"), Self.event("b3", "nobody@acme.io"),
+                          Self.event("b4", at: "2027-01-01T00:00:00Z"), Self.event("b5", type: "$stage")]
+            let body = #"{"events":[\#(events.joined(separator: ","))]}"#
+            let first = try await client.call(.post, "/events/batch", f.headers(.ingest), body)
+            #expect(first.status == .ok, "\(first.text)")
+            #expect(first["applied"] as? Int == 2 && first["rejected"] as? Int == 3 && first["duplicates"] as? Int == 0, "\(first.text)")
+            let results = first["results"] as? [[String: Any]] ?? []
+            #expect(results.map { $0["status"] as? String ?? "" } == ["applied", "applied", "rejected", "rejected", "rejected"])
+            #expect((results[2]["reason"] as? String ?? "").contains("nobody@acme.io"), "\(results[2])")
+            #expect((results[3]["reason"] as? String ?? "").contains("future"), "\(results[3])")
+            let second = try await client.call(.post, "/events/batch", f.headers(.ingest), body)
+            #expect(second["applied"] as? Int == 0 && second["duplicates"] as? Int == 2, "\(second.text)")
+            let stats = try await f.store.statistics()
+            #expect(stats.events >= 2)
+            let created = try await client.call(.post, "/events/batch?create_leads=true", f.headers(.ingest), #"{"events":[\#(Self.event("b6", "new@firm.io"))]}"#)
+            #expect(created["applied"] as? Int == 1, "\(created.text)")
+            let empty = try await client.call(.post, "/events/batch", f.headers(.ingest), #"{"events":[]}"#)
+            #expect(empty.status == .badRequest && empty["field"] as? String == "events", "\(empty.text)")
+        }
+    }
+
+    @Test func theQueuePagesWithACursorAndFilters() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            for i in 0..<5 {
+                _ = try await client.call(.put, "/leads/p\(i)@firm\(i).io", f.headers(.ingest), #"{"fields":{"job_title":"CTO"}}"#)
+            }
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("q1", "p3@firm3.io", type: "demo_request"))
+            var emails: [String] = []
+            var uri = "/leads?limit=2"
+            for _ in 0..<5 {
+                let page = try await client.call(.get, uri, f.headers(.sales))
+                #expect(page.status == .ok, "\(page.text)")
+                emails += (page["leads"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+                guard let next = page["next_cursor"] as? String else { break }
+                uri = "/leads?limit=2&cursor=\(next)"
+            }
+            #expect(emails.count == 5 && Set(emails).count == 5 && emails.first == "p3@firm3.io", "\(emails)")
+            let sql = try await client.call(.get, "/leads?stage=sql", f.headers(.sales))
+            #expect((sql["leads"] as? [[String: Any]])?.map { $0["email"] as? String } == ["p3@firm3.io"], "\(sql.text)")
+            let bad = try await client.call(.get, "/leads?cursor=zzz", f.headers(.sales))
+            #expect(bad.status == .badRequest && bad["field"] as? String == "cursor")
+            let tooMany = try await client.call(.get, "/leads?limit=5000", f.headers(.sales))
+            #expect(tooMany.status == .badRequest)
+        }
+    }
+
+    @Test func aPersonsStageMoveIsRecordedWithItsReasonOrRefused() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("s1", type: "demo_request"))
+            let accept = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"accept","reason":"budget confirmed"}"#)
+            #expect(accept.status == .ok && accept["stage"] as? String == "opportunity", "\(accept.text)")
+            let again = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"accept","reason":"twice"}"#)
+            #expect(again.status == .conflict, "\(again.text)")
+            let noReason = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"recycle"}"#)
+            #expect(noReason.status == .badRequest && noReason["field"] as? String == "reason", "\(noReason.text)")
+            let unknown = try await client.call(.post, "/leads/ghost@acme.io/stage", f.headers(.sales), #"{"action":"recycle","reason":"x"}"#)
+            #expect(unknown.status == .notFound)
+            let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
+            let last = (card["stage_history"] as? [[String: Any]])?.last
+            #expect(last?["reason"] as? String == "accept: budget confirmed" && (last?["by"] as? String ?? "").contains("sales key"), "\(String(describing: last))")
+        }
+    }
+
+    @Test func theModelIsValidatedDryRunActivatedAndListed() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            let current = try await client.call(.get, "/model", f.headers(.marketing))
+            #expect(current.status == .ok && current["version"] as? Int == 1)
+            let broken = #"{"source":"name: x\nfit:\n  rules: 3\n"}"#
+            let check = try await client.call(.post, "/model/validate", f.headers(.marketing), broken)
+            #expect(check.status == .ok && check["valid"] as? Bool == false, "\(check.text)")
+            let firstError = (check["errors"] as? [[String: Any]])?.first
+            #expect(firstError?["line"] as? Int != nil && firstError?["message"] as? String != nil, "\(check.text)")
+            let refused = try await client.call(.post, "/model/activate", f.headers(.marketing), broken)
+            #expect(refused.status == .unprocessableContent && refused["field"] as? String == "source", "\(refused.text)")
+
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("m1"))
+            let stricter = DefaultModel.yaml.replacingOccurrences(of: "name: ", with: "name: stricter-", options: [], range: nil)
+            let body = String(decoding: try JSONEncoder().encode(["source": stricter]), as: UTF8.self)
+            let valid = try await client.call(.post, "/model/validate", f.headers(.marketing), body)
+            #expect(valid["valid"] as? Bool == true, "\(valid.text)")
+            let dry = try await client.call(.post, "/model/dry-run", f.headers(.marketing), body)
+            #expect(dry.status == .ok && dry["leads"] as? Int == 1, "\(dry.text)")
+            let activated = try await client.call(.post, "/model/activate", f.headers(.marketing), body)
+            #expect(activated.status == .ok && activated["version"] as? Int == 2, "\(activated.text)")
+            let versions = try await client.call(.get, "/model/versions", f.headers(.marketing))
+            #expect((versions["versions"] as? [[String: Any]])?.map { $0["version"] as? Int } == [2, 1], "\(versions.text)")
+        }
+    }
+
+    /// Every operation against every role: allowed ones never answer 401/403, refused ones answer exactly 403 with
+    /// a problem document and no data; no key and a revoked key answer 401.
+    @Test func theRoleMatrix() async throws {
+        let f = try await Fixture()
+        let calls: [(HTTPRequest.Method, String, String?, Set<Role>)] = [
+            (.get, "/metrics", nil, [.admin]),
+            (.get, "/leads", nil, [.sales, .marketing, .admin]),
+            (.get, "/leads/ada@acme.io", nil, [.sales, .marketing, .admin]),
+            (.put, "/leads/ada@acme.io", Self.ada, [.ingest, .admin]),
+            (.post, "/leads/ada@acme.io/stage", #"{"action":"disqualify","reason":"test"}"#, [.sales, .marketing, .admin]),
+            (.post, "/events", Self.event("r1"), [.ingest, .admin]),
+            (.post, "/events/batch", #"{"events":[\#(Self.event("r2"))]}"#, [.ingest, .admin]),
+            (.get, "/model", nil, [.marketing, .admin]),
+            (.get, "/model/versions", nil, [.marketing, .admin]),
+            (.post, "/model/validate", #"{"source":"name: x"}"#, [.marketing, .admin]),
+            (.post, "/model/dry-run", #"{"source":"name: x"}"#, [.marketing, .admin]),
+            (.post, "/model/activate", #"{"source":"name: x"}"#, [.admin, .marketing]),
+        ]
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.admin), Self.ada)
+            for (method, uri, body, allowed) in calls {
+                for role in Role.allCases {
+                    let reply = try await client.call(method, uri, f.headers(role), body)
+                    if allowed.contains(role) {
+                        #expect(reply.status != .forbidden && reply.status != .unauthorized, "\(role) \(method) \(uri): \(reply.status)")
+                    } else {
+                        #expect(reply.status == .forbidden, "\(role) \(method) \(uri): \(reply.status)")
+                        #expect(reply.contentType == "application/problem+json" && !reply.text.contains("ada@acme.io") && !reply.text.contains("Lovelace"),
+                                "\(role) \(method) \(uri): \(reply.text)")
+                    }
+                }
+                let anonymous = try await client.call(method, uri, f.headers(nil), body)
+                #expect(anonymous.status == .unauthorized && !anonymous.text.contains("Lovelace"), "no key \(method) \(uri)")
+                var revoked = f.headers(nil)
+                revoked[.authorization] = "Bearer \(f.revoked)"
+                #expect(try await client.call(method, uri, revoked, body).status == .unauthorized, "revoked key \(method) \(uri)")
+                var wrong = f.headers(nil)
+                wrong[.authorization] = "Bearer qk_not-a-real-key"
+                #expect(try await client.call(method, uri, wrong, body).status == .unauthorized, "unknown key \(method) \(uri)")
+            }
+        }
+    }
+
+    @Test func badInputsGetProblemsNamingTheField() async throws {
+        let f = try await Fixture(maxBody: 4096)
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            let cases: [(HTTPRequest.Method, String, String, HTTPResponse.Status, String?)] = [
+                (.post, "/events", #"{"id":"x","email":"ada@acme.io","type":"visit","at":"2026-05-01T00:00:00Z","colour":"red"}"#, .badRequest, "colour"),
+                (.post, "/events", #"{"id":"x","email":"ada@acme.io","type":"visit"}"#, .badRequest, "at"),
+                (.post, "/events", #"{"id":7,"email":"ada@acme.io","type":"visit","at":"2026-05-01T00:00:00Z"}"#, .badRequest, "id"),
+                (.post, "/events", #"{"id":"x","email":"ada@acme.io","type":"$stage","at":"2026-05-01T00:00:00Z"}"#, .unprocessableContent, "type"),
+                (.post, "/events", "{not json", .badRequest, nil),
+                (.put, "/leads/not-an-email", #"{"fields":{}}"#, .badRequest, "email"),
+                (.put, "/leads/ada@acme.io", #"{"fields":{"email":"other@acme.io"}}"#, .badRequest, "fields.email"),
+                (.post, "/leads/ada@acme.io/stage", #"{"action":"promote","reason":"x"}"#, .badRequest, nil),
+                (.post, "/events/batch", #"{"events":[\#(String(repeating: Self.event("big") + ",", count: 40))\#(Self.event("z"))]}"#, .contentTooLarge, nil),
+            ]
+            for (method, uri, body, status, field) in cases {
+                let reply = try await client.call(method, uri, f.headers(.admin), body)
+                #expect(reply.status == status, "\(method) \(uri) \(body.prefix(80)): \(reply.status) \(reply.text)")
+                #expect(reply.contentType == "application/problem+json", "\(uri): \(reply.contentType ?? "none")")
+                #expect(reply["status"] as? Int == Int(status.code) && !(reply["detail"] as? String ?? "").isEmpty, "\(reply.text)")
+                if let field { #expect(reply["field"] as? String == field, "\(body.prefix(80)): \(reply.text)") }
+                #expect(!reply.text.contains("SELECT") && !reply.text.contains("INSERT"), "no SQL in errors")
+            }
+        }
+    }
+
+    @Test func metricsCountRequestsByRouteEventsAndStageTransitions() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("x1", type: "demo_request"))
+            let metrics = try await client.call(.get, "/metrics", f.headers(.admin))
+            #expect(metrics.status == .ok)
+            #expect(metrics.text.contains(#"hb_requests{http_route="/leads/{email}",http_request_method="PUT""#), "\(metrics.text.prefix(2000))")
+            #expect(metrics.text.contains(#"qualify_events_ingested_total{status="applied"}"#))
+            #expect(metrics.text.contains(#"qualify_stage_transitions_total{from="new",to="sql"}"#), "\(metrics.text.prefix(3000))")
+            #expect(metrics.text.contains("http_server_request_duration_bucket"))
+        }
+    }
+}
