@@ -27,6 +27,7 @@ enum OperationAccess {
         case "postEvent", "postEventBatch": return .writeEvents
         case "getModel", "listModelVersions", "validateModel", "dryRunModel": return .readModel
         case "activateModel": return .manageModel
+        case "verifyEmails": return .verifyEmails
         default: return nil // unknown: refused below, never let through by omission
         }
     }

@@ -9,6 +9,8 @@ import QualifyStore
 struct QualifyAPI: APIProtocol {
     let store: any LeadStore
     let lists: EmailLists
+    let verifier: EmailVerifier
+    let mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?
     let metrics: ServerMetrics
     let clock: @Sendable () -> Timestamp
 
@@ -66,7 +68,9 @@ struct QualifyAPI: APIProtocol {
         if card.events == 0 && input.query.asOf != nil {
             throw APIProblem.notFound("'\(key.email)' had no history yet on \(asOf.isoDate)")
         }
-        return .ok(.init(body: .json(Self.card(card))))
+        var json = Self.card(card)
+        json.emailCheck = Self.check(verifier.verify(key.email))
+        return .ok(.init(body: .json(json)))
     }
 
     func upsertLead(_ input: Operations.UpsertLead.Input) async throws -> Operations.UpsertLead.Output {
@@ -168,7 +172,32 @@ struct QualifyAPI: APIProtocol {
         return .ok(.init(body: .json(.init(version: version.version, report: Self.report(report)))))
     }
 
+    func verifyEmails(_ input: Operations.VerifyEmails.Input) async throws -> Operations.VerifyEmails.Output {
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        guard (1...1000).contains(body.emails.count) else {
+            throw APIProblem.badRequest("send 1 to 1,000 addresses, not \(body.emails.count)", field: "emails")
+        }
+        var memo = DomainMemo()
+        var results = body.emails.map { verifier.verify($0, memo: &memo) }
+        if body.dns == true {
+            guard let lookup = mailDomainLookup else {
+                throw APIProblem(status: .notImplemented, title: "DNS checks are off", detail: "this server has no DNS resolver", field: "dns")
+            }
+            var answers: [String: MailDomainStatus] = [:]
+            for domain in Set(results.compactMap { $0.verdict.isInvalid ? nil : $0.domain }) {
+                answers[domain] = await lookup(domain)
+            }
+            results = results.map { r in r.domain.flatMap { answers[$0] }.map { r.combined(with: $0) } ?? r }
+        }
+        return .ok(.init(body: .json(.init(results: results.map(Self.check)))))
+    }
+
     // MARK: helpers
+
+    static func check(_ v: EmailVerification) -> Components.Schemas.EmailCheck {
+        .init(email: v.input, verdict: .init(rawValue: v.verdict.label)!, reasons: v.reasons.map(\.rawValue), detail: v.detail,
+              suggestion: v.suggestion, normalized: v.normalized, dns: v.dns.flatMap { .init(rawValue: $0.code) })
+    }
 
     func ingest(_ events: [Components.Schemas.Event], createLeads: Bool) async throws -> [IngestOutcome] {
         let incoming = events.map { e in

@@ -62,7 +62,7 @@ struct AbcXyzCommand: ParsableCommand {
         }
         bar.finish()
         let name = (file as NSString).lastPathComponent
-        reportImport(imported, name: name)
+        Self.reportImport(imported, name: name)
         guard imported.usedRows > 0 else {
             throw Failure("\(file): no usable rows (\(imported.rejectedCount) rejected); fix the rows above or map other columns with --map")
         }
@@ -81,7 +81,8 @@ struct AbcXyzCommand: ParsableCommand {
         }
     }
 
-    private func reportImport(_ imported: TransactionImporter.Report, name: String) {
+    /// Prints the column mapping, the row counts and the first rejected rows to standard error.
+    static func reportImport(_ imported: TransactionImporter.Report, name: String) {
         let c = imported.columns
         var mapping = "\(name): customer = '\(c.headers[c.customer])', date = '\(c.headers[c.date])', amount = '\(c.headers[c.amount])'"
         if !c.passedOver.isEmpty {

@@ -44,7 +44,8 @@ struct LeadCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(card), as: UTF8.self))
         case .text:
-            print(CardText.render(card, model: mv))
+            let verifier = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location)).verifier()
+            print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email)))
         }
     }
 }
@@ -55,13 +56,17 @@ enum CardFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The lead card as text for a terminal.
 enum CardText {
-    static func render(_ card: LeadCard, model: ModelVersion) -> String {
+    static func render(_ card: LeadCard, model: ModelVersion, emailCheck: EmailVerification? = nil) -> String {
         var out: [String] = []
         let f = card.fields
         let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
         out.append("\(card.email)\(name.isEmpty ? "" : " — \(name)")\(f["job_title"].map { ", \($0)" } ?? "")")
         out.append("as of \(card.asOf.iso8601) · model '\(model.model.name)' v\(model.version)")
         out.append("")
+        if let check = emailCheck {
+            let reasons = check.reasons.map(\.rawValue).joined(separator: ", ")
+            out.append("email       \(check.verdict.label)\(reasons.isEmpty ? "" : " (\(reasons))")\(check.suggestion.map { " — did you mean \($0)?" } ?? "")")
+        }
         out.append("account     \(card.account ?? "—")")
         out.append("fit         \(card.fitPoints) points → grade \(card.grade.rawValue)")
         out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")

@@ -236,6 +236,7 @@ extension TestClientProtocol {
             (.post, "/model/validate", #"{"source":"name: x"}"#, [.marketing, .admin]),
             (.post, "/model/dry-run", #"{"source":"name: x"}"#, [.marketing, .admin]),
             (.post, "/model/activate", #"{"source":"name: x"}"#, [.admin, .marketing]),
+            (.post, "/verify", #"{"emails":["ana@gmial.com"]}"#, Set(Role.allCases)),
         ]
         try await f.app.test(.router) { client in
             _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.admin), Self.ada)
@@ -285,6 +286,29 @@ extension TestClientProtocol {
                 if let field { #expect(reply["field"] as? String == field, "\(body.prefix(80)): \(reply.text)") }
                 #expect(!reply.text.contains("SELECT") && !reply.text.contains("INSERT"), "no SQL in errors")
             }
+        }
+    }
+
+    @Test func aBatchOfAddressesIsVerifiedAndTheCardShowsItsVerdict() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            let reply = try await client.call(.post, "/verify", f.headers(.ingest),
+                                              #"{"emails":["ana@acme-industries.com","bob@gmial.com","info@acme-industries.com","bad@@x.com",""]}"#)
+            #expect(reply.status == .ok, "\(reply.text)")
+            let results = reply["results"] as? [[String: Any]] ?? []
+            #expect(results.map { $0["verdict"] as? String ?? "" } == ["valid", "risky", "risky", "invalid", "unknown"], "\(reply.text)")
+            #expect(results[1]["suggestion"] as? String == "bob@gmail.com" && (results[1]["reasons"] as? [String])?.contains("possible_typo") == true)
+            #expect((results[2]["reasons"] as? [String]) == ["role_account"], "\(results[2])")
+            #expect((results[3]["reasons"] as? [String]) == ["multiple_at_signs"], "\(results[3])")
+            let noDNS = try await client.call(.post, "/verify", f.headers(.ingest), #"{"emails":["a@b.com"],"dns":true}"#)
+            #expect(noDNS.status == .notImplemented && noDNS["field"] as? String == "dns", "\(noDNS.text)")
+            let tooMany = try await client.call(.post, "/verify", f.headers(.ingest), #"{"emails":[]}"#)
+            #expect(tooMany.status == .badRequest)
+
+            _ = try await client.call(.put, "/leads/carla@gmail.com", f.headers(.ingest), #"{"fields":{"first_name":"Carla"}}"#)
+            let card = try await client.call(.get, "/leads/carla@gmail.com", f.headers(.sales))
+            let check = card["email_check"] as? [String: Any]
+            #expect(check?["verdict"] as? String == "risky" && (check?["reasons"] as? [String]) == ["free_mail"], "\(card.text)")
         }
     }
 

@@ -12,8 +12,8 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
 
     public var permissions: Set<Permission> {
         switch self {
-        case .ingest: return [.writeEvents, .writeLeads]
-        case .sales: return [.readLeads, .moveStages]
+        case .ingest: return [.writeEvents, .writeLeads, .verifyEmails]
+        case .sales: return [.readLeads, .moveStages, .verifyEmails]
         case .marketing: return Role.sales.permissions.union([.readModel, .manageModel])
         case .admin: return Set(Permission.allCases)
         }
@@ -42,6 +42,8 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case moveStages = "move stages"
     case readModel = "read the model"
     case manageModel = "manage the model"
+    /// Check addresses (list hygiene): reads nothing stored, so every role may.
+    case verifyEmails = "verify email addresses"
     /// Prometheus scraping (admin only: the four roles are the issue's; a narrower monitoring role may come later).
     case readMetrics = "read metrics"
 }

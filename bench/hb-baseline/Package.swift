@@ -1,0 +1,13 @@
+// swift-tools-version: 6.1
+// The peer for bench/api.py: a bare Hummingbird 2 route that reads the body and returns a fixed one.
+// Not part of Qualify; built only by the benchmark.
+import PackageDescription
+
+let package = Package(
+    name: "hb-baseline",
+    platforms: [.macOS(.v15)],
+    dependencies: [.package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1")],
+    targets: [
+        .executableTarget(name: "hb-baseline", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
+    ]
+)
