@@ -43,7 +43,13 @@ def wait_port(port, proc, what):
     sys.exit(f"{what} did not listen on {port}")
 
 
+WINDOW = [0]
+
+
 def wrk(port, seconds, connections, threads, env):
+    # each run's events start in a later 10-minute window (3 hours ago onwards), so every lead sees its events in order
+    WINDOW[0] += 1
+    env = {**env, "BENCH_START": str(int(time.time()) - 3 * 3600 + WINDOW[0] * 600)}
     out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
                           "-s", os.path.join(HERE, "api_event.lua"), f"http://127.0.0.1:{port}"],
                          capture_output=True, text=True, env={**os.environ, **env}).stdout
@@ -79,10 +85,12 @@ def main():
     work = tempfile.mkdtemp(prefix="qualify-api-bench-")
     db = os.path.join(work, "bench.sqlite")
     leads_csv = os.path.join(work, "leads.csv")
+    now = int(time.time())
+    created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 4 * 3600))
     with open(leads_csv, "w") as f:
-        f.write("Email,Job Title,Company\n")
+        f.write("Email,Job Title,Company,Created Date\n")
         for i in range(args.leads):
-            f.write(f"lead{i}@bench{i}.io,CTO,Bench {i}\n")
+            f.write(f"lead{i}@bench{i}.io,CTO,Bench {i},{created}\n")
     run([args.binary, "import", "leads", leads_csv, "--database", db])
     key = run([args.binary, "keys", "create", "--role", "ingest", "--name", "bench", "--database", db]).strip()
 
@@ -93,7 +101,7 @@ def main():
     try:
         wait_port(qport, server, "qualify serve")
         wait_port(bport, baseline, "hb-baseline")
-        env = {"BENCH_KEY": key, "BENCH_LEADS": str(args.leads)}
+        env = {"BENCH_KEY": key, "BENCH_LEADS": str(args.leads), "BENCH_THREADS": str(args.threads)}
         print(f"single-event POST /events: wrk -t{args.threads} -c{args.connections} -d{args.duration}s, {args.rounds} rounds, "
               f"{args.leads} leads, alternating peers")
         wrk(bport, 2, args.connections, args.threads, env)  # warm-up
@@ -112,11 +120,18 @@ def main():
         print(f"  median: qualify {q_rps:,.0f} req/s vs bare Hummingbird {b_rps:,.0f} req/s → ratio {q_rps / b_rps:.2f} (target >= 0.5); "
               f"qualify p99 {q_p99:.2f} ms (target < 5 ms)")
 
-        # batch ingest: bodies prepared before the clock starts
+        # batch ingest: bodies prepared before the clock starts; events in time order (a millisecond apart, ending
+        # before now), as a CRM or ESP export streams them
         bodies = []
+        from datetime import datetime, timedelta, timezone
+        start = datetime.now(timezone.utc) - timedelta(milliseconds=args.batches * 10_000 + 60_000)
         for b in range(args.batches):
-            events = [{"id": f"b{b}-{i}", "email": f"lead{(b * 10_000 + i) % args.leads}@bench{(b * 10_000 + i) % args.leads}.io",
-                       "type": "page_view", "at": "2026-11-02T10:00:00Z", "properties": {"url": "/pricing"}} for i in range(10_000)]
+            events = []
+            for i in range(10_000):
+                n = b * 10_000 + i
+                at = (start + timedelta(milliseconds=n)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+                events.append({"id": f"b{n:09d}", "email": f"lead{n % args.leads}@bench{n % args.leads}.io",
+                               "type": "page_view", "at": at, "properties": {"url": "/pricing"}})
             bodies.append(json.dumps({"events": events}, separators=(",", ":")))
         results = []
         lock = threading.Lock()
@@ -132,13 +147,12 @@ def main():
             con.close()
 
         t = time.perf_counter()
-        workers = [threading.Thread(target=post, args=(bodies[i::2],)) for i in range(2)]
-        for w in workers: w.start()
-        for w in workers: w.join()
+        # one connection: batches in time order (two connections would interleave them, making late events)
+        post(bodies)
         dt = time.perf_counter() - t
         applied = sum(a for s, a in results if s == 200)
         bad = [s for s, _ in results if s != 200]
-        print(f"\nbatch POST /events/batch: {args.batches} batches of 10,000 events over 2 connections")
+        print(f"\nbatch POST /events/batch: {args.batches} batches of 10,000 events, one connection")
         print(f"  {applied:,} applied in {dt:.2f} s → {applied / dt:,.0f} events/s (target >= 200,000); non-200 answers: {len(bad)}")
     finally:
         for p in (server, baseline):

@@ -23,8 +23,7 @@ extension SQLiteLeadStore {
         let resolved = try await writer.write { db -> [IngestOutcome?] in
             var outcomes = checked
             let keys = parsedKeys
-            let mv = try Self.requireModel(db)
-            let engine = try Engine(model: mv.model, lists: lists)
+            let (mv, engine) = try models.current(db, lists: lists)
             var leads: [LeadKey: LeadRows.Loaded] = [:]
             var unknown: Set<LeadKey> = []
             var fresh: [LeadKey: [Event]] = [:]
@@ -93,8 +92,7 @@ extension SQLiteLeadStore {
     public func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome] {
         let lists = self.lists
         return try await writer.write { db in
-            let mv = try Self.requireModel(db)
-            let engine = try Engine(model: mv.model, lists: lists)
+            let (mv, engine) = try models.current(db, lists: lists)
             var outcomes: [UpsertOutcome] = []
             for row in rows {
                 let at = min(row.at ?? at, at)
@@ -133,7 +131,7 @@ extension SQLiteLeadStore {
         if reason.trimmingSpaces.isEmpty { throw StoreError.stageMove(.emptyReason) }
         let lists = self.lists
         return try await writer.write { db in
-            let mv = try Self.requireModel(db)
+            let (mv, engine) = try models.current(db, lists: lists)
             guard let lead = try LeadRows.load(db, key: key) else { throw StoreError.unknownLead(key) }
             let target: Stage
             switch action.target(from: lead.state.stage) {
@@ -143,7 +141,7 @@ extension SQLiteLeadStore {
             let event = Event(id: id, lead: key, at: at, kind: .stageMove(action: action, reason: reason, by: by))
             try db.cachedStatement(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING").execute(arguments: [id.rawValue, lead.id, Event.stageMoveType, at.millis, StoredEvent.properties(of: event), at.millis])
             if db.changesCount == 0 { throw StoreError.duplicateEventID(id) }
-            try Self.fold(db, lead: lead, key: key, newEvents: [event], engine: try Engine(model: mv.model, lists: lists), model: mv, now: at)
+            try Self.fold(db, lead: lead, key: key, newEvents: [event], engine: engine, model: mv, now: at)
             return StageChange(from: lead.state.stage, to: target, at: at, eventID: id, reason: "\(action.rawValue): \(reason)", by: by)
         }
     }

@@ -7,6 +7,7 @@ import QualifyStore
 public struct SQLiteLeadStore: LeadStore {
     let writer: any DatabaseWriter
     let lists: EmailLists
+    let models = ModelCache()
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String, lists: EmailLists = .builtIn) throws {

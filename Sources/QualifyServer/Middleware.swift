@@ -79,12 +79,12 @@ actor KeyCache {
     }
 
     func key(secret: String) async throws -> APIKeyRecord? {
-        let hash = APIKeys.hash(secret)
         let now = Date()
-        if let hit = entries[hash], hit.until > now { return hit.record }
-        let record = try await store.apiKey(secretHash: hash)
+        // keyed by the secret itself (memory only), so a hit costs no hashing
+        if let hit = entries[secret], hit.until > now { return hit.record }
+        let record = try await store.apiKey(secretHash: APIKeys.hash(secret))
         if entries.count > 10_000 { entries.removeAll() }
-        entries[hash] = (record, now.addingTimeInterval(cacheSeconds))
+        entries[secret] = (record, now.addingTimeInterval(cacheSeconds))
         return record
     }
 }

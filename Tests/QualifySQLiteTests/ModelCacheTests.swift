@@ -1,0 +1,38 @@
+import Foundation
+import QualifyCore
+import QualifyModelFile
+import QualifySQLite
+import QualifyStore
+import Testing
+
+/// The store keeps the compiled active model between transactions; a model activated through another store on the
+/// same file (another process or server instance) must still be the one the next event is scored with.
+@Suite struct ModelCacheTests {
+    @Test func aModelActivatedByAnotherStoreOnTheSameFileScoresTheNextEvent() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-cache-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("q.sqlite").path
+        let first = try SQLiteLeadStore(path: path), second = try SQLiteLeadStore(path: path)
+        let t0 = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
+        _ = try await first.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: t0)
+        let key = try EmailAddress.parse("ada@acme.io").get()
+        _ = try await first.upsertLeads([LeadUpsert(key: key, fields: ["job_title": "CTO"], origin: "t")], source: "t", at: t0)
+        let now = t0.adding(.days(3))
+        _ = try await first.ingest([IncomingEvent(id: EventID("a1"), email: key.email, type: "content_download", at: t0.adding(.days(1)))],
+                                   options: IngestOptions(), now: now)
+        #expect(try await first.lead(key)?.state.stage == .iql, "the default model: a download makes an IQL")
+
+        var noDownloads = ModelFile.defaultModel()
+        noDownloads.name = "no-downloads"
+        noDownloads.stages = noDownloads.stages.map { $0.stage == .iql ? StageRule(stage: .iql, when: .event("webinar_register", [])) : $0 }
+        _ = try await second.activate(noDownloads, source: "no-downloads", at: now)
+
+        let other = try EmailAddress.parse("bo@acme.io").get()
+        _ = try await first.upsertLeads([LeadUpsert(key: other, fields: ["job_title": "CTO"], origin: "t")], source: "t", at: now)
+        _ = try await first.ingest([IncomingEvent(id: EventID("b1"), email: other.email, type: "content_download", at: now)],
+                                   options: IngestOptions(), now: now)
+        let lead = try await first.lead(other)
+        #expect(lead?.modelVersion == 2 && lead?.state.stage == .new, "scored under version 2: \(String(describing: lead?.state.stage))")
+    }
+}
