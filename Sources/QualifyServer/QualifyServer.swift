@@ -33,7 +33,7 @@ public enum QualifyServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
         let api = QualifyAPI(store: store, lists: lists, verifier: verifier, mailDomainLookup: mailDomainLookup, metrics: metrics, clock: clock)
-        try api.registerHandlers(on: router, configuration: Configuration(dateTranscoder: FlexibleISO8601()),
+        try api.registerHandlers(on: router, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
                                                AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds))])
         return router

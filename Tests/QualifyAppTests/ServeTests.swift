@@ -57,7 +57,7 @@ import Testing
         #expect(put.0 == 200 && put.1.contains("created"), "\(put)")
         let events = (1...200).map { #"{"id":"s\#($0)","email":"ada@acme.io","type":"page_view","at":"2026-01-01T00:00:00Z"}"# }
         let batch = try await request("POST", base + "/events/batch", key: key, body: #"{"events":[\#(events.joined(separator: ","))]}"#)
-        #expect(batch.0 == 200 && batch.1.contains(#""applied" : 200"#), "\(batch.1.prefix(300))")
+        #expect(batch.0 == 200 && batch.1.contains(#""applied":200"#), "\(batch.1.prefix(300))")
 
         kill(server.pid, SIGTERM)
         let status = server.wait(timeLimit: 30)

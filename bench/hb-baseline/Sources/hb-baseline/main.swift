@@ -6,7 +6,7 @@ let router = Router()
 router.post("/events") { request, _ -> Response in
     _ = try await request.body.collect(upTo: 1 << 20)
     return Response(status: .ok, headers: [.contentType: "application/json"],
-                    body: .init(byteBuffer: ByteBuffer(string: "{\n  \"id\" : \"e\",\n  \"status\" : \"applied\"\n}")))
+                    body: .init(byteBuffer: ByteBuffer(string: "{\"id\":\"e\",\"status\":\"applied\"}")))
 }
 let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "hb-baseline"))
 try await app.runService()
