@@ -70,6 +70,7 @@ struct QualifyAPI: APIProtocol {
         }
         var json = Self.card(card)
         json.emailCheck = Self.check(verifier.verify(key.email))
+        json.priority = model.model.checklist.map { Self.priority(PriorityAssessment.assess($0, events: record.events, asOf: asOf)) }
         return .ok(.init(body: .json(json)))
     }
 
@@ -108,6 +109,29 @@ struct QualifyAPI: APIProtocol {
         let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
         let change = try await store.moveStage(key, action: action, reason: body.reason, by: by, id: id, at: clock())
         return .ok(.init(body: .json(.init(email: key.email, stage: .init(change.to)))))
+    }
+
+    func answerChecklist(_ input: Operations.AnswerChecklist.Input) async throws -> Operations.AnswerChecklist.Output {
+        let key = try Self.key(input.path.email)
+        guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
+        guard let checklist = model.model.checklist else { throw APIProblem.conflict(ChecklistProblem.noChecklist.description) }
+        let given = body.answers.additionalProperties.map { ($0.key, $0.value.rawValue) }.sorted { $0.0 < $1.0 }
+        guard !given.isEmpty else { throw APIProblem.badRequest("no answers given", field: "answers") }
+        let fields: [String: String]
+        switch PriorityAssessment.fields(for: given, in: checklist) {
+        case .success(let f): fields = f
+        case .failure(let problem):
+            var field = "answers"
+            if case .unknownRequirement(let id, _) = problem { field = "answers.\(id)" }
+            throw APIProblem.unprocessable(problem.description, field: field)
+        }
+        guard try await store.lead(key) != nil else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
+        let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
+        let now = clock()
+        _ = try await store.upsertLeads([LeadUpsert(key: key, fields: fields, origin: by)], source: "checklist", at: now)
+        guard let record = try await store.lead(key) else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
+        return .ok(.init(body: .json(Self.priority(PriorityAssessment.assess(checklist, events: record.events, asOf: now)))))
     }
 
     func postEvent(_ input: Operations.PostEvent.Input) async throws -> Operations.PostEvent.Output {
@@ -193,6 +217,14 @@ struct QualifyAPI: APIProtocol {
     }
 
     // MARK: helpers
+
+    static func priority(_ a: PriorityAssessment) -> Components.Schemas.Priority {
+        .init(grade: .init(rawValue: a.grade.rawValue)!, score: a.score.rounded(places: 4), answered: a.answered,
+              requirements: a.lines.map { l in
+                  .init(id: l.requirement, kind: l.kind.rawValue, question: l.question, weight: l.weight,
+                        answer: l.answer.flatMap { .init(rawValue: $0.rawValue) }, by: l.by, at: l.at?.date)
+              })
+    }
 
     static func check(_ v: EmailVerification) -> Components.Schemas.EmailCheck {
         .init(email: v.input, verdict: .init(rawValue: v.verdict.label)!, reasons: v.reasons.map(\.rawValue), detail: v.detail,

@@ -45,7 +45,8 @@ struct LeadCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(card), as: UTF8.self))
         case .text:
             let verifier = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location)).verifier()
-            print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email)))
+            let priority = mv.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: asOfTime) }
+            print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email), priority: priority))
         }
     }
 }
@@ -56,7 +57,8 @@ enum CardFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The lead card as text for a terminal.
 enum CardText {
-    static func render(_ card: LeadCard, model: ModelVersion, emailCheck: EmailVerification? = nil) -> String {
+    static func render(_ card: LeadCard, model: ModelVersion, emailCheck: EmailVerification? = nil,
+                       priority: PriorityAssessment? = nil) -> String {
         var out: [String] = []
         let f = card.fields
         let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
@@ -69,15 +71,22 @@ enum CardText {
         }
         out.append("account     \(card.account ?? "—")")
         out.append("fit         \(card.fitPoints) points → grade \(card.grade.rawValue)")
+        if let priority { out.append("priority    \(ChecklistText.summary(priority))") }
         out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")
         for (group, value) in card.groups.sorted(by: { $0.key < $1.key }) { out.append("  [\(group)] \(value.formatted(1))") }
         out.append("stage       \(card.stage.label)")
         out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")
         out.append("")
-        let shownFields = f.filter { !["first_name", "last_name"].contains($0.key) }.sorted { $0.key < $1.key }
+        let shownFields = f.filter { !["first_name", "last_name"].contains($0.key) && !$0.key.hasPrefix(Checklist.fieldPrefix) }
+            .sorted { $0.key < $1.key }
         if !shownFields.isEmpty {
             out.append("fields")
             for (k, v) in shownFields { out.append("  \(k): \(v)") }
+            out.append("")
+        }
+        if let priority, priority.answered > 0 || priority.lines.contains(where: { $0.answer != nil }) {
+            out.append("checklist")
+            out.append(contentsOf: ChecklistText.render(priority).split(separator: "\n").dropFirst().map(String.init))
             out.append("")
         }
         out.append("stage history")

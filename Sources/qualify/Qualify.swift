@@ -23,7 +23,7 @@ struct Qualify: AsyncParsableCommand {
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, IcpCommand.self, TrainCommand.self, PredictCommand.self,
-            VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self,
+            VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self,
         ])
 }
 

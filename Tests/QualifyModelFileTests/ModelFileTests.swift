@@ -88,7 +88,7 @@ import Testing
                 message: "unknown key 'onse' (did you mean 'once'?); expected one of: id, on, where, points, once, cap, group"),
         Mistake(name: "a misspelled top-level key suggests the right one",
                 old: "stages:\n", new: "offer: { iql: [webinar] }\nstages:\n", path: "offer", at: "offer",
-                message: "unknown key 'offer' (did you mean 'offers'?); expected one of: name, fit, engagement, stages, offers"),
+                message: "unknown key 'offer' (did you mean 'offers'?); expected one of: name, fit, engagement, stages, offers, checklist"),
         Mistake(name: "text where a whole number belongs",
                 old: "content_download, points: 15", new: "content_download, points: ten", path: "engagement.rules[1].points",
                 at: "ten }", message: "expected a whole number, got 'ten'"),
@@ -339,7 +339,7 @@ import Testing
     @Test func aListAtTheTopIsNotAModel() {
         let issues = Y.issues("- name: x\n")
         #expect(issues.count == 1)
-        #expect(issues.first?.message == "expected a mapping with keys name, fit, engagement, stages, offers, got a list")
+        #expect(issues.first?.message == "expected a mapping with keys name, fit, engagement, stages, offers, checklist, got a list")
     }
 
     @Test func invalidYAMLSyntaxGivesItsLine() throws {

@@ -237,6 +237,7 @@ extension TestClientProtocol {
             (.post, "/model/dry-run", #"{"source":"name: x"}"#, [.marketing, .admin]),
             (.post, "/model/activate", #"{"source":"name: x"}"#, [.admin, .marketing]),
             (.post, "/verify", #"{"emails":["ana@gmial.com"]}"#, Set(Role.allCases)),
+            (.post, "/leads/ada@acme.io/answers", #"{"answers":{"budget":"yes"}}"#, [.sales, .marketing, .admin]),
         ]
         try await f.app.test(.router) { client in
             _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.admin), Self.ada)
@@ -309,6 +310,28 @@ extension TestClientProtocol {
             let card = try await client.call(.get, "/leads/carla@gmail.com", f.headers(.sales))
             let check = card["email_check"] as? [String: Any]
             #expect(check?["verdict"] as? String == "risky" && (check?["reasons"] as? [String]) == ["free_mail"], "\(card.text)")
+        }
+    }
+
+    @Test func checklistAnswersGiveThePriorityGradeOnTheCard() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            let answered = try await client.call(.post, "/leads/ada@acme.io/answers", f.headers(.sales),
+                                                 #"{"answers":{"budget":"yes","authority":"yes","need":"partly"}}"#)
+            // default checklist weights: budget 3, authority 3, need 4, timeline 2, icp 2, strengths 2 → (3 + 3 + 2) / 16
+            #expect(answered.status == .ok && answered["grade"] as? String == "P2" && answered["score"] as? Double == 0.5, "\(answered.text)")
+            let lines = answered["requirements"] as? [[String: Any]] ?? []
+            #expect(lines.first?["answer"] as? String == "yes" && (lines.first?["by"] as? String ?? "").contains("sales key"), "\(lines.first ?? [:])")
+            let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
+            #expect((card["priority"] as? [String: Any])?["grade"] as? String == "P2", "\(card.text)")
+            let unknown = try await client.call(.post, "/leads/ada@acme.io/answers", f.headers(.sales), #"{"answers":{"budgte":"yes"}}"#)
+            #expect(unknown.status == .unprocessableContent && unknown["field"] as? String == "answers.budgte"
+                    && (unknown["detail"] as? String ?? "").contains("did you mean 'budget'"), "\(unknown.text)")
+            let bad = try await client.call(.post, "/leads/ada@acme.io/answers", f.headers(.sales), #"{"answers":{"budget":"maybe"}}"#)
+            #expect(bad.status == .badRequest, "\(bad.text)")
+            let ghost = try await client.call(.post, "/leads/ghost@acme.io/answers", f.headers(.sales), #"{"answers":{"budget":"yes"}}"#)
+            #expect(ghost.status == .notFound)
         }
     }
 

@@ -69,5 +69,17 @@ public enum DefaultModel {
       mql: [free_trial, consultation, demo, estimate, coupon]
       sql: [talk_to_sales]
       recycled: [case_study, webinar]
+
+    # The qualification checklist sales managers go through on a call (`qualify qualify EMAIL`): each answer is yes,
+    # partly, no or unknown; the weighted share met gives the priority grade P1–P4 shown beside the fit grade.
+    checklist:
+      requirements:
+        - { id: budget,    kind: budget,    weight: 3, question: "Is money set aside for this, or can they get it this year?" }
+        - { id: authority, kind: authority, weight: 3, question: "Are we talking to the person who decides, or do we know who does and how they decide?" }
+        - { id: need,      kind: need,      weight: 4, question: "Do they have a problem we solve, in their own words, and what does it cost them today?" }
+        - { id: timeline,  kind: timeline,  weight: 2, question: "Do they want it working within six months, with a date that matters to them?" }
+        - { id: icp,       kind: icp,       weight: 2, question: "Do they look like our best customers (industry, size, country, how they buy)?" }
+        - { id: strengths, kind: strengths, weight: 2, question: "Do our strengths match what they expect most, better than the alternatives they consider?" }
+      grades: { P1: 0.75, P2: 0.5, P3: 0.25 }
     """#
 }

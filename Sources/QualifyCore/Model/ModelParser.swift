@@ -2,7 +2,7 @@
 /// what was expected, like a compiler. Checks types, unknown keys, regexes, threshold order, references between
 /// sections and stages that can never be reached.
 public enum ModelParser {
-    public static let topKeys = ["name", "fit", "engagement", "stages", "offers"]
+    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist"]
 
     /// The model, with warnings; or every problem when there is at least one error.
     public static func parse(_ root: ModelNode, file: String? = nil) -> Result<(QualificationModel, [ModelIssue]), ModelIssues> {
@@ -33,8 +33,68 @@ public enum ModelParser {
                 }
             }
         }
+        var checklist: Checklist?
+        if let node = top["checklist"]?.value {
+            guard let c = readChecklist(node, &r) else { return nil }
+            checklist = c
+        }
         guard let name, let fit, let engagement, let stages else { return nil }
-        return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers)
+        return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers, checklist: checklist)
+    }
+
+    // MARK: checklist
+
+    static func readChecklist(_ node: ModelNode, _ r: inout ModelReader) -> Checklist? {
+        guard let map = r.mapping(node, "checklist", allowed: ["requirements", "grades"]) else { return nil }
+        var requirements: [Checklist.Requirement] = []
+        var ok = true
+        var seen: Set<String> = []
+        if let list = r.required(map, "requirements", "checklist", in: node).flatMap({ r.list($0, "checklist.requirements") }) {
+            if list.isEmpty { r.error(node, "checklist.requirements", "the checklist needs at least one requirement"); ok = false }
+            for (i, item) in list.enumerated() {
+                let path = "checklist.requirements[\(i)]"
+                guard let m = r.mapping(item, path, allowed: ["id", "kind", "question", "weight"]) else { ok = false; continue }
+                let id = r.required(m, "id", path, in: item).flatMap { r.identifier($0, "\(path).id") }
+                let question = r.required(m, "question", path, in: item).flatMap { r.string($0, "\(path).question") }
+                let weight = r.required(m, "weight", path, in: item).flatMap { r.int($0, "\(path).weight") }
+                var kind = Checklist.Kind.other
+                if let k = m["kind"], let text = r.string(k.value, "\(path).kind") {
+                    if let known = Checklist.Kind(rawValue: text) { kind = known } else {
+                        let hint = Spelling.closest(to: text, in: Checklist.Kind.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
+                        r.error(k.value, "\(path).kind", "unknown kind '\(text)'\(hint); expected one of: \(Checklist.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                        ok = false
+                    }
+                }
+                if let weight, !(1...100).contains(weight) {
+                    r.error(m["weight"]?.value, "\(path).weight", "a weight is a whole number from 1 to 100, not \(weight)")
+                    ok = false
+                }
+                if let question, question.trimmingSpaces.isEmpty {
+                    r.error(m["question"]?.value, "\(path).question", "the question a sales manager asks must not be empty")
+                    ok = false
+                }
+                if let id, !seen.insert(id).inserted {
+                    r.error(m["id"]?.value, "\(path).id", "requirement '\(id)' is defined twice")
+                    ok = false
+                }
+                if let id, let question, let weight { requirements.append(.init(id: id, kind: kind, question: question, weight: weight)) } else { ok = false }
+            }
+        } else { ok = false }
+        var grades = PriorityThresholds()
+        if let g = map["grades"]?.value, let gm = r.mapping(g, "checklist.grades", allowed: ["P1", "P2", "P3"]) {
+            let p1 = r.required(gm, "P1", "checklist.grades", in: g).flatMap { r.number($0, "checklist.grades.P1") }
+            let p2 = r.required(gm, "P2", "checklist.grades", in: g).flatMap { r.number($0, "checklist.grades.P2") }
+            let p3 = r.required(gm, "P3", "checklist.grades", in: g).flatMap { r.number($0, "checklist.grades.P3") }
+            if let p1, let p2, let p3 {
+                if !(p1 <= 1 && p1 > p2 && p2 > p3 && p3 > 0) {
+                    r.error(g, "checklist.grades", "shares of the checklist out of order: expected 1 ≥ P1 > P2 > P3 > 0, got P1 \(p1), P2 \(p2), P3 \(p3)")
+                    ok = false
+                } else {
+                    grades = PriorityThresholds(p1: p1, p2: p2, p3: p3)
+                }
+            } else { ok = false }
+        }
+        return ok ? Checklist(requirements: requirements, grades: grades) : nil
     }
 
     // MARK: fit

@@ -6,13 +6,17 @@ public struct QualificationModel: Sendable, Hashable, Codable {
     public var engagement: EngagementSection
     public var stages: [StageRule]
     public var offers: [Stage: [String]]
+    /// The qualification checklist (nil when the model has none; older stored models decode without it).
+    public var checklist: Checklist?
 
-    public init(name: String, fit: FitSection, engagement: EngagementSection, stages: [StageRule], offers: [Stage: [String]]) {
+    public init(name: String, fit: FitSection, engagement: EngagementSection, stages: [StageRule], offers: [Stage: [String]],
+                checklist: Checklist? = nil) {
         self.name = name
         self.fit = fit
         self.engagement = engagement
         self.stages = stages
         self.offers = offers
+        self.checklist = checklist
     }
 }
 
