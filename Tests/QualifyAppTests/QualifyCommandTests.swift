@@ -34,3 +34,48 @@ import Testing
         #expect(ghost.status == 1 && ghost.err.contains("no lead"), "\(ghost.err)")
     }
 }
+
+/// The interactive checklist on a real terminal: a pseudo-terminal as the child's standard input and output.
+@Suite struct QualifyInteractiveTests {
+    @Test func onATerminalEachQuestionIsAskedAndAWrongAnswerAskedAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-tty-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "Email,Job Title\nada@acme.io,CTO\n".write(to: dir.appendingPathComponent("l.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", "l.csv"], in: dir).status == 0)
+
+        var master: Int32 = -1, slave: Int32 = -1
+        guard openpty(&master, &slave, nil, nil, nil) == 0 else { Issue.record("no pseudo-terminal here"); return }
+        defer { close(master) }
+        var env = ProcessInfo.processInfo.environment
+        env["QUALIFY_DATABASE"] = dir.appendingPathComponent("cli.sqlite").path
+        let child = try Spawned(CLI.binary.path, ["qualify", "ada@acme.io", "--by", "kim"], environment: env, directory: dir.path,
+                                standardInput: slave, standardOutputFD: slave)
+        close(slave)
+        defer { child.kill() }
+        // budget: keep (Enter); authority: "maybe" is refused, then yes; need: partly; the rest: Enter
+        var transcript = ""
+        func readAvailable(_ seconds: Double) {
+            let deadline = Date().addingTimeInterval(seconds)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while Date() < deadline {
+                var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+                guard poll(&p, 1, 50) > 0 else { continue }
+                let n = read(master, &buffer, buffer.count)
+                if n <= 0 { return }
+                transcript += String(decoding: buffer[0..<n], as: UTF8.self)
+            }
+        }
+        for answer in ["", "maybe", "yes", "partly", "", "", ""] {
+            readAvailable(0.5)
+            _ = (answer + "\n").withCString { write(master, $0, strlen($0)) }
+        }
+        let status = child.wait(timeLimit: 30)
+        readAvailable(0.5)
+        #expect(status == 0, "\(transcript)")
+        #expect(transcript.contains("'maybe' is not an answer"), "\(transcript)")
+        // authority yes (3) + need partly (2) of 16 → 0.3125 → P3
+        #expect(transcript.contains("P3 (31 % of the weighted checklist met; 2 of 6 answered)"), "\(transcript)")
+        #expect(transcript.contains("(kim, "), "\(transcript)")
+    }
+}

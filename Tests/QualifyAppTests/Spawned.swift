@@ -21,7 +21,8 @@ final class Spawned {
     /// Starts `executable` with `arguments` in `directory` (through `env -C`, the portable way to set a child's
     /// working directory with posix_spawn), writing standard output and error to the given files.
     init(_ executable: String, _ arguments: [String], environment: [String: String], directory: String? = nil,
-         standardOutput: String = "/dev/null", standardError: String = "/dev/null") throws {
+         standardOutput: String = "/dev/null", standardError: String = "/dev/null",
+         standardInput inputFD: Int32? = nil, standardOutputFD outputFD: Int32? = nil) throws {
         var argv = [executable] + arguments
         var path = executable
         if let directory {
@@ -31,8 +32,12 @@ final class Spawned {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let inputFD { posix_spawn_file_actions_adddup2(&actions, inputFD, 0) } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        if let outputFD { posix_spawn_file_actions_adddup2(&actions, outputFD, 1) } else {
+            posix_spawn_file_actions_addopen(&actions, 1, standardOutput, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        }
         posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
