@@ -10,8 +10,10 @@ struct QualifyAPI: APIProtocol {
     let store: any LeadStore
     let lists: EmailLists
     let verifier: EmailVerifier
+    let prediction: TrainedModel?
     let mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?
     let metrics: ServerMetrics
+    let transitions: TransitionCounter
     let clock: @Sendable () -> Timestamp
 
     // MARK: operations
@@ -28,7 +30,7 @@ struct QualifyAPI: APIProtocol {
     }
 
     func metrics(_ input: Operations.Metrics.Input) async throws -> Operations.Metrics.Output {
-        await metrics.countStageTransitions(from: store)
+        await transitions.count()
         return .ok(.init(body: .plainText(HTTPBody(metrics.exposition()))))
     }
 
@@ -71,6 +73,14 @@ struct QualifyAPI: APIProtocol {
         var json = Self.card(card)
         json.emailCheck = Self.check(verifier.verify(key.email))
         json.priority = model.model.checklist.map { Self.priority(PriorityAssessment.assess($0, events: record.events, asOf: asOf)) }
+        var probability: Double?
+        if let prediction, let scored = try? LeadPrediction.score(prediction, fields: card.fields) {
+            probability = scored.probability
+            json.prediction = .init(probability: scored.probability.rounded(places: 4), up: scored.up.map(\.description),
+                                    down: scored.down.map(\.description))
+        }
+        json.flags = SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: probability)
+            .map { .init(rawValue: $0.rawValue)! }
         return .ok(.init(body: .json(json)))
     }
 

@@ -24,15 +24,18 @@ public enum QualifyServer {
 
     /// The router alone (for tests and for `application`).
     public static func router(store: any LeadStore, lists: EmailLists, verifier: EmailVerifier = EmailVerifier(),
+                              prediction: TrainedModel? = nil,
                               mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)? = nil,
                               settings: Settings = Settings(), logger: Logger,
                               clock: @escaping @Sendable () -> Timestamp = { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }) async throws -> Router<BasicRequestContext> {
         let metrics = ServerMetrics.shared
-        try await metrics.startCounting(store)
+        let transitions = TransitionCounter(store: store, metrics: metrics)
+        try await transitions.start()
         let router = Router()
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
-        let api = QualifyAPI(store: store, lists: lists, verifier: verifier, mailDomainLookup: mailDomainLookup, metrics: metrics, clock: clock)
+        let api = QualifyAPI(store: store, lists: lists, verifier: verifier, prediction: prediction, mailDomainLookup: mailDomainLookup, metrics: metrics,
+                             transitions: transitions, clock: clock)
         try api.registerHandlers(on: router, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
                                                AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds))])
@@ -41,10 +44,10 @@ public enum QualifyServer {
 
     /// The application `qualify serve` runs: stops gracefully on SIGTERM or SIGINT (in-flight requests finish, and
     /// with them their database transactions; new connections are refused).
-    public static func application(store: any LeadStore, lists: EmailLists, verifier: EmailVerifier,
+    public static func application(store: any LeadStore, lists: EmailLists, verifier: EmailVerifier, prediction: TrainedModel?,
                                    mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?, settings: Settings, logger: Logger,
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-        let router = try await router(store: store, lists: lists, verifier: verifier, mailDomainLookup: mailDomainLookup,
+        let router = try await router(store: store, lists: lists, verifier: verifier, prediction: prediction, mailDomainLookup: mailDomainLookup,
                                       settings: settings, logger: logger)
         return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },

@@ -16,8 +16,6 @@ final class ServerMetrics: Sendable {
     static let shared = ServerMetrics()
 
     let registry: PrometheusCollectorRegistry
-    private let outboxCursor = Mutex<Int64?>(nil)
-    private let reading = Mutex(false)
 
     private init() {
         registry = PrometheusCollectorRegistry()
@@ -51,31 +49,45 @@ final class ServerMetrics: Sendable {
         registry.makeCounter(name: "qualify_stage_transitions_total", labels: [("from", from.rawValue), ("to", to.rawValue)]).increment()
     }
 
-    /// Starts counting transitions from the outbox's current end.
-    func startCounting(_ store: any LeadStore) async throws {
-        let latest = try await store.latestOutboxID()
-        outboxCursor.withLock { if $0 == nil { $0 = latest } }
-    }
-
-    /// Counts the stage transitions (automatic and people's) recorded since the last call; run at each scrape.
-    func countStageTransitions(from store: any LeadStore) async {
-        guard reading.withLock({ busy in defer { busy = true }; return !busy }) else { return }
-        defer { reading.withLock { $0 = false } }
-        guard var cursor = outboxCursor.withLock({ $0 }) else { return }
-        while let batch = try? await store.outboxMessages(after: cursor, limit: 5_000), !batch.isEmpty {
-            for message in batch where message.kind == "stage_changed" {
-                guard let payload = FlatJSON.decode(message.payload), let from = payload["from"].flatMap(Stage.init(rawValue:)),
-                      let to = payload["to"].flatMap(Stage.init(rawValue:)) else { continue }
-                stageTransition(from: from, to: to)
-            }
-            cursor = batch.last!.id
-            outboxCursor.withLock { $0 = cursor }
-        }
-    }
-
     func exposition() -> String {
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
     }
 }
+
+/// Counts stage transitions for the metrics from one store's outbox, from where it stood when the server started.
+final class TransitionCounter: Sendable {
+    let store: any LeadStore
+    let metrics: ServerMetrics
+    private let cursor = Mutex<Int64?>(nil)
+    private let reading = Mutex(false)
+
+    init(store: any LeadStore, metrics: ServerMetrics) {
+        self.store = store
+        self.metrics = metrics
+    }
+
+    /// Starts counting from the outbox's current end.
+    func start() async throws {
+        let latest = try await store.latestOutboxID()
+        cursor.withLock { if $0 == nil { $0 = latest } }
+    }
+
+    /// Counts the stage transitions (automatic and people's) recorded since the last call; run at each scrape.
+    func count() async {
+        guard reading.withLock({ busy in defer { busy = true }; return !busy }) else { return }
+        defer { reading.withLock { $0 = false } }
+        guard var position = cursor.withLock({ $0 }) else { return }
+        while let batch = try? await store.outboxMessages(after: position, limit: 5_000), !batch.isEmpty {
+            for message in batch where message.kind == "stage_changed" {
+                guard let payload = FlatJSON.decode(message.payload), let from = payload["from"].flatMap(Stage.init(rawValue:)),
+                      let to = payload["to"].flatMap(Stage.init(rawValue:)) else { continue }
+                metrics.stageTransition(from: from, to: to)
+            }
+            position = batch.last!.id
+            cursor.withLock { $0 = position }
+        }
+    }
+}
+

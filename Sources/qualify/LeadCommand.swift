@@ -46,7 +46,11 @@ struct LeadCommand: AsyncParsableCommand {
         case .text:
             let verifier = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location)).verifier()
             let priority = mv.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: asOfTime) }
-            print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email), priority: priority))
+            let installed = try InstalledPrediction.load(forDatabase: db.location)
+            let chance = try installed.map { m -> ScoredRow in
+                do { return try LeadPrediction.score(m, fields: card.fields) } catch { throw Failure("\(error)") }
+            }
+            print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email), priority: priority, chance: chance))
         }
     }
 }
@@ -58,7 +62,7 @@ enum CardFormat: String, ExpressibleByArgument, CaseIterable {
 /// The lead card as text for a terminal.
 enum CardText {
     static func render(_ card: LeadCard, model: ModelVersion, emailCheck: EmailVerification? = nil,
-                       priority: PriorityAssessment? = nil) -> String {
+                       priority: PriorityAssessment? = nil, chance: ScoredRow? = nil) -> String {
         var out: [String] = []
         let f = card.fields
         let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
@@ -72,9 +76,15 @@ enum CardText {
         out.append("account     \(card.account ?? "—")")
         out.append("fit         \(card.fitPoints) points → grade \(card.grade.rawValue)")
         if let priority { out.append("priority    \(ChecklistText.summary(priority))") }
+        if let chance {
+            let factors = (chance.up.prefix(2).map { "+ \($0.description)" } + chance.down.prefix(2).map { "− \($0.description)" }).joined(separator: "; ")
+            out.append("chance      \(Int((chance.probability * 100).rounded())) % to convert\(factors.isEmpty ? "" : " (\(factors))")")
+        }
         out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")
         for (group, value) in card.groups.sorted(by: { $0.key < $1.key }) { out.append("  [\(group)] \(value.formatted(1))") }
         out.append("stage       \(card.stage.label)")
+        let flags = SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability)
+        if !flags.isEmpty { out.append("look        \(flags.map(\.sentence).joined(separator: "; "))") }
         out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")
         out.append("")
         let shownFields = f.filter { !["first_name", "last_name"].contains($0.key) && !$0.key.hasPrefix(Checklist.fieldPrefix) }

@@ -15,11 +15,37 @@ struct PredictCommand: ParsableCommand {
             column is not needed); categories never seen in training count as "other"; bad rows are reported by line.
             """)
 
-    @Option(help: ArgumentHelp("The model file written by `qualify train`.", valueName: "model.json")) var model: String
-    @Option(help: ArgumentHelp("The CSV file of leads to score.", valueName: "file.csv")) var data: String
+    @Option(help: ArgumentHelp("The model file written by `qualify train`.", valueName: "model.json")) var model: String?
+    @Option(help: ArgumentHelp("The CSV file of leads to score.", valueName: "file.csv")) var data: String?
+    @Option(help: ArgumentHelp("Install this model for the database: lead cards (`qualify lead`, the API) then show each lead's chance, its top factors and where the signals disagree.", valueName: "model.json"))
+    var install: String?
+    @Flag(help: "Remove the installed model.") var uninstall = false
+    @OptionGroup var db: DatabaseOptions
     @Option(help: ArgumentHelp("Write the scores here instead of standard output.", valueName: "scored.csv")) var out: String?
 
+    func validate() throws {
+        if install != nil || uninstall {
+            guard model == nil, data == nil, !(install != nil && uninstall) else {
+                throw ValidationError("--install and --uninstall go alone (not with --model or --data, nor together)")
+            }
+        } else if model == nil || data == nil {
+            throw ValidationError("give --model and --data to score a file (or --install FILE to use a model on lead cards)")
+        }
+    }
+
     func run() throws {
+        if let install {
+            let installed: TrainedModel
+            do { installed = try InstalledPrediction.install(install, forDatabase: db.location) } catch { throw Failure("cannot install '\(install)': \(error)") }
+            print("installed \(installed.model.label) (cross-validated ROC AUC \((installed.model == .logistic ? installed.crossValidation.reports.logistic : installed.crossValidation.reports.naiveBayes).rocAUC.formatted(4))) as \(InstalledPrediction.path(forDatabase: db.location)): lead cards now show each lead's chance")
+            return
+        }
+        if uninstall {
+            let removed = try InstalledPrediction.uninstall(forDatabase: db.location)
+            print(removed ? "removed the installed prediction model" : "no prediction model was installed")
+            return
+        }
+        let (model, data) = (self.model!, self.data!)
         let trained: TrainedModel
         do { trained = try TrainingData.loadModel(path: model) } catch { throw Failure("\(error)") }
         var handle = FileHandle.standardOutput

@@ -38,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
         let model = try await store.activeModel()
         let settings = QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20)
         let location = db.location
-        let app = try await QualifyServer.application(store: store, lists: lists, verifier: hygiene.verifier(),
+        let prediction = try InstalledPrediction.load(forDatabase: db.location)
+        let app = try await QualifyServer.application(store: store, lists: lists, verifier: hygiene.verifier(), prediction: prediction,
                                                       mailDomainLookup: VerifyCommand.mailDomainLookup(), settings: settings,
                                                       logger: logger) { boundPort in
             print("qualify: serving http://\(host):\(boundPort) on \(location) (model v\(model?.version ?? 0), \(keys.count) active API key\(keys.count == 1 ? "" : "s"))")

@@ -325,6 +325,8 @@ extension TestClientProtocol {
             #expect(lines.first?["answer"] as? String == "yes" && (lines.first?["by"] as? String ?? "").contains("sales key"), "\(lines.first ?? [:])")
             let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
             #expect((card["priority"] as? [String: Any])?["grade"] as? String == "P2", "\(card.text)")
+            // grade A and no engagement: a great fit but cold; no model installed, so no prediction
+            #expect(card["flags"] as? [String] == ["great_fit_but_cold"] && card["prediction"] == nil, "\(card.text)")
             let unknown = try await client.call(.post, "/leads/ada@acme.io/answers", f.headers(.sales), #"{"answers":{"budgte":"yes"}}"#)
             #expect(unknown.status == .unprocessableContent && unknown["field"] as? String == "answers.budgte"
                     && (unknown["detail"] as? String ?? "").contains("did you mean 'budget'"), "\(unknown.text)")
