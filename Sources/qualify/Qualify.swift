@@ -19,6 +19,7 @@ struct Qualify: AsyncParsableCommand {
               qualify import events demo/events.csv
               qualify leads --stage sql --limit 10
               qualify lead someone@example.com
+              qualify keys create --role admin --name me && qualify serve    # the HTTP API
             """,
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
