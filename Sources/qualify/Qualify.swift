@@ -24,7 +24,7 @@ struct Qualify: AsyncParsableCommand {
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, IcpCommand.self, TrainCommand.self, PredictCommand.self,
-            VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self,
+            VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self, CalibrationCommand.self,
         ])
 }
 
@@ -76,6 +76,12 @@ final class ProgressBar: Sendable {
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let text = "\r\(p.file) \(bar) \(Int(p.fraction * 100))%  \(p.rows) rows  \(p.rejected) rejected"
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// A count without a known end ("1,000 leads read").
+    func count(_ n: Int, _ what: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\(n) \(what)".utf8))
     }
 
     func finish() {

@@ -40,10 +40,10 @@ struct RescoreCommand: AsyncParsableCommand {
 struct StageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stage",
-        abstract: "Record a person's stage move: recycle, disqualify, accept (SQL → opportunity) or reject (SQL → recycled), with a reason.",
+        abstract: "Record a person's stage move: recycle, disqualify, accept (SQL → opportunity), reject (SQL → recycled), win (SQL or opportunity → customer) or lose (→ recycled), with a reason.",
         discussion: "Automatic moves only go forward; people can move leads back or out, and must say why. The move is an event in the lead's log, so replays keep it.")
     @Argument(help: "The lead's email.") var email: String
-    @Argument(help: "recycle, disqualify, accept or reject.") var action: StageAction
+    @Argument(help: "recycle, disqualify, accept, reject, win or lose.") var action: StageAction
     @Option(help: "Why (required).") var reason: String
     @Option(help: "Who is moving the lead (default: $USER).") var by: String?
     @OptionGroup var db: DatabaseOptions

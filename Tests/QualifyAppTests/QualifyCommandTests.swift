@@ -79,3 +79,34 @@ import Testing
         #expect(transcript.contains("(kim, "), "\(transcript)")
     }
 }
+
+@Suite struct CalibrationCommandTests {
+    @Test func wonAndLostDealsAreCountedByGradeAsTheyStoodBeforeTheOutcome() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-calib-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let none = try CLI.run(["calibration"], in: dir)
+        #expect(none.status == 1 && none.err.contains("no lead has an outcome yet"), "\(none.err)")
+        try "Email,Job Title,Employees\na1@big.io,CEO,300\na2@big.io,CTO,300\na3@big.io,CFO,300\nd1@gmail.com,Student,\nd2@gmail.com,,\n"
+            .write(to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", "c.csv"], in: dir).status == 0)
+        let events = ["a1@big.io", "a2@big.io", "a3@big.io", "d1@gmail.com", "d2@gmail.com"]
+            .map { #"{"id":"x-\#($0)","email":"\#($0)","type":"demo_request","at":"2026-11-20T10:00:00Z"}"# }.joined(separator: "\n")
+        try events.write(to: dir.appendingPathComponent("e.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "events", "e.jsonl"], in: dir).status == 0)
+        for (email, action) in [("a1@big.io", "win"), ("a2@big.io", "win"), ("a3@big.io", "lose"), ("d1@gmail.com", "lose"), ("d2@gmail.com", "lose")] {
+            let moved = try CLI.run(["stage", email, action, "--reason", "deal", "--by", "sam"], in: dir)
+            #expect(moved.status == 0, "\(moved.err)")
+        }
+        let twice = try CLI.run(["stage", "a1@big.io", "win", "--reason", "again"], in: dir)
+        #expect(twice.status != 0 && twice.err.contains("only an SQL or an opportunity has a deal to win"), "\(twice.err)")
+        let report = try CLI.run(["calibration"], in: dir)
+        #expect(report.status == 0, "\(report.err)")
+        #expect(report.out.contains("5 decided leads, 2 won: 40 %"), "\(report.out)")
+        #expect(report.out.contains("A                               3      2    67 %   1.67"), "\(report.out)")
+        #expect(report.out.contains("sql                             5      2    40 %   1.00"), "the stage before the outcome: \(report.out)")
+        #expect(report.out.contains("grade A does not clearly convert better than D"), "\(report.out)")
+        let json = try CLI.run(["calibration", "--format", "json"], in: dir)
+        #expect(json.out.contains(#""byGrade""#) && json.out.contains(#""won" : 2"#), "\(json.out)")
+    }
+}

@@ -181,6 +181,10 @@ import Testing
         (.accept, .opportunity, nil), (.accept, .customer, nil), (.accept, .recycled, nil), (.accept, .disqualified, nil),
         (.reject, .new, nil), (.reject, .iql, nil), (.reject, .mql, nil), (.reject, .sql, .recycled),
         (.reject, .opportunity, nil), (.reject, .customer, nil), (.reject, .recycled, nil), (.reject, .disqualified, nil),
+        (.win, .new, nil), (.win, .iql, nil), (.win, .mql, nil), (.win, .sql, .customer), (.win, .opportunity, .customer),
+        (.win, .customer, nil), (.win, .recycled, nil), (.win, .disqualified, nil),
+        (.lose, .new, nil), (.lose, .iql, nil), (.lose, .mql, nil), (.lose, .sql, .recycled), (.lose, .opportunity, .recycled),
+        (.lose, .customer, nil), (.lose, .recycled, nil), (.lose, .disqualified, nil),
     ]
 
     @Test func theMoveTableCoversEveryActionAndStage() {
@@ -207,6 +211,7 @@ import Testing
 
     @Test("A recorded move leads to its stage in a replay", arguments: [
         (StageAction.recycle, Stage.recycled), (.reject, .recycled), (.disqualify, .disqualified), (.accept, .opportunity),
+        (.win, .customer), (.lose, .recycled),
     ])
     func forcedTarget(action: StageAction, stage: Stage) {
         #expect(action.forcedTarget == stage)

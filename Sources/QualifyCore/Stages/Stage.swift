@@ -59,8 +59,21 @@ public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable {
     case accept
     /// sales rejects an SQL: it goes back to nurture (recycled)
     case reject
+    /// the deal is won: the SQL or opportunity becomes a customer (an outcome, counted by the calibration report)
+    case win
+    /// the deal is lost: the SQL or opportunity goes back to nurture (recycled; an outcome for the calibration report)
+    case lose
 
     /// The stage after the action, or why the action does not apply to a lead in `stage`.
+    /// Whether the move records a deal's outcome (won or lost), nil for other moves.
+    public var outcome: Bool? {
+        switch self {
+        case .win: return true
+        case .lose: return false
+        case .recycle, .disqualify, .accept, .reject: return nil
+        }
+    }
+
     /// Used to check a person's request; a replay applies recorded moves with ``forcedTarget``.
     public func target(from stage: Stage) -> Result<Stage, StageMoveProblem> {
         switch self {
@@ -86,6 +99,12 @@ public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable {
             case .new, .iql, .mql, .opportunity, .customer, .recycled, .disqualified:
                 return .failure(.notAllowed(self, stage, "only SQL leads can be rejected"))
             }
+        case .win, .lose:
+            switch stage {
+            case .sql, .opportunity: return .success(self == .win ? .customer : .recycled)
+            case .new, .iql, .mql, .customer, .recycled, .disqualified:
+                return .failure(.notAllowed(self, stage, "only an SQL or an opportunity has a deal to \(self == .win ? "win" : "lose")"))
+            }
         }
     }
 
@@ -93,9 +112,10 @@ public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable {
     /// a person's decision stands.
     public var forcedTarget: Stage {
         switch self {
-        case .recycle, .reject: return .recycled
+        case .recycle, .reject, .lose: return .recycled
         case .disqualify: return .disqualified
         case .accept: return .opportunity
+        case .win: return .customer
         }
     }
 }

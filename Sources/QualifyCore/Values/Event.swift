@@ -4,7 +4,7 @@
 /// Three kinds share one log so that a replay reproduces everything, including what people did:
 /// - an **activity** the lead did (`page_view`, `demo_request`, any custom type);
 /// - a **fields update** (an import or an API upsert changed who the lead is, so fit may change);
-/// - a **stage move** made by a person (recycle, disqualify, accept, reject) with a reason.
+/// - a **stage move** made by a person (recycle, disqualify, accept, reject, win, lose) with a reason.
 public struct Event: Sendable, Hashable, Codable {
     public var id: EventID
     public var lead: LeadKey
