@@ -74,7 +74,8 @@ struct QualifyAPI: APIProtocol {
         json.emailCheck = Self.check(verifier.verify(key.email))
         json.priority = model.model.checklist.map { Self.priority(PriorityAssessment.assess($0, events: record.events, asOf: asOf)) }
         var probability: Double?
-        if let prediction, let scored = try? LeadPrediction.score(prediction, fields: card.fields) {
+        if let prediction, let scored = try? LeadPrediction.score(prediction, fields: card.fields,
+                                                                   activity: LeadPrediction.activity(events: record.events, card: card, asOf: asOf)) {
             probability = scored.probability
             json.prediction = .init(probability: scored.probability.rounded(places: 4), up: scored.up.map(\.description),
                                     down: scored.down.map(\.description))

@@ -48,7 +48,8 @@ struct LeadCommand: AsyncParsableCommand {
             let priority = mv.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: asOfTime) }
             let installed = try InstalledPrediction.load(forDatabase: db.location)
             let chance = try installed.map { m -> ScoredRow in
-                do { return try LeadPrediction.score(m, fields: card.fields) } catch { throw Failure("\(error)") }
+                let activity = LeadPrediction.activity(events: record.events, card: card, asOf: asOfTime)
+                do { return try LeadPrediction.score(m, fields: card.fields, activity: activity) } catch { throw Failure("\(error)") }
             }
             print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email), priority: priority, chance: chance))
         }

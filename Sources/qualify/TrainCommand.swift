@@ -3,7 +3,7 @@ import Foundation
 import QualifyApp
 import QualifyCore
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Learn from past leads how likely a lead is to convert; write a model file for `qualify predict`.",
@@ -25,8 +25,13 @@ struct TrainCommand: ParsableCommand {
             or a category of ≥ 5 % of rows that is ≥ 99 % one class) is flagged as a likely leak.
             """)
 
-    @Option(help: ArgumentHelp("The CSV file of past leads with their outcome.", valueName: "file.csv")) var data: String
-    @Option(help: ArgumentHelp("The outcome column.", valueName: "column")) var target: String
+    @Option(help: ArgumentHelp("The CSV file of past leads with their outcome.", valueName: "file.csv")) var data: String?
+    @Option(help: ArgumentHelp("The outcome column.", valueName: "column")) var target: String?
+    @Flag(help: "Learn from the database's own decided leads (won or lost with `qualify stage EMAIL win|lose`): their fields, activity counts per event type, days since the last activity, fit points and engagement just before the outcome.")
+    var fromStore = false
+    @Option(help: ArgumentHelp("With --from-store: also keep the table trained on as this CSV file.", valueName: "table.csv"))
+    var table: String?
+    @OptionGroup var db: DatabaseOptions
     @Option(parsing: .singleValue, help: ArgumentHelp("Leave this column out. Repeatable.", valueName: "column"))
     var exclude: [String] = []
     @Option(parsing: .singleValue,
@@ -44,6 +49,12 @@ struct TrainCommand: ParsableCommand {
     enum TrainOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
+        if fromStore {
+            guard data == nil, target == nil else { throw ValidationError("--from-store takes the data and the target (outcome) from the database; leave out --data and --target") }
+        } else {
+            guard data != nil, target != nil else { throw ValidationError("give --data FILE.csv and --target COLUMN, or --from-store") }
+            guard table == nil else { throw ValidationError("--table goes with --from-store") }
+        }
         if folds < 2 || folds > 50 { throw ValidationError("--folds must be between 2 and 50 (got \(folds))") }
         if let lambda, !(lambda > 0 && lambda.isFinite) { throw ValidationError("--l2 must be a positive number (got \(lambda))") }
         for column in keep where exclude.contains(column) {
@@ -51,7 +62,20 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        var data = self.data ?? ""
+        var target = self.target ?? StoreTrainingExport.target
+        if fromStore {
+            let now = Timestamp.now()
+            let store = try await db.open(now: now)
+            let path = table ?? FileManager.default.temporaryDirectory.appendingPathComponent("qualify-train-\(UInt64.random(in: 0...UInt64.max)).csv").path
+            let count = try await StoreTrainingExport.write(store: store, lists: try StoreOpener.lists(forDatabase: db.location), now: now, to: path)
+            guard count > 0 else { throw Failure("no lead has an outcome yet: record won and lost deals with `qualify stage EMAIL win|lose --reason …`") }
+            printError("\(count) decided leads from \(db.location)\(table.map { " (table: \($0))" } ?? "")")
+            data = path
+            target = StoreTrainingExport.target
+        }
+        defer { if fromStore && table == nil { try? FileManager.default.removeItem(atPath: data) } }
         let options = TrainingOptions(target: target, exclude: exclude, keep: keep, folds: folds, seed: seed, lambda: lambda)
         let run: TrainingData.Run
         do { run = try TrainingData.train(path: data, options: options) } catch {

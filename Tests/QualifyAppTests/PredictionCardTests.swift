@@ -51,3 +51,42 @@ import Testing
         #expect(!(try CLI.run(["lead", "ref@acme.io"], in: dir).out.contains("chance")))
     }
 }
+
+@Suite struct TrainFromStoreTests {
+    @Test func theDatabasesWonAndLostDealsTrainAModelTheCardsThenUse() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-trainstore-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let none = try CLI.run(["train", "--from-store"], in: dir)
+        #expect(none.status == 1 && none.err.contains("no lead has an outcome yet"), "\(none.err)")
+        let mixed = try CLI.run(["train", "--from-store", "--target", "x"], in: dir)
+        #expect(mixed.status != 0 && mixed.err.contains("leave out --data and --target"), "\(mixed.err)")
+
+        // 40 leads: referrals mostly win, ads mostly lose; every one asks for a demo (SQL), then its deal is decided
+        var leads = "Email,Lead Source,Job Title\n", events = ""
+        for i in 0..<40 {
+            leads += "l\(i)@firm\(i).io,\(i % 2 == 0 ? "Referral" : "Ads"),CTO\n"
+            events += #"{"id":"d\#(i)","email":"l\#(i)@firm\#(i).io","type":"demo_request","at":"2026-11-20T10:00:00Z"}"# + "\n"
+            if i % 3 == 0 { events += #"{"id":"w\#(i)","email":"l\#(i)@firm\#(i).io","type":"webinar_attend","at":"2026-11-19T10:00:00Z"}"# + "\n" }
+        }
+        try leads.write(to: dir.appendingPathComponent("l.csv"), atomically: true, encoding: .utf8)
+        try events.write(to: dir.appendingPathComponent("e.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", "l.csv"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "events", "e.jsonl"], in: dir).status == 0)
+        for i in 0..<40 {
+            let won = i % 2 == 0 ? i % 10 != 0 : i % 10 == 1
+            #expect(try CLI.run(["stage", "l\(i)@firm\(i).io", won ? "win" : "lose", "--reason", "deal"], in: dir).status == 0)
+        }
+        let trained = try CLI.run(["train", "--from-store", "--out", "m.json", "--table", "table.csv"], in: dir)
+        #expect(trained.status == 0, "\(trained.err)")
+        #expect(trained.err.contains("40 decided leads"), "\(trained.err)")
+        let table = try String(contentsOf: dir.appendingPathComponent("table.csv"), encoding: .utf8)
+        let header = table.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("events_demo_request") && header.contains("events_webinar_attend") && header.contains("fit_points")
+                && header.contains("lead_source") && header.hasSuffix("outcome"), "\(header)")
+        #expect(table.contains(",won\n") && table.contains(",lost\n"))
+        #expect(try CLI.run(["predict", "--install", "m.json"], in: dir).status == 0)
+        let card = try CLI.run(["lead", "l2@firm2.io"], in: dir)
+        #expect(card.out.contains("chance") && card.out.contains("lead_source=Referral"), "\(card.out)")
+    }
+}

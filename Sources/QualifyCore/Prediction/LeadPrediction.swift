@@ -4,16 +4,32 @@ public enum LeadPrediction {
     /// The lead field that holds a training column's value: the column's own name if the lead has it, else the
     /// field the lead import maps that header to (`Lead Source` → `lead_source`), so leads imported from a file like
     /// the training file are scored on the same values. Missing fields score as missing cells.
-    public static func cells(for model: TrainedModel, fields: [String: String]) -> [String] {
+    public static func cells(for model: TrainedModel, fields: [String: String], activity: [String: String] = [:]) -> [String] {
         model.features.map { feature in
-            fields[feature.column] ?? fields[LeadFields.field(forHeader: feature.column)] ?? ""
+            activity[feature.column] ?? fields[feature.column] ?? fields[LeadFields.field(forHeader: feature.column)] ?? ""
         }
     }
 
     /// The probability and the top factors for a lead.
-    public static func score(_ model: TrainedModel, fields: [String: String]) throws(ScoringError) -> ScoredRow {
+    public static func score(_ model: TrainedModel, fields: [String: String], activity: [String: String] = [:]) throws(ScoringError) -> ScoredRow {
         let scorer = try Scorer(model, headers: model.features.map(\.column))
-        return scorer.score(cells(for: model, fields: fields))
+        return scorer.score(cells(for: model, fields: fields, activity: activity))
+    }
+
+    /// Features from a lead's history at `asOf`, named as `qualify train --from-store` writes them: `events_TYPE`
+    /// (activities of each type so far), `days_since_last_activity`, `fit_points`, `engagement` (decayed to `asOf`).
+    public static func activity(events: [Event], card: LeadCard, asOf: Timestamp) -> [String: String] {
+        var out: [String: String] = [:]
+        var last: Timestamp?
+        for event in events where event.at <= asOf {
+            guard case .activity(let type, _) = event.kind else { continue }
+            out["events_" + type] = String((Int(out["events_" + type] ?? "0") ?? 0) + 1)
+            last = max(last ?? event.at, event.at)
+        }
+        if let last { out["days_since_last_activity"] = String((asOf.millis - last.millis) / 86_400_000) }
+        out["fit_points"] = String(card.fitPoints)
+        out["engagement"] = card.engagement.formatted(2)
+        return out
     }
 }
 

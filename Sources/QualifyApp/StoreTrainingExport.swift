@@ -1,0 +1,46 @@
+import Foundation
+import QualifyCore
+import QualifyStore
+
+/// The store's decided leads (a `win` or `lose` move) as a training table for `qualify train --from-store`: each lead
+/// as it stood just before its latest outcome — its fields, its activity (`events_TYPE` counts,
+/// `days_since_last_activity`), fit points and engagement — and the outcome (`won` / `lost`) in the `outcome` column.
+public enum StoreTrainingExport {
+    public static let target = "outcome"
+
+    /// Writes the CSV to `path`; returns how many leads it holds.
+    public static func write(store: any LeadStore, lists: EmailLists, now: Timestamp, to path: String) async throws -> Int {
+        guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
+        let engine = try Engine(model: model.model, lists: lists)
+        var seen = Set<String>()
+        var rows: [[String: String]] = []
+        for stage in Stage.allCases {
+            for lead in try await store.queue(QueueQuery(stage: stage, limit: Int(Int32.max)), now: now) where seen.insert(lead.email).inserted {
+                guard case .success(let key) = EmailAddress.parse(lead.email), let record = try await store.lead(key) else { continue }
+                var outcome: (at: Timestamp, won: Bool)?
+                for event in record.events {
+                    if case .stageMove(let action, _, _) = event.kind, let won = action.outcome { outcome = (event.at, won) }
+                }
+                guard let outcome else { continue }
+                let asOf = outcome.at.adding(TimeSpan(millis: -1))
+                let card = LeadCard.build(key: key, events: record.events, account: nil, engine: engine, asOf: asOf)
+                var row = card.fields.filter { !$0.key.hasPrefix(Checklist.fieldPrefix) }
+                for (k, v) in LeadPrediction.activity(events: record.events, card: card, asOf: asOf) { row[k] = v }
+                row[target] = outcome.won ? "won" : "lost"
+                rows.append(row)
+            }
+        }
+        // every activity count is a number in every row (0 when the lead never did it), other fields as recorded
+        let columns = Set(rows.flatMap(\.keys)).subtracting([target]).sorted() + [target]
+        var text = columns.map(csv).joined(separator: ",") + "\n"
+        for row in rows {
+            text += columns.map { c in csv(row[c] ?? (c.hasPrefix("events_") ? "0" : "")) }.joined(separator: ",") + "\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return rows.count
+    }
+
+    static func csv(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
