@@ -3,7 +3,7 @@ import Foundation
 import QualifyApp
 import QualifyCore
 
-struct IcpCommand: ParsableCommand {
+struct IcpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "icp",
         abstract: "Find the traits of your best customers (ideal customer profile) from a transactions file; write them as fit rules.",
@@ -23,10 +23,16 @@ struct IcpCommand: ParsableCommand {
             Examples:
               qualify icp SaaS-Sales.csv --period quarter --traits Industry,Segment,Region
               qualify icp sales.csv --best A --emit-fit-rules icp-rules.yaml
+              qualify icp --from-store --emit-fit-rules icp-rules.yaml
+
+            With --from-store there is no file: the best are the database's leads whose latest deal was won \
+            (`qualify stage EMAIL win`), the rest are all other leads, and the traits are the leads' fields.
             """)
 
     @Argument(help: "Transactions: CSV (or --delimiter) with customer, date and amount columns, and the customers' traits.")
-    var file: String
+    var file: String?
+    @Flag(help: "Profile the database's won deals against all its other leads, on the leads' fields (no file).") var fromStore = false
+    @OptionGroup var db: DatabaseOptions
     @Option(help: ArgumentHelp("The ABC-XYZ groups that count as the best customers.", valueName: "AX,AY,BX")) var best = "AX,AY,BX"
     @Option(help: ArgumentHelp("Trait columns (comma-separated or repeated); default: every column with 2–50 distinct values.",
                                valueName: "COLUMN,…"))
@@ -45,6 +51,11 @@ struct IcpCommand: ParsableCommand {
     var emitFitRules: String?
 
     func validate() throws {
+        if fromStore {
+            guard file == nil else { throw ValidationError("--from-store reads the database, not a file; leave out '\(file!)'") }
+        } else if file == nil {
+            throw ValidationError("give a transactions file, or --from-store")
+        }
         do { _ = try BestClasses(parsing: best) } catch { throw ValidationError(error.description) }
         do { _ = try AbcCutoffs(parsing: abc) } catch { throw ValidationError(error.description) }
         do { _ = try XyzThresholds(parsing: xyz) } catch { throw ValidationError(error.description) }
@@ -59,7 +70,9 @@ struct IcpCommand: ParsableCommand {
         traits.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    func run() throws {
+    func run() async throws {
+        if fromStore { return try await runFromStore() }
+        let file = self.file!
         let classes = try BestClasses(parsing: best)
         let settings = AbcXyzSettings(period: period, abc: try AbcCutoffs(parsing: abc), xyz: try XyzThresholds(parsing: xyz))
         let transactions = TransactionImporter(period: period, delimiter: TransactionDelimiter(name: delimiter)!, dayFirst: dayFirst,
@@ -110,6 +123,34 @@ struct IcpCommand: ParsableCommand {
         case .table: print(view.tableText())
         case .csv: print(view.csv(), terminator: "")
         case .json: print(try view.json(skipped: read.skipped))
+        }
+    }
+
+    func runFromStore() async throws {
+        let now = Timestamp.now()
+        let store = try await db.open(now: now)
+        let read = try await StoreProfile.read(store: store, now: now, traits: traitNames)
+        printError("traits: " + (read.traits.isEmpty ? "none" : read.traits.map { "'\($0)'" }.joined(separator: ", ")))
+        for s in read.skipped { printError("  skipped '\(s.field)': \(s.reason)") }
+        guard !read.traits.isEmpty else { throw Failure("no lead field can serve as a trait (each needs 2 to 50 distinct values); name fields with --traits") }
+        let report: IcpReport
+        do {
+            report = try IdealCustomerProfile.run(read.population, tally: read.tally, traits: read.traits, settings: IcpSettings(minimumBest: minBest))
+        } catch {
+            throw Failure("\(db.location): \(error.description) (record won deals with `qualify stage EMAIL win --reason …`)")
+        }
+        let view = IcpView(report: report, file: db.location)
+        if let out = emitFitRules {
+            let yaml = IcpFitRules.yaml(report, source: "`qualify icp --from-store` (deals won vs all other leads)")
+            do { try yaml.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                throw Failure("cannot write '\(out)' (does its folder exist, and may you write there?)")
+            }
+            printError("wrote fit rules to \(out)")
+        }
+        switch format {
+        case .table: print(view.tableText())
+        case .csv: print(view.csv(), terminator: "")
+        case .json: print(try view.json(skipped: []))
         }
     }
 }

@@ -110,3 +110,34 @@ import Testing
         #expect(json.out.contains(#""byGrade""#) && json.out.contains(#""won" : 2"#), "\(json.out)")
     }
 }
+
+@Suite struct IcpFromStoreTests {
+    @Test func wonDealsAreProfiledAgainstAllOtherLeadsOnTheirFields() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-icpstore-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var leads = "Email,Industry,Country\n", events = ""
+        for i in 0..<60 {
+            leads += "p\(i)@f\(i).io,\(i % 2 == 0 ? "software" : "retail"),\(i % 3 == 0 ? "DE" : "US")\n"
+            events += #"{"id":"d\#(i)","email":"p\#(i)@f\#(i).io","type":"demo_request","at":"2026-11-20T10:00:00Z"}"# + "\n"
+        }
+        try leads.write(to: dir.appendingPathComponent("l.csv"), atomically: true, encoding: .utf8)
+        try events.write(to: dir.appendingPathComponent("e.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", "l.csv"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "events", "e.jsonl"], in: dir).status == 0)
+        let noneWon = try CLI.run(["icp", "--from-store"], in: dir)
+        #expect(noneWon.status == 1 && noneWon.err.contains("record won deals"), "\(noneWon.err)")
+        // 13 of the 30 software leads win, 1 of the 30 retail ones: 13/14 of the best vs 17/46 of the rest
+        for i in Array(stride(from: 0, through: 24, by: 2)) + [1] {
+            #expect(try CLI.run(["stage", "p\(i)@f\(i).io", "win", "--reason", "signed"], in: dir).status == 0)
+        }
+        let profile = try CLI.run(["icp", "--from-store", "--emit-fit-rules", "r.yaml"], in: dir)
+        #expect(profile.status == 0, "\(profile.err)")
+        #expect(profile.out.contains("14 best (deals won), 46 others"), "\(profile.out)")
+        #expect(profile.out.contains("industry  software  13    92.9 %  17    37.0 %  2.51"), "\(profile.out)")
+        let rules = try String(contentsOf: dir.appendingPathComponent("r.yaml"), encoding: .utf8)
+        #expect(rules.contains(#"field: "industry", equals: "software""#), "\(rules)")
+        let both = try CLI.run(["icp", "l.csv", "--from-store"], in: dir)
+        #expect(both.status != 0 && both.err.contains("leave out 'l.csv'"), "\(both.err)")
+    }
+}
