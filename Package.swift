@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -38,11 +40,17 @@ let package = Package(
         ]),
         // The one suite every store must pass; only test targets depend on it.
         .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore", "QualifyModelFile"]),
+        // The PostgreSQL store (PostgresNIO): the same LeadStore, for several servers on one database.
+        .target(name: "QualifyPostgres", dependencies: [
+            "QualifyCore", "QualifyStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         // The system resolver (libresolv) for MX look-ups: a thin C shim, because Glibc does not export resolv.h.
         .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
         // Composition root: store by URL, file import pipelines (CSV / JSON lines), list loading, DNS, configuration.
         .target(name: "QualifyApp", dependencies: [
-            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile", "CResolv",
+            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyPostgres", "QualifyModelFile", "CResolv",
+            .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources/lists")]),
         // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics.
         .target(name: "QualifyServer", dependencies: [
@@ -66,6 +74,9 @@ let package = Package(
         ]),
         .testTarget(name: "QualifyAppTests", dependencies: [
             "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "qualify",
+        ]),
+        .testTarget(name: "QualifyPostgresTests", dependencies: [
+            "QualifyPostgres", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",
         ]),
         .testTarget(name: "QualifyServerTests", dependencies: [
             "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite",

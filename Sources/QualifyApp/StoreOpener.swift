@@ -1,6 +1,8 @@
 import Foundation
+import Logging
 import QualifyCore
 import QualifyModelFile
+import QualifyPostgres
 import QualifySQLite
 import QualifyStore
 
@@ -10,13 +12,23 @@ public enum StoreOpener {
     public static let defaultPath = "qualify.sqlite"
     public static let environmentVariable = "QUALIFY_DATABASE"
 
-    /// Opens the SQLite database at `location` (a path or `sqlite:PATH`), creating and migrating it if needed.
+    /// Opens the database at `location`: a SQLite path or `sqlite:PATH` (created and migrated if needed), or a
+    /// `postgres://user[:password]@host[:port]/database` URL (migrated if needed).
     public static func open(_ location: String, now: Timestamp) async throws -> any LeadStore {
         var path = location
         if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
         else if path.hasPrefix("sqlite:") { path = String(path.dropFirst("sqlite:".count)) }
         if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw OpenError.unsupported("PostgreSQL is not available in this build yet; use a SQLite file path")
+            // a server: migrated by connect (under an advisory lock, so instances starting together migrate once)
+            // PostgresNIO warns when the first query races the pool's start (harmless: the query waits); keep commands'
+            // standard error for errors
+            var logger = Logger(label: "qualify.postgres")
+            logger.logLevel = .error
+            let store = try await PostgresLeadStore.connect(url: path, lists: try lists(forDatabase: location), logger: logger)
+            if try await store.activeModel() == nil {
+                _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
+            }
+            return store
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {

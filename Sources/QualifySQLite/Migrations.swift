@@ -3,7 +3,7 @@ import GRDB
 /// Append-only, named schema migrations in plain SQL. A migration is never modified once it has shipped; the
 /// PostgreSQL store uses the same names.
 enum Migrations {
-    static let names = ["v1-core", "v2-quarantine"]
+    static let names = ["v1-core", "v2-quarantine", "v3-api-keys"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {

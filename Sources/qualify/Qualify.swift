@@ -30,7 +30,7 @@ struct Qualify: AsyncParsableCommand {
 
 /// Options every command that touches data shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The SQLite database file (or sqlite:PATH).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The SQLite database file (or sqlite:PATH), or a PostgreSQL URL postgres://user[:password]@host[:port]/database.", valueName: "path-or-url"))
     var database: String?
 
     var location: String {

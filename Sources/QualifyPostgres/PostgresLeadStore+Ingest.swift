@@ -1,0 +1,158 @@
+import PostgresNIO
+import QualifyCore
+import QualifyStore
+
+extension PostgresLeadStore {
+    public func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome] {
+        // Checks that need no database happen before the transaction.
+        var outcomes = [IngestOutcome?](repeating: nil, count: events.count)
+        var keys = [LeadKey?](repeating: nil, count: events.count)
+        for (i, e) in events.enumerated() {
+            if let problem = EventLimits.check(id: e.id.rawValue, type: e.type, at: e.at, properties: e.properties, now: now) {
+                outcomes[i] = .rejected(problem)
+                continue
+            }
+            switch EmailAddress.parse(e.email) {
+            case .success(let key): keys[i] = key
+            case .failure(let problem): outcomes[i] = .rejected(.invalidEmail(e.email, reason: problem.description))
+            }
+        }
+        let (lists, logger, models) = (self.lists, self.logger, self.models)
+        let checked = outcomes
+        let parsedKeys = keys
+        let resolved = try await write { db -> [IngestOutcome?] in
+            var outcomes = checked
+            let keys = parsedKeys
+            // Lock every lead the batch touches first, in one order, then read the model: a model activated while
+            // this waited for a lock is the one it scores with.
+            var leads = try await PostgresLeadRows.loadAll(db, keys: Set(keys.compactMap { $0 }), logger: logger)
+            let (mv, engine) = try await models.current(db, lists: lists, logger: logger)
+            var unknown: Set<LeadKey> = []
+            var fresh: [LeadKey: [Event]] = [:]
+            for (i, e) in events.enumerated() where outcomes[i] == nil {
+                let key = keys[i]!
+                if unknown.contains(key) {
+                    outcomes[i] = .rejected(.unknownLead(key.email))
+                    continue
+                }
+                if leads[key] == nil {
+                    if options.createLeads {
+                        leads[key] = try await PostgresLeadRows.insert(db, key: key, company: nil, at: now, model: mv, lists: lists,
+                                                                       logger: logger)
+                    } else {
+                        unknown.insert(key)
+                        outcomes[i] = .rejected(.unknownLead(key.email))
+                        continue
+                    }
+                }
+                let event = Event(id: e.id, lead: key, at: e.at, kind: .activity(type: e.type, properties: e.properties))
+                let inserted = try await PostgresStoredEvent.insert(db, id: e.id, leadID: leads[key]!.id, type: e.type, at: e.at,
+                                                                    properties: FlatJSON.encode(e.properties), receivedAt: now,
+                                                                    logger: logger)
+                if inserted {
+                    outcomes[i] = .applied
+                    fresh[key, default: []].append(event)
+                } else {
+                    outcomes[i] = .duplicate
+                }
+            }
+            for (key, newEvents) in fresh.sorted(by: { $0.key < $1.key }) {
+                try await Self.fold(db, lead: leads[key]!, key: key, newEvents: newEvents, engine: engine, model: mv, now: now,
+                                    logger: logger)
+            }
+            return outcomes
+        }
+        return resolved.map { $0! }
+    }
+
+    /// Applies newly appended events to a lead (whose row the transaction holds locked) and writes its projection.
+    /// Incremental when they all come after the lead's last folded event under the same model; otherwise the lead's
+    /// whole log is replayed (late events, a state from another model version), so the result always equals a replay.
+    static func fold(_ db: PostgresConnection, lead: PostgresLeadRows.Loaded, key: LeadKey, newEvents: [Event], engine: Engine,
+                     model: ModelVersion, now: Timestamp, logger: Logger) async throws {
+        let sorted = newEvents.count > 1 ? newEvents.sorted { $0.order < $1.order } : newEvents
+        var state = lead.state
+        var changes: [StageChange] = []
+        if lead.modelVersion == model.version, state.last.map({ $0 < sorted[0].order }) ?? true {
+            for event in sorted { changes += engine.apply(event, to: &state).stageChanges }
+        } else {
+            let replay = engine.replay(key, events: try await PostgresStoredEvent.fetchAll(db, leadID: lead.id, key: key, logger: logger))
+            state = replay.state
+            // Only moves caused by the new events are new effects; earlier ones were already recorded.
+            let newIDs = Set(sorted.map(\.id))
+            changes = state.stageHistory.filter { newIDs.contains($0.eventID) }
+        }
+        try await PostgresLeadRows.write(db, id: lead.id, state: state, model: model, at: now, logger: logger)
+        if !changes.isEmpty {
+            try await PostgresLeadRows.recordStageChanges(db, leadID: lead.id, key: key, changes: changes, model: model, now: now,
+                                                          logger: logger)
+        }
+    }
+
+    public func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome] {
+        let (lists, logger, models) = (self.lists, self.logger, self.models)
+        return try await write { db in
+            // Lock the existing leads of the batch in one order first (see ingest), then go row by row.
+            _ = try await PostgresLeadRows.loadAll(db, keys: Set(rows.map(\.key)), logger: logger)
+            let (mv, engine) = try await models.current(db, lists: lists, logger: logger)
+            var outcomes: [UpsertOutcome] = []
+            for row in rows {
+                let at = min(row.at ?? at, at)
+                var created = false
+                var lead: PostgresLeadRows.Loaded
+                if let loaded = try await PostgresLeadRows.load(db, key: row.key, logger: logger) {
+                    lead = loaded
+                } else {
+                    lead = try await PostgresLeadRows.insert(db, key: row.key, company: row.fields["company"], at: at, model: mv,
+                                                             lists: lists, logger: logger)
+                    created = true
+                }
+                var changes: [String: String] = [:]
+                for (name, value) in row.fields {
+                    let v = value.trimmingSpaces
+                    if !v.isEmpty, lead.state.fields[name] != v { changes[name] = v }
+                }
+                if changes.isEmpty && !created {
+                    outcomes.append(.unchanged)
+                    continue
+                }
+                let id = EventID("$fields:\(row.key.email):\(at.millis):\(lead.state.eventCount)")
+                let event = Event(id: id, lead: row.key, at: at, kind: .fieldsUpdate(fields: changes, source: row.origin))
+                try await db.query("""
+                    INSERT INTO event(id, lead_id, type, at, properties, received_at)
+                    VALUES (\(id.rawValue), \(lead.id), \(Event.fieldsUpdateType), \(at.millis), \(PostgresStoredEvent.properties(of: event)), \(at.millis))
+                    """, logger: logger)
+                try await db.query("""
+                    INSERT INTO lead_merge(lead_id, at, origin, changes)
+                    VALUES (\(lead.id), \(at.millis), \("\(source) \(row.origin)"), \(FlatJSON.encode(changes)))
+                    """, logger: logger)
+                try await Self.fold(db, lead: lead, key: row.key, newEvents: [event], engine: engine, model: mv, now: at, logger: logger)
+                outcomes.append(created ? .created : .merged(changes.keys.sorted()))
+            }
+            return outcomes
+        }
+    }
+
+    public func moveStage(_ key: LeadKey, action: StageAction, reason: String, by: String, id: EventID, at: Timestamp)
+        async throws -> StageChange
+    {
+        if reason.trimmingSpaces.isEmpty { throw StoreError.stageMove(.emptyReason) }
+        let (lists, logger, models) = (self.lists, self.logger, self.models)
+        return try await write { db in
+            guard let lead = try await PostgresLeadRows.load(db, key: key, logger: logger) else { throw StoreError.unknownLead(key) }
+            let (mv, engine) = try await models.current(db, lists: lists, logger: logger)
+            let target: Stage
+            switch action.target(from: lead.state.stage) {
+            case .success(let t): target = t
+            case .failure(let problem): throw StoreError.stageMove(problem)
+            }
+            let event = Event(id: id, lead: key, at: at, kind: .stageMove(action: action, reason: reason, by: by))
+            let inserted = try await PostgresStoredEvent.insert(db, id: id, leadID: lead.id, type: Event.stageMoveType, at: at,
+                                                                properties: PostgresStoredEvent.properties(of: event), receivedAt: at,
+                                                                logger: logger)
+            if !inserted { throw StoreError.duplicateEventID(id) }
+            try await Self.fold(db, lead: lead, key: key, newEvents: [event], engine: engine, model: mv, now: at, logger: logger)
+            return StageChange(from: lead.state.stage, to: target, at: at, eventID: id, reason: "\(action.rawValue): \(reason)", by: by)
+        }
+    }
+}

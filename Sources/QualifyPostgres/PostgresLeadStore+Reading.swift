@@ -1,0 +1,106 @@
+import Foundation
+import PostgresNIO
+import QualifyCore
+import QualifyStore
+
+extension PostgresLeadStore {
+    public func lead(_ key: LeadKey) async throws -> LeadRecord? {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT l.id, l.state, l.model_version, a.domain, a.name,
+                       (SELECT COUNT(*) FROM lead WHERE account_id = l.account_id)
+                FROM lead l LEFT JOIN account a ON a.id = l.account_id WHERE l.email = \(key.email)
+                """, logger: logger).collect()
+            guard let row = rows.first else { return nil }
+            let (id, blob, modelVersion, domain, accountName, accountLeads) = try row.decode((Int64, Data, Int, String?, String?, Int).self)
+            let state = try PostgresLeadRows.decodeState(blob, key: key)
+            let account = domain.map { Account(domain: $0, name: accountName, leads: accountLeads) }
+            let events = try await PostgresStoredEvent.fetchAll(db, leadID: id, key: key, logger: logger)
+            var merges: [MergeRecord] = []
+            let mergeRows = try await db.query("SELECT at, origin, changes FROM lead_merge WHERE lead_id = \(id) ORDER BY id", logger: logger)
+            for try await (at, origin, changes) in mergeRows.decode((Int64, String, String).self) {
+                merges.append(MergeRecord(at: Timestamp(millis: at), origin: origin, changes: FlatJSON.decode(changes) ?? [:]))
+            }
+            return LeadRecord(key: key, account: account, state: state, modelVersion: modelVersion, events: events, merges: merges)
+        }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT (SELECT COUNT(*) FROM lead), (SELECT COUNT(*) FROM account), (SELECT COUNT(*) FROM event),
+                       (SELECT COUNT(*) FROM stage_change), (SELECT MAX(version) FROM model_version)
+                """, logger: logger).collect()
+            guard let row = rows.first else { throw StoreError.corrupt("the statistics query returned no row") }
+            let (leads, accounts, events, stageChanges, version) = try row.decode((Int, Int, Int, Int, Int?).self)
+            return StoreStatistics(leads: leads, accounts: accounts, events: events, stageChanges: stageChanges, modelVersion: version)
+        }
+    }
+
+    public func quarantine(_ rows: [QuarantinedLead]) async throws -> Int {
+        let logger = self.logger
+        return try await write { db in
+            var added = 0
+            for row in rows {
+                let inserted = try await db.query("""
+                    INSERT INTO quarantine(email, reason, source, line, fields, at)
+                    VALUES (\(row.email), \(row.reason), \(row.source), \(row.line), \(FlatJSON.encode(row.fields)), \(row.at.millis))
+                    ON CONFLICT(email, source) DO NOTHING
+                    RETURNING id
+                    """, logger: logger).collect()
+                added += inserted.count
+            }
+            return added
+        }
+    }
+
+    public func quarantined(limit: Int) async throws -> [QuarantinedLead] {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT email, reason, source, line, fields, at FROM quarantine ORDER BY id DESC LIMIT \(max(0, limit))
+                """, logger: logger)
+            var out: [QuarantinedLead] = []
+            for try await (email, reason, source, line, fields, at) in rows.decode((String, String, String, Int?, String, Int64).self) {
+                out.append(QuarantinedLead(email: email, reason: reason, source: source, line: line, fields: FlatJSON.decode(fields) ?? [:],
+                                           at: Timestamp(millis: at)))
+            }
+            return out
+        }
+    }
+
+    public func pendingOutbox(limit: Int) async throws -> [OutboxMessage] {
+        let logger = self.logger
+        return try await read { db in
+            try await Self.outbox(db, """
+                SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT \(max(0, limit))
+                """, logger: logger)
+        }
+    }
+
+    public func outboxMessages(after id: Int64, limit: Int) async throws -> [OutboxMessage] {
+        let logger = self.logger
+        return try await read { db in
+            try await Self.outbox(db, "SELECT id, kind, payload, created_at FROM outbox WHERE id > \(id) ORDER BY id LIMIT \(max(0, limit))",
+                                  logger: logger)
+        }
+    }
+
+    public func latestOutboxID() async throws -> Int64 {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("SELECT COALESCE(MAX(id), 0) FROM outbox", logger: logger).collect()
+            return try rows.first?.decode(Int64.self) ?? 0
+        }
+    }
+
+    static func outbox(_ db: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [OutboxMessage] {
+        var out: [OutboxMessage] = []
+        for try await (id, kind, payload, createdAt) in try await db.query(query, logger: logger).decode((Int64, String, String, Int64).self) {
+            out.append(OutboxMessage(id: id, kind: kind, payload: payload, createdAt: Timestamp(millis: createdAt)))
+        }
+        return out
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import PostgresNIO
+import QualifyCore
+import QualifyStore
+
+/// The PostgreSQL store: the same ``LeadStore`` as the embedded SQLite store, for several servers on one database.
+/// Every write method is one transaction; the lead rows it changes are locked (`SELECT … FOR UPDATE`), so two
+/// processes writing to one lead go one after the other and neither loses the other's update.
+///
+/// Its ``PostgresClient`` (a connection pool) runs in a task the store owns: ``close()`` stops it, and so does
+/// dropping the last copy of the store.
+public struct PostgresLeadStore: LeadStore {
+    let client: PostgresClient
+    let runner: ClientRunner
+    let lists: EmailLists
+    let logger: Logger
+    let models = PostgresModelCache()
+
+    /// Connects to the database at `url` (`postgres://user:password@host:5432/database`, optionally `?sslmode=disable`,
+    /// `prefer` (the default) or `require`) and applies the migrations it is missing.
+    public static func connect(url: String, lists: EmailLists = .builtIn, maximumConnections: Int = 20,
+                               logger: Logger = Logger(label: "qualify.postgres")) async throws -> PostgresLeadStore {
+        let address = try PostgresURL(url)
+        try await address.probe(logger: logger)
+        var configuration = address.configuration
+        configuration.options.maximumConnections = max(1, maximumConnections)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = ClientRunner(Task { await client.run() })
+        let store = PostgresLeadStore(client: client, runner: runner, lists: lists, logger: logger)
+        do {
+            try await PostgresMigrations.migrate(client, logger: logger)
+        } catch {
+            await store.close()
+            throw PostgresConnectError(address: address, underlying: error, action: "migrate")
+        }
+        return store
+    }
+
+    /// Stops the connection pool. The store cannot be used afterwards.
+    public func close() async {
+        runner.task.cancel()
+        await runner.task.value
+    }
+
+    /// The names of the applied migrations and the latest this version knows.
+    public func schema() async throws -> (applied: [String], latest: String) {
+        (try await PostgresMigrations.applied(client, logger: logger), PostgresMigrations.latest)
+    }
+
+    /// One write as one transaction (retried whole if the server aborts it to break a deadlock).
+    func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await PostgresTransaction.run(client, logger: logger, body)
+    }
+
+    /// Reads from one consistent snapshot (a read-only, repeatable-read transaction).
+    func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = self.logger
+        return try await PostgresTransaction.run(client, logger: logger) { db in
+            try await db.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(db)
+        }
+    }
+
+    // MARK: models
+
+    public func activeModel() async throws -> ModelVersion? {
+        let logger = self.logger
+        return try await read { db in try await Self.activeModel(db, logger: logger) }
+    }
+
+    static func activeModel(_ db: PostgresConnection, logger: Logger) async throws -> ModelVersion? {
+        let rows = try await db.query("SELECT version, model, source, activated_at FROM model_version ORDER BY version DESC LIMIT 1",
+                                      logger: logger).collect()
+        return try rows.first.map(modelVersion)
+    }
+
+    static func modelVersion(_ row: PostgresRow) throws -> ModelVersion {
+        let (version, json, source, activatedAt) = try row.decode((Int, String, String, Int64).self)
+        let model: QualificationModel
+        do { model = try JSONDecoder().decode(QualificationModel.self, from: Data(json.utf8)) } catch {
+            throw StoreError.corrupt("model version \(version) does not decode: \(error)")
+        }
+        return ModelVersion(version: version, model: model, source: source, activatedAt: Timestamp(millis: activatedAt))
+    }
+
+    static func requireModel(_ db: PostgresConnection, logger: Logger) async throws -> ModelVersion {
+        guard let mv = try await activeModel(db, logger: logger) else { throw StoreError.noActiveModel }
+        return mv
+    }
+
+    public func modelVersions() async throws -> [ModelVersion] {
+        let logger = self.logger
+        return try await read { db in
+            try await db.query("SELECT version, model, source, activated_at FROM model_version ORDER BY version", logger: logger)
+                .collect().map(Self.modelVersion)
+        }
+    }
+
+    public func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport) {
+        let (lists, logger) = (self.lists, self.logger)
+        let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+        return try await write { db in
+            // One activation at a time: the next version number is read under the lock.
+            try await db.query("LOCK TABLE model_version IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+            let previous = try await Self.activeModel(db, logger: logger)
+            let version = (previous?.version ?? 0) + 1
+            try await db.query("""
+                INSERT INTO model_version(version, name, model, source, activated_at)
+                VALUES (\(version), \(model.name), \(json), \(source), \(at.millis))
+                """, logger: logger)
+            let mv = ModelVersion(version: version, model: model, source: source, activatedAt: at)
+            let report = try await PostgresRescorer.run(db, model: mv, previous: previous?.model ?? model, lists: lists, now: at,
+                                                        apply: true, examples: 10, logger: logger)
+            return (mv, report)
+        }
+    }
+
+    public func dryRun(_ model: QualificationModel, now: Timestamp, examples: Int) async throws -> RescoreReport {
+        let (lists, logger) = (self.lists, self.logger)
+        return try await read { db in
+            let current = try await Self.requireModel(db, logger: logger)
+            let candidate = ModelVersion(version: current.version + 1, model: model, source: "", activatedAt: now)
+            return try await PostgresRescorer.run(db, model: candidate, previous: current.model, lists: lists, now: now,
+                                                  apply: false, examples: examples, logger: logger)
+        }
+    }
+}
+
+/// The task running a ``PostgresClient``; cancelled when the last store holding it goes away.
+final class ClientRunner: Sendable {
+    let task: Task<Void, Never>
+    init(_ task: Task<Void, Never>) { self.task = task }
+    deinit { task.cancel() }
+}
+
+/// The database at a URL could not be opened (or migrated); says where and why, never with the password.
+public struct PostgresConnectError: Error, CustomStringConvertible {
+    public var description: String
+
+    init(address: PostgresURL, underlying: any Error, action: String = "open") {
+        let reason: String
+        if let error = underlying as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                reason = "the server said: \(message)"
+            } else if let cause = error.underlying {
+                reason = "\(error.code): \(cause)"
+            } else {
+                reason = "\(error.code)"
+            }
+        } else {
+            reason = "\(underlying)"
+        }
+        description = "could not \(action) PostgreSQL database '\(address.database)' at \(address.host):\(address.port) as '\(address.user)' (\(reason)); check that the server runs and the URL is right"
+    }
+}
