@@ -5,18 +5,7 @@ import QualifyStore
 extension PostgresLeadStore {
     public func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome] {
         // Checks that need no database happen before the transaction.
-        var outcomes = [IngestOutcome?](repeating: nil, count: events.count)
-        var keys = [LeadKey?](repeating: nil, count: events.count)
-        for (i, e) in events.enumerated() {
-            if let problem = EventLimits.check(id: e.id.rawValue, type: e.type, at: e.at, properties: e.properties, now: now) {
-                outcomes[i] = .rejected(problem)
-                continue
-            }
-            switch EmailAddress.parse(e.email) {
-            case .success(let key): keys[i] = key
-            case .failure(let problem): outcomes[i] = .rejected(.invalidEmail(e.email, reason: problem.description))
-            }
-        }
+        let (outcomes, keys) = StoredEventCodec.precheck(events, now: now)
         let (lists, logger, models) = (self.lists, self.logger, self.models)
         let checked = outcomes
         let parsedKeys = keys
