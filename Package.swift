@@ -73,7 +73,7 @@ let package = Package(
             "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyCore",
         ]),
         .testTarget(name: "QualifyAppTests", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "qualify",
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyPostgres", "qualify",
         ]),
         .testTarget(name: "QualifyPostgresTests", dependencies: [
             "QualifyPostgres", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",
