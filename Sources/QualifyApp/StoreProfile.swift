@@ -16,17 +16,9 @@ public enum StoreProfile {
     static let ignored: Set<String> = ["first_name", "last_name", "email", "name", "phone"]
 
     public static func read(store: any LeadStore, now: Timestamp, traits named: [String]) async throws -> Read {
-        var seen = Set<String>()
         var leads: [(email: String, fields: [String: String], won: Bool)] = []
-        for stage in Stage.allCases {
-            for lead in try await store.queue(QueueQuery(stage: stage, limit: Int(Int32.max)), now: now) where seen.insert(lead.email).inserted {
-                guard case .success(let key) = EmailAddress.parse(lead.email), let record = try await store.lead(key) else { continue }
-                var won = false
-                for event in record.events {
-                    if case .stageMove(let action, _, _) = event.kind, let outcome = action.outcome { won = outcome }
-                }
-                leads.append((lead.email, record.state.fields, won))
-            }
+        try await StoreLeads.forEach(store, now: now) { key, record in
+            leads.append((key.email, record.state.fields, DealOutcome.latest(in: record.events)?.won ?? false))
         }
         var skipped: [(String, String)] = []
         let traits: [String]

@@ -12,23 +12,15 @@ public enum StoreTrainingExport {
     public static func write(store: any LeadStore, lists: EmailLists, now: Timestamp, to path: String) async throws -> Int {
         guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
         let engine = try Engine(model: model.model, lists: lists)
-        var seen = Set<String>()
         var rows: [[String: String]] = []
-        for stage in Stage.allCases {
-            for lead in try await store.queue(QueueQuery(stage: stage, limit: Int(Int32.max)), now: now) where seen.insert(lead.email).inserted {
-                guard case .success(let key) = EmailAddress.parse(lead.email), let record = try await store.lead(key) else { continue }
-                var outcome: (at: Timestamp, won: Bool)?
-                for event in record.events {
-                    if case .stageMove(let action, _, _) = event.kind, let won = action.outcome { outcome = (event.at, won) }
-                }
-                guard let outcome else { continue }
-                let asOf = outcome.at.adding(TimeSpan(millis: -1))
-                let card = LeadCard.build(key: key, events: record.events, account: nil, engine: engine, asOf: asOf)
-                var row = card.fields.filter { !$0.key.hasPrefix(Checklist.fieldPrefix) }
-                for (k, v) in LeadPrediction.activity(events: record.events, card: card, asOf: asOf) { row[k] = v }
-                row[target] = outcome.won ? "won" : "lost"
-                rows.append(row)
-            }
+        try await StoreLeads.forEach(store, now: now) { key, record in
+            guard let outcome = DealOutcome.latest(in: record.events) else { return }
+            let asOf = outcome.at.adding(TimeSpan(millis: -1))
+            let card = LeadCard.build(key: key, events: record.events, account: nil, engine: engine, asOf: asOf)
+            var row = card.fields.filter { !$0.key.hasPrefix(Checklist.fieldPrefix) }
+            for (k, v) in LeadPrediction.activity(events: record.events, card: card, asOf: asOf) { row[k] = v }
+            row[target] = outcome.won ? "won" : "lost"
+            rows.append(row)
         }
         // every activity count is a number in every row (0 when the lead never did it), other fields as recorded
         let columns = Set(rows.flatMap(\.keys)).subtracting([target]).sorted() + [target]
