@@ -81,38 +81,90 @@ enum PostgresLeadRows {
         return loaded
     }
 
-    /// Writes the projection of `state` under `model`.
-    static func write(_ db: PostgresConnection, id: Int64, state: LeadState, model: ModelVersion, at: Timestamp,
-                      logger: Logger) async throws {
-        let main = model.model.engagement.main
-        let amp = state.groups[EngagementSection.mainGroup]?.amplitude(halfLife: main.halfLife) ?? 0
-        let f = state.fields
-        let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
-        let storedName: String? = name.isEmpty ? nil : name
-        try await db.query("""
-            UPDATE lead SET updated_at = \(at.millis), model_version = \(model.version), fit_points = \(state.fitPoints),
-              grade = \(state.grade.rawValue), grade_rank = \(state.grade.rank), stage = \(state.stage.rawValue),
-              engagement_amp = \(amp), last_activity_at = \(state.lastActivity?.millis), last_at = \(state.last?.at.millis),
-              last_id = \(state.last?.id.rawValue), name = \(storedName), company = \(f["company"]), state = \(encodeState(state))
-            WHERE id = \(id)
-            """, logger: logger)
+    /// A lead's new state, to be written with others in one statement.
+    struct Projection {
+        var id: Int64
+        var key: LeadKey
+        var state: LeadState
+        var changes: [StageChange]
     }
 
-    /// Records stage changes and their outbox messages (same transaction as the change).
-    static func recordStageChanges(_ db: PostgresConnection, leadID: Int64, key: LeadKey, changes: [StageChange],
-                                   model: ModelVersion, now: Timestamp, logger: Logger) async throws {
-        for change in changes {
-            try await db.query("""
-                INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
-                VALUES (\(leadID), \(change.from.rawValue), \(change.to.rawValue), \(change.at.millis), \(change.eventID.rawValue),
-                        \(change.reason), \(change.by), \(model.version))
-                """, logger: logger)
-            let payload = FlatJSON.encode([
-                "lead": key.email, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
-                "reason": change.reason, "by": change.by,
-            ])
-            try await db.query("INSERT INTO outbox(kind, payload, created_at) VALUES ('stage_changed', \(payload), \(now.millis))",
-                               logger: logger)
+    /// A sentinel for "no value" in the integer arrays below: PostgresNIO encodes arrays without NULL elements, so
+    /// `NULLIF` turns it back into NULL on the server. No timestamp in milliseconds reaches it.
+    static let noInt = Int64.min
+
+    /// Writes the projections of several leads under `model` in one `UPDATE … FROM UNNEST(…)` (one round trip for a
+    /// batch instead of one per lead), then their stage changes and outbox messages.
+    static func writeAll(_ db: PostgresConnection, _ projections: [Projection], model: ModelVersion, at: Timestamp,
+                         logger: Logger) async throws {
+        guard !projections.isEmpty else { return }
+        let halfLife = model.model.engagement.main.halfLife
+        var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
+        var amp: [Double] = [], activity: [Int64] = [], lastAt: [Int64] = [], lastID: [String] = []
+        var name: [String] = [], company: [String] = [], state: [ByteBuffer] = []
+        for p in projections {
+            let s = p.state
+            let f = s.fields
+            ids.append(p.id)
+            fit.append(Int64(s.fitPoints))
+            grade.append(s.grade.rawValue)
+            rank.append(Int64(s.grade.rank))
+            stage.append(s.stage.rawValue)
+            amp.append(s.groups[EngagementSection.mainGroup]?.amplitude(halfLife: halfLife) ?? 0)
+            activity.append(s.lastActivity?.millis ?? noInt)
+            lastAt.append(s.last?.at.millis ?? noInt)
+            lastID.append(s.last?.id.rawValue ?? "")  // event ids are never empty (EventLimits)
+            name.append([f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " "))
+            company.append(f["company"] ?? "")  // stored fields are never empty (upserts skip empty values)
+            state.append(ByteBuffer(bytes: LeadStateCodec.encode(s)))
         }
+        try await db.query("""
+            UPDATE lead SET updated_at = \(at.millis), model_version = \(model.version), fit_points = u.fit_points,
+              grade = u.grade, grade_rank = u.grade_rank, stage = u.stage, engagement_amp = u.amp,
+              last_activity_at = NULLIF(u.last_activity_at, \(noInt)), last_at = NULLIF(u.last_at, \(noInt)),
+              last_id = NULLIF(u.last_id, ''), name = NULLIF(u.name, ''), company = NULLIF(u.company, ''), state = u.state
+            FROM UNNEST(\(ids)::int8[], \(fit)::int8[], \(grade)::text[], \(rank)::int8[], \(stage)::text[], \(amp)::float8[],
+                        \(activity)::int8[], \(lastAt)::int8[], \(lastID)::text[], \(name)::text[], \(company)::text[],
+                        \(state)::bytea[])
+              AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, state)
+            WHERE lead.id = u.id
+            """, logger: logger)
+        try await recordStageChanges(db, projections, model: model, now: at, logger: logger)
+    }
+
+    /// Records stage changes and their outbox messages (same transaction as the change), in the projections' order,
+    /// each table in one statement.
+    static func recordStageChanges(_ db: PostgresConnection, _ projections: [Projection], model: ModelVersion,
+                                   now: Timestamp, logger: Logger) async throws {
+        var lead: [Int64] = [], from: [String] = [], to: [String] = [], at: [Int64] = [], event: [String] = []
+        var reason: [String] = [], by: [String] = [], payload: [String] = []
+        for p in projections {
+            for change in p.changes {
+                lead.append(p.id)
+                from.append(change.from.rawValue)
+                to.append(change.to.rawValue)
+                at.append(change.at.millis)
+                event.append(change.eventID.rawValue)
+                reason.append(change.reason)
+                by.append(change.by)
+                payload.append(FlatJSON.encode([
+                    "lead": p.key.email, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
+                    "reason": change.reason, "by": change.by,
+                ]))
+            }
+        }
+        guard !lead.isEmpty else { return }
+        try await db.query("""
+            INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
+            SELECT lead_id, from_stage, to_stage, at, event_id, reason, by, \(model.version)
+            FROM UNNEST(\(lead)::int8[], \(from)::text[], \(to)::text[], \(at)::int8[], \(event)::text[], \(reason)::text[],
+                        \(by)::text[]) WITH ORDINALITY AS u(lead_id, from_stage, to_stage, at, event_id, reason, by, n)
+            ORDER BY n
+            """, logger: logger)
+        try await db.query("""
+            INSERT INTO outbox(kind, payload, created_at)
+            SELECT 'stage_changed', payload, \(now.millis) FROM UNNEST(\(payload)::text[]) WITH ORDINALITY AS u(payload, n)
+            ORDER BY n
+            """, logger: logger)
     }
 }

@@ -17,7 +17,8 @@ extension PostgresLeadStore {
             var leads = try await PostgresLeadRows.loadAll(db, keys: Set(keys.compactMap { $0 }), logger: logger)
             let (mv, engine) = try await models.current(db, lists: lists, logger: logger)
             var unknown: Set<LeadKey> = []
-            var fresh: [LeadKey: [Event]] = [:]
+            var seen: Set<EventID> = []
+            var candidates: [Int] = []
             for (i, e) in events.enumerated() where outcomes[i] == nil {
                 let key = keys[i]!
                 if unknown.contains(key) {
@@ -34,31 +35,48 @@ extension PostgresLeadStore {
                         continue
                     }
                 }
-                let event = Event(id: e.id, lead: key, at: e.at, kind: .activity(type: e.type, properties: e.properties))
-                let inserted = try await PostgresStoredEvent.insert(db, id: e.id, leadID: leads[key]!.id, type: e.type, at: e.at,
-                                                                    properties: FlatJSON.encode(e.properties), receivedAt: now,
-                                                                    logger: logger)
-                if inserted {
-                    outcomes[i] = .applied
-                    fresh[key, default: []].append(event)
-                } else {
+                // A second event with an id already in this batch is a duplicate of the first, as if sent again.
+                if !seen.insert(e.id).inserted {
                     outcomes[i] = .duplicate
+                    continue
                 }
+                candidates.append(i)
             }
+            // All new events in one statement; the ids it inserted are the applied ones.
+            let inserted = try await PostgresStoredEvent.insertAll(db, candidates.map { i in
+                let e = events[i]
+                return PostgresStoredEvent.Row(id: e.id.rawValue, leadID: leads[keys[i]!]!.id, type: e.type, at: e.at.millis,
+                                               properties: FlatJSON.encode(e.properties))
+            }, receivedAt: now, logger: logger)
+            var fresh: [LeadKey: [Event]] = [:]
+            for i in candidates {
+                let e = events[i]
+                guard inserted.contains(e.id.rawValue) else {
+                    outcomes[i] = .duplicate
+                    continue
+                }
+                outcomes[i] = .applied
+                let key = keys[i]!
+                fresh[key, default: []].append(Event(id: e.id, lead: key, at: e.at, kind: .activity(type: e.type, properties: e.properties)))
+            }
+            var projections: [PostgresLeadRows.Projection] = []
+            projections.reserveCapacity(fresh.count)
             for (key, newEvents) in fresh.sorted(by: { $0.key < $1.key }) {
-                try await Self.fold(db, lead: leads[key]!, key: key, newEvents: newEvents, engine: engine, model: mv, now: now,
-                                    logger: logger)
+                projections.append(try await Self.fold(db, lead: leads[key]!, key: key, newEvents: newEvents, engine: engine,
+                                                       logger: logger, model: mv))
             }
+            try await PostgresLeadRows.writeAll(db, projections, model: mv, at: now, logger: logger)
             return outcomes
         }
         return resolved.map { $0! }
     }
 
-    /// Applies newly appended events to a lead (whose row the transaction holds locked) and writes its projection.
-    /// Incremental when they all come after the lead's last folded event under the same model; otherwise the lead's
-    /// whole log is replayed (late events, a state from another model version), so the result always equals a replay.
+    /// Applies newly appended events to a lead (whose row the transaction holds locked) and returns its new
+    /// projection, to be written by ``PostgresLeadRows/writeAll(_:_:model:at:logger:)``. Incremental when they all
+    /// come after the lead's last folded event under the same model; otherwise the lead's whole log is replayed (late
+    /// events, a state from another model version), so the result always equals a replay.
     static func fold(_ db: PostgresConnection, lead: PostgresLeadRows.Loaded, key: LeadKey, newEvents: [Event], engine: Engine,
-                     model: ModelVersion, now: Timestamp, logger: Logger) async throws {
+                     logger: Logger, model: ModelVersion) async throws -> PostgresLeadRows.Projection {
         let sorted = newEvents.count > 1 ? newEvents.sorted { $0.order < $1.order } : newEvents
         var state = lead.state
         var changes: [StageChange] = []
@@ -71,11 +89,7 @@ extension PostgresLeadStore {
             let newIDs = Set(sorted.map(\.id))
             changes = state.stageHistory.filter { newIDs.contains($0.eventID) }
         }
-        try await PostgresLeadRows.write(db, id: lead.id, state: state, model: model, at: now, logger: logger)
-        if !changes.isEmpty {
-            try await PostgresLeadRows.recordStageChanges(db, leadID: lead.id, key: key, changes: changes, model: model, now: now,
-                                                          logger: logger)
-        }
+        return PostgresLeadRows.Projection(id: lead.id, key: key, state: state, changes: changes)
     }
 
     public func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome] {
@@ -115,7 +129,9 @@ extension PostgresLeadStore {
                     INSERT INTO lead_merge(lead_id, at, origin, changes)
                     VALUES (\(lead.id), \(at.millis), \("\(source) \(row.origin)"), \(FlatJSON.encode(changes)))
                     """, logger: logger)
-                try await Self.fold(db, lead: lead, key: row.key, newEvents: [event], engine: engine, model: mv, now: at, logger: logger)
+                let projection = try await Self.fold(db, lead: lead, key: row.key, newEvents: [event], engine: engine, logger: logger,
+                                                     model: mv)
+                try await PostgresLeadRows.writeAll(db, [projection], model: mv, at: at, logger: logger)
                 outcomes.append(created ? .created : .merged(changes.keys.sorted()))
             }
             return outcomes
@@ -140,7 +156,8 @@ extension PostgresLeadStore {
                                                                 properties: PostgresStoredEvent.properties(of: event), receivedAt: at,
                                                                 logger: logger)
             if !inserted { throw StoreError.duplicateEventID(id) }
-            try await Self.fold(db, lead: lead, key: key, newEvents: [event], engine: engine, model: mv, now: at, logger: logger)
+            let projection = try await Self.fold(db, lead: lead, key: key, newEvents: [event], engine: engine, logger: logger, model: mv)
+            try await PostgresLeadRows.writeAll(db, [projection], model: mv, at: at, logger: logger)
             return StageChange(from: lead.state.stage, to: target, at: at, eventID: id, reason: "\(action.rawValue): \(reason)", by: by)
         }
     }

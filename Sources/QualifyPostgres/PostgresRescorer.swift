@@ -29,21 +29,23 @@ enum PostgresRescorer {
                 guard let key = keys[leadID] else { continue }
                 events[leadID, default: []].append(try PostgresStoredEvent.event(id: id, lead: key, type: type, at: at, properties: properties))
             }
+            var projections: [PostgresLeadRows.Projection] = []
             for lead in page {
                 var state = LeadState(key: lead.key)
                 for event in events[lead.id] ?? [] { engine.apply(event, to: &state) }
                 report.record(before: lead.state, after: state, now: now, beforeModel: previous, afterModel: model.model)
                 if apply {
-                    try await PostgresLeadRows.write(db, id: lead.id, state: state, model: model, at: now, logger: logger)
+                    var changes: [StageChange] = []
                     if lead.state.stage != state.stage {
-                        let change = StageChange(from: lead.state.stage, to: state.stage, at: now,
-                                                 eventID: state.last?.id ?? EventID(""),
-                                                 reason: "rescore under model version \(model.version) (\(model.model.name))", by: "model")
-                        try await PostgresLeadRows.recordStageChanges(db, leadID: lead.id, key: lead.key, changes: [change], model: model,
-                                                                      now: now, logger: logger)
+                        changes.append(StageChange(from: lead.state.stage, to: state.stage, at: now,
+                                                   eventID: state.last?.id ?? EventID(""),
+                                                   reason: "rescore under model version \(model.version) (\(model.model.name))", by: "model"))
                     }
+                    projections.append(PostgresLeadRows.Projection(id: lead.id, key: lead.key, state: state, changes: changes))
                 }
             }
+            // the page's projections and stage changes, a statement each
+            try await PostgresLeadRows.writeAll(db, projections, model: model, at: now, logger: logger)
         }
         return report
     }

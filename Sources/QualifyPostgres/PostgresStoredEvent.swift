@@ -33,4 +33,33 @@ enum PostgresStoredEvent {
             """, logger: logger).collect()
         return !rows.isEmpty
     }
+
+    /// One row of ``insertAll(_:rows:receivedAt:logger:)``.
+    struct Row {
+        var id: String
+        var leadID: Int64
+        var type: String
+        var at: Int64
+        var properties: String
+    }
+
+    /// Appends events in one statement (one round trip for a batch); returns the ids it inserted — an id already
+    /// used is left as it was and not returned. The rows' ids must be distinct.
+    static func insertAll(_ db: PostgresConnection, _ rows: [Row], receivedAt: Timestamp, logger: Logger) async throws -> Set<String> {
+        guard !rows.isEmpty else { return [] }
+        let ids = rows.map(\.id), leads = rows.map(\.leadID), types = rows.map(\.type), ats = rows.map(\.at)
+        let properties = rows.map(\.properties)
+        let inserted = try await db.query("""
+            INSERT INTO event(id, lead_id, type, at, properties, received_at)
+            SELECT id, lead_id, type, at, properties, \(receivedAt.millis)
+            FROM UNNEST(\(ids)::text[], \(leads)::int8[], \(types)::text[], \(ats)::int8[], \(properties)::text[])
+              WITH ORDINALITY AS u(id, lead_id, type, at, properties, n)
+            ORDER BY n
+            ON CONFLICT(id) DO NOTHING
+            RETURNING id
+            """, logger: logger)
+        var out = Set<String>(minimumCapacity: rows.count)
+        for try await id in inserted.decode(String.self) { out.insert(id) }
+        return out
+    }
 }
