@@ -70,10 +70,12 @@ let package = Package(
         .testTarget(name: "QualifyCoreTests", dependencies: ["QualifyCore"]),
         .testTarget(name: "QualifyModelFileTests", dependencies: ["QualifyModelFile", "QualifyCore"]),
         .testTarget(name: "QualifySQLiteTests", dependencies: [
-            "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyCore",
+            "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "QualifyAppTests", dependencies: [
             "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyPostgres", "qualify",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "QualifyPostgresTests", dependencies: [
             "QualifyPostgres", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",

@@ -11,34 +11,61 @@ import QualifyStore
 public enum StoreOpener {
     public static let defaultPath = "qualify.sqlite"
     public static let environmentVariable = "QUALIFY_DATABASE"
+    /// The migrations this build knows, in order (the same names on both stores).
+    public static var knownMigrations: [String] { SQLiteLeadStore.migrationNames }
 
-    /// Opens the database at `location`: a SQLite path or `sqlite:PATH` (created and migrated if needed), or a
-    /// `postgres://user[:password]@host[:port]/database` URL (migrated if needed).
+    /// Opens the database at `location`: a SQLite path or `sqlite:PATH`, or a
+    /// `postgres://user[:password]@host[:port]/database` URL. A new database is created with every migration and the
+    /// built-in model active; an existing one whose schema is behind this build (or ahead of it) is refused with a
+    /// message naming the migrations and the command that fixes it (`qualify migrate --database …`).
     public static func open(_ location: String, now: Timestamp) async throws -> any LeadStore {
-        var path = location
-        if path.hasPrefix("sqlite://") { path = String(path.dropFirst("sqlite://".count)) }
-        else if path.hasPrefix("sqlite:") { path = String(path.dropFirst("sqlite:".count)) }
-        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            // a server: migrated by connect (under an advisory lock, so instances starting together migrate once)
-            // PostgresNIO warns when the first query races the pool's start (harmless: the query waits); keep commands'
-            // standard error for errors
-            var logger = Logger(label: "qualify.postgres")
-            logger.logLevel = .error
-            let store = try await PostgresLeadStore.connect(url: path, lists: try lists(forDatabase: location), logger: logger)
-            if try await store.activeModel() == nil {
-                _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
-            }
-            return store
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            throw OpenError.unsupported("directory '\(directory)' for database '\(path)' does not exist")
-        }
-        let store = try SQLiteLeadStore(path: path, lists: try lists(forDatabase: location))
+        let store = try await openStore(location, migrations: .createIfNew).store
         if try await store.activeModel() == nil {
             _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
         }
         return store
+    }
+
+    /// Brings the schema of the database at `location` up to date (creating a new database whole); returns the
+    /// migrations applied, in order (none when it was up to date). PostgreSQL migrates under an advisory lock, so
+    /// instances doing it together apply each migration once.
+    public static func migrate(_ location: String) async throws -> [String] {
+        try await openStore(location, migrations: .applyPending).applied
+    }
+
+    /// Where the schema of the database at `location` stands, changing nothing; nil when there is no SQLite file there.
+    public static func schemaStatus(_ location: String) async throws -> SchemaStatus? {
+        if case .sqlite(let path) = DatabaseLocation(location), !FileManager.default.fileExists(atPath: path) { return nil }
+        return try await openStore(location, migrations: .inspectOnly).store.schemaStatus()
+    }
+
+    /// Opens the store at `location` under `policy`, with no model activated; a refused schema becomes an
+    /// ``OpenError`` that says what to do.
+    static func openStore(_ location: String, migrations policy: MigrationPolicy) async throws -> (store: any LeadStore, applied: [String]) {
+        let place = DatabaseLocation(location)
+        do {
+            switch place {
+            case .postgres(let url):
+                // PostgresNIO warns when the first query races the pool's start (harmless: the query waits); keep
+                // commands' standard error for errors
+                var logger = Logger(label: "qualify.postgres")
+                logger.logLevel = .error
+                let opened = try await PostgresLeadStore.open(url: url, lists: try lists(forDatabase: location), logger: logger,
+                                                              migrations: policy)
+                return (opened.store, opened.applied)
+            case .sqlite(let path):
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                    throw OpenError.unsupported("directory '\(directory)' for database '\(path)' does not exist")
+                }
+                let opened = try SQLiteLeadStore.open(path: path, lists: try lists(forDatabase: location), migrations: policy)
+                return (opened.store, opened.applied)
+            }
+        } catch StoreError.schemaBehind(let pending) {
+            throw OpenError.schemaBehind(place, pending: pending)
+        } catch StoreError.schemaAhead(let unknown) {
+            throw OpenError.schemaAhead(place, unknown: unknown)
+        }
     }
 
     /// The full hygiene lists (bundled, or updated copies beside the database): they classify free and disposable mail.
@@ -52,8 +79,25 @@ public enum StoreOpener {
 
     public enum OpenError: Error, CustomStringConvertible {
         case unsupported(String)
+        /// An existing database lacks migrations this build needs.
+        case schemaBehind(DatabaseLocation, pending: [String])
+        /// The database records migrations this build does not know.
+        case schemaAhead(DatabaseLocation, unknown: [String])
+
         public var description: String {
-            switch self { case .unsupported(let s): return s }
+            switch self {
+            case .unsupported(let s): return s
+            case .schemaBehind(let place, let pending):
+                let names = pending.joined(separator: ", "), plural = pending.count == 1 ? "" : "s"
+                var text = "the schema of database '\(place)' is behind this qualify: migration\(plural) \(names) "
+                    + "\(pending.count == 1 ? "is" : "are") not applied. Back the database up, then run: \(place.migrateCommand)"
+                if place.description.contains(":***@") { text += " (with the password in place of ***)" }
+                return text
+            case .schemaAhead(let place, let unknown):
+                let names = unknown.joined(separator: ", "), plural = unknown.count == 1 ? "" : "s"
+                return "database '\(place)' was written by a newer qualify: it records migration\(plural) \(names) that this "
+                    + "qualify does not know (it knows \(knownMigrations.joined(separator: ", "))); upgrade qualify to open it"
+            }
         }
     }
 }

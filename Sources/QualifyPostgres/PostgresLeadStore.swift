@@ -20,6 +20,15 @@ public struct PostgresLeadStore: LeadStore {
     /// `prefer` (the default) or `require`) and applies the migrations it is missing.
     public static func connect(url: String, lists: EmailLists = .builtIn, maximumConnections: Int = 20,
                                logger: Logger = Logger(label: "qualify.postgres")) async throws -> PostgresLeadStore {
+        try await open(url: url, lists: lists, maximumConnections: maximumConnections, logger: logger, migrations: .applyPending).store
+    }
+
+    /// Connects like ``connect(url:lists:maximumConnections:logger:)`` and applies the migrations `policy` allows
+    /// (under the advisory lock); returns the store and the names of the migrations it applied. Throws
+    /// ``StoreError/schemaBehind(pending:)`` or ``StoreError/schemaAhead(unknown:)`` when the policy refuses the schema.
+    public static func open(url: String, lists: EmailLists = .builtIn, maximumConnections: Int = 20,
+                            logger: Logger = Logger(label: "qualify.postgres"),
+                            migrations policy: MigrationPolicy) async throws -> (store: PostgresLeadStore, applied: [String]) {
         let address = try PostgresURL(url)
         try await address.probe(logger: logger)
         var configuration = address.configuration
@@ -27,13 +36,23 @@ public struct PostgresLeadStore: LeadStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = ClientRunner(Task { await client.run() })
         let store = PostgresLeadStore(client: client, runner: runner, lists: lists, logger: logger)
+        let toRun: [String]
         do {
-            try await PostgresMigrations.migrate(client, logger: logger)
+            toRun = try await store.schemaStatus().migrationsToRun(policy).get()
+        } catch let error as StoreError {
+            await store.close()
+            throw error
+        } catch {
+            await store.close()
+            throw PostgresConnectError(address: address, underlying: error, action: "read the schema of")
+        }
+        guard !toRun.isEmpty else { return (store, []) }
+        do {
+            return (store, try await PostgresMigrations.migrate(client, logger: logger))
         } catch {
             await store.close()
             throw PostgresConnectError(address: address, underlying: error, action: "migrate")
         }
-        return store
     }
 
     /// Stops the connection pool. The store cannot be used afterwards.
@@ -45,6 +64,11 @@ public struct PostgresLeadStore: LeadStore {
     /// The names of the applied migrations and the latest this version knows.
     public func schema() async throws -> (applied: [String], latest: String) {
         (try await PostgresMigrations.applied(client, logger: logger), PostgresMigrations.latest)
+    }
+
+    /// Where the schema stands against this build's migrations.
+    public func schemaStatus() async throws -> SchemaStatus {
+        SchemaStatus(applied: try await PostgresMigrations.applied(client, logger: logger), known: PostgresMigrations.names)
     }
 
     /// One write as one transaction (retried whole if the server aborts it to break a deadlock).

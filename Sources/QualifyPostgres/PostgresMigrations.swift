@@ -129,20 +129,25 @@ enum PostgresMigrations {
     /// A fixed key for `pg_advisory_xact_lock`, so processes starting together migrate one after the other.
     static let lockKey: Int64 = 0x5155_414C_4946_59
 
-    /// Applies the migrations not yet recorded, each in its own transaction.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+    /// Applies the migrations not yet recorded, each in its own transaction; returns the names this call applied.
+    @discardableResult
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
+        var applied: [String] = []
         for migration in all {
-            try await PostgresTransaction.run(client, logger: logger) { db in
+            let ran = try await PostgresTransaction.run(client, logger: logger) { db in
                 try await db.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
                 try await db.query("""
                     CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                     """, logger: logger)
                 let done = try await db.query("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)", logger: logger).collect()
-                if !done.isEmpty { return }
+                if !done.isEmpty { return false }
                 for statement in migration.statements { try await db.query(statement, logger: logger) }
                 try await db.query("INSERT INTO schema_migrations(name) VALUES (\(migration.name))", logger: logger)
+                return true
             }
+            if ran { applied.append(migration.name) }
         }
+        return applied
     }
 
     /// The names of the applied migrations, in the order they were applied.

@@ -11,15 +11,22 @@ public struct SQLiteLeadStore: LeadStore {
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String, lists: EmailLists = .builtIn) throws {
+        self.init(writer: try Self.open(path: path, lists: lists, migrations: .applyPending).store.writer, lists: lists)
+    }
+
+    /// Opens the database at `path` (creating the file if there is none) and applies the migrations `policy` allows;
+    /// returns the store and the names of the migrations it applied. Throws ``StoreError/schemaBehind(pending:)`` or
+    /// ``StoreError/schemaAhead(unknown:)`` when the policy refuses the schema it finds.
+    public static func open(path: String, lists: EmailLists = .builtIn,
+                            migrations policy: MigrationPolicy) throws -> (store: SQLiteLeadStore, applied: [String]) {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         let pool = try DatabasePool(path: path, configuration: config)
-        try Migrations.migrator.migrate(pool)
-        self.writer = pool
-        self.lists = lists
+        let applied = try migrate(pool, policy: policy)
+        return (SQLiteLeadStore(writer: pool, lists: lists), applied)
     }
 
     /// A private in-memory database, for tests.

@@ -65,7 +65,7 @@ struct APIProblem: Error, Sendable {
         case .stageMove: return .conflict(error.description, field: "action")
         case .duplicateEventID: return .conflict(error.description, field: "id")
         case .duplicateKey: return .conflict(error.description)
-        case .noActiveModel, .schemaBehind:
+        case .noActiveModel, .schemaBehind, .schemaAhead:
             return APIProblem(status: .serviceUnavailable, title: "Not ready", detail: error.description)
         case .corrupt: return APIProblem(status: .internalServerError, title: "Internal error", detail: "stored data could not be read; the log has details")
         }

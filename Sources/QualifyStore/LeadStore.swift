@@ -30,6 +30,8 @@ public protocol LeadStore: Sendable {
     func lead(_ key: LeadKey) async throws -> LeadRecord?
     /// Counts of what the store holds.
     func statistics() async throws -> StoreStatistics
+    /// Where the schema stands against the migrations this build knows (see ``SchemaStatus``).
+    func schemaStatus() async throws -> SchemaStatus
     /// Undelivered outbox messages, oldest first.
     func pendingOutbox(limit: Int) async throws -> [OutboxMessage]
     /// Outbox messages (delivered or not) with an id above `id`, oldest first: a reader's own cursor over the outbox.
@@ -274,7 +276,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownLead(LeadKey)
     case stageMove(StageMoveProblem)
     case duplicateEventID(EventID)
-    case schemaBehind(current: String?, latest: String)
+    /// The schema lacks migrations this build needs (they are named, in order): run `qualify migrate`.
+    case schemaBehind(pending: [String])
+    /// The schema records migrations this build does not know: a newer qualify wrote it.
+    case schemaAhead(unknown: [String])
     case corrupt(String)
     case duplicateKey(String)
 
@@ -284,8 +289,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unknownLead(let key): return "no lead with email '\(key.email)'"
         case .stageMove(let p): return p.description
         case .duplicateEventID(let id): return "event id '\(id)' is already used"
-        case .schemaBehind(let current, let latest):
-            return "the database schema is at '\(current ?? "nothing")' but this version needs '\(latest)' (run `qualify migrate`)"
+        case .schemaBehind(let pending):
+            return "the database schema is behind this qualify: migration\(pending.count == 1 ? "" : "s") \(pending.joined(separator: ", ")) \(pending.count == 1 ? "is" : "are") not applied (back the database up, then run `qualify migrate`)"
+        case .schemaAhead(let unknown):
+            return "the database was written by a newer qualify: it records migration\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) that this qualify does not know; upgrade qualify"
         case .corrupt(let what): return "stored data could not be read: \(what)"
         case .duplicateKey(let id): return "an API key with id '\(id)' already exists"
         }

@@ -11,7 +11,8 @@ struct Qualify: AsyncParsableCommand {
         abstract: "Qualify B2B leads: fit grade, engagement with decay, IQL/MQL/SQL stages, explained to the last point.",
         discussion: """
             Data lives in one SQLite file (./qualify.sqlite unless --database or $QUALIFY_DATABASE says otherwise),
-            created on first use with the built-in model active (see `qualify model show-default`).
+            created on first use with the built-in model active (see `qualify model show-default`). An existing
+            database whose schema is behind this qualify is refused until `qualify migrate` upgrades it.
 
             A first session:
               qualify demo --leads 1000 --seed 7 --out demo
@@ -25,6 +26,7 @@ struct Qualify: AsyncParsableCommand {
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, IcpCommand.self, TrainCommand.self, PredictCommand.self,
             VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self, CalibrationCommand.self,
+            MigrateCommand.self,
         ])
 }
 
@@ -40,8 +42,13 @@ struct DatabaseOptions: ParsableArguments {
     func open(now: Timestamp) async throws -> any LeadStore {
         do {
             return try await StoreOpener.open(location, now: now)
+        } catch let error as StoreOpener.OpenError {
+            switch error {
+            case .schemaBehind, .schemaAhead: throw Failure(error.description)
+            case .unsupported: throw Failure("cannot open database '\(DatabaseLocation(location))': \(error)")
+            }
         } catch {
-            throw Failure("cannot open database '\(location)': \(error)")
+            throw Failure("cannot open database '\(DatabaseLocation(location))': \(error)")
         }
     }
 }

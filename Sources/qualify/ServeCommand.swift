@@ -15,7 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
             The API is described by Sources/QualifyServer/openapi.yaml. Every endpoint but /health/live and \
             /health/ready needs an API key (`Authorization: Bearer qk_…`): make one with `qualify keys create --role \
             admin`. SIGTERM or Ctrl-C stops the server gracefully: requests in flight finish (a batch answered is a \
-            batch stored) and new connections are refused.
+            batch stored) and new connections are refused. A new database is created; an existing one whose schema is \
+            behind this qualify (or ahead of it) is refused, naming the migrations and the command that fixes it \
+            (`qualify migrate --database …`).
             """)
 
     @Option(help: "The address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
