@@ -39,9 +39,15 @@ public enum StoreOpener {
         return try await openStore(location, migrations: .inspectOnly).store.schemaStatus()
     }
 
+    /// Opens the store at `location` for a copy (``DeploymentCopy``): a new database is created (with no model: the
+    /// copy brings the source's), one behind or ahead is refused as by ``open(_:now:)``.
+    public static func openForCopy(_ location: String) async throws -> any StoreTransfer {
+        try await openStore(location, migrations: .createIfNew).store
+    }
+
     /// Opens the store at `location` under `policy`, with no model activated; a refused schema becomes an
     /// ``OpenError`` that says what to do.
-    static func openStore(_ location: String, migrations policy: MigrationPolicy) async throws -> (store: any LeadStore, applied: [String]) {
+    static func openStore(_ location: String, migrations policy: MigrationPolicy) async throws -> (store: any StoreTransfer, applied: [String]) {
         let place = DatabaseLocation(location)
         do {
             switch place {
