@@ -282,6 +282,7 @@ struct QualifyAPI: APIProtocol {
         case .inFuture, .invalidTimestamp: return "at"
         case .unknownLead, .invalidEmail: return "email"
         case .tooManyProperties, .propertyTooLong, .propertyNameTooLong: return "properties"
+        case .nulCharacter(let field): return field == "event id" ? "id" : "properties"
         }
     }
 

@@ -13,6 +13,7 @@ public enum StoreConformance {
         ("upsert creates a lead with fit, grade and account", upsertCreates),
         ("upsert merges later non-empty values and records the merge", upsertMerges),
         ("ingest scores events and is idempotent by event id", ingestIdempotent),
+        ("a batch mixing stored and new ids applies the new ones; text is kept exactly", ingestMixedBatch),
         ("ingest rejects unknown leads unless asked to create them", ingestUnknownLeads),
         ("ingest rejects bad events with a reason and keeps the good ones", ingestRejects),
         ("a late event gives the same result as a replay in order", lateEventEqualsReplay),
@@ -123,6 +124,30 @@ public enum StoreConformance {
         try expect(abs(got - expected) < 1e-9, "engagement \(got), expected \(expected)")
         let stats = try await store.statistics()
         try expect(stats.events == 3 && stats.leads == 1, "statistics: \(stats)")
+    }
+
+    static func ingestMixedBatch(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        let odd = "tab\there, line\nbreak, return\r, back\\slash \\N \\. and ünïcödé"
+        let first = try await store.ingest([event("e1", "ada@acme.io", "page_view", day(1), ["url": "/pricing"])],
+                                           options: IngestOptions(), now: now)
+        try expect(first == [.applied], "first batch: \(first)")
+        let mixed = try await store.ingest([
+            event("e1", "ada@acme.io", "page_view", day(1), ["url": "/pricing"]),
+            event("e\t2\\", "ada@acme.io", "content_download", day(2), ["asset": odd, "note\tkey": "x"]),
+            event("e3", "ada@acme.io", "page_view", day(3), ["url": "/blog"]),
+        ], options: IngestOptions(), now: now)
+        try expect(mixed == [.duplicate, .applied, .applied], "mixed batch: \(mixed)")
+        guard let lead = try await store.lead(key("ada@acme.io")) else { throw ConformanceFailure("lead lost") }
+        try expect(lead.events.count == 4, "fields update + 3 activities, got \(lead.events.count)")
+        guard let download = lead.events.first(where: { $0.id == EventID("e\t2\\") }) else {
+            throw ConformanceFailure("event with a tab and a backslash in its id not found: \(lead.events.map(\.id))")
+        }
+        guard case .activity(let type, let properties) = download.kind else { throw ConformanceFailure("not an activity: \(download)") }
+        try expect(type == "content_download", "type: \(type)")
+        try expect(properties == ["asset": odd, "note\tkey": "x"], "properties kept exactly: \(properties)")
+        try expect(lead.state.eventCount == 4, "every applied event folded once: \(lead.state.eventCount)")
     }
 
     static func ingestUnknownLeads(_ store: any LeadStore) async throws {

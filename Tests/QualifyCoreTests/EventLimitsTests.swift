@@ -36,6 +36,11 @@ import Testing
             expected: .propertyTooLong("url")),
         Row(name: "a property key of 65 bytes", properties: [String(repeating: "k", count: 65): "v"],
             expected: .propertyNameTooLong(String(repeating: "k", count: 65))),
+        Row(name: "a NUL in the id", id: "e\u{0}1", expected: .nulCharacter("event id")),
+        Row(name: "a NUL in a property value", properties: ["url": "/a\u{0}b"], expected: .nulCharacter("property 'url'")),
+        Row(name: "a NUL in a property name", properties: ["u\u{0}rl": "/a"], expected: .nulCharacter("property 'url'")),
+        Row(name: "tabs, newlines and backslashes are text like any other",
+            id: "e\t1", properties: ["url": "/a\\b\nc\rd"], expected: nil),
     ]
 
     @Test("Incoming activities are checked against the limits", arguments: rows)

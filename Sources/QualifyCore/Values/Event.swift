@@ -72,6 +72,7 @@ public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible
     case tooManyProperties(Int)
     case propertyTooLong(String)
     case propertyNameTooLong(String)
+    case nulCharacter(String)
 
     public var description: String {
         switch self {
@@ -89,6 +90,7 @@ public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible
         case .invalidTimestamp(let text): return "timestamp '\(text)' is not an ISO-8601 date-time (e.g. 2026-03-01T10:15:00Z)"
         case .tooManyProperties(let n): return "event has \(n) properties (at most \(EventLimits.maxProperties))"
         case .propertyTooLong(let key): return "property '\(key)' is longer than \(EventLimits.maxPropertyLength) characters"
+        case .nulCharacter(let field): return "\(field) contains a NUL character (U+0000), which text cannot hold; remove it"
         case .propertyNameTooLong(let key): return "property name '\(key.prefix(80))' is longer than \(EventLimits.maxTypeLength) characters"
         }
     }
@@ -127,6 +129,10 @@ public enum EventLimits {
         }
         if let long = properties.first(where: { $0.value.utf8.count > maxPropertyLength }) {
             return .propertyTooLong(long.key)
+        }
+        if id.utf8.contains(0) { return .nulCharacter("event id") }
+        for (name, value) in properties where name.utf8.contains(0) || value.utf8.contains(0) {
+            return .nulCharacter("property '\(name.filter { $0 != "\u{0}" })'")
         }
         return nil
     }
