@@ -36,22 +36,31 @@ public struct PostgresLeadStore: LeadStore {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = ClientRunner(Task { await client.run() })
         let store = PostgresLeadStore(client: client, runner: runner, lists: lists, logger: logger)
-        let toRun: [String]
         do {
-            toRun = try await store.schemaStatus().migrationsToRun(policy).get()
+            return (store, try await client.withConnection { db in try await migrate(db, policy: policy, logger: logger) })
         } catch let error as StoreError {
             await store.close()
             throw error
         } catch {
             await store.close()
-            throw PostgresConnectError(address: address, underlying: error, action: "read the schema of")
-        }
-        guard !toRun.isEmpty else { return (store, []) }
-        do {
-            return (store, try await PostgresMigrations.migrate(client, logger: logger))
-        } catch {
-            await store.close()
             throw PostgresConnectError(address: address, underlying: error, action: "migrate")
+        }
+    }
+
+    /// Decides and migrates on one connection holding the advisory lock for the whole time, so an instance starting
+    /// while another creates the database waits and then finds it complete (never half-made, so never "behind").
+    static func migrate(_ db: PostgresConnection, policy: MigrationPolicy, logger: Logger) async throws -> [String] {
+        if policy == .inspectOnly { return [] }
+        try await db.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
+        do {
+            let status = SchemaStatus(applied: try await PostgresMigrations.applied(db, logger: logger), known: PostgresMigrations.names)
+            let toRun = try status.migrationsToRun(policy).get()
+            let applied = toRun.isEmpty ? [] : try await PostgresMigrations.migrate(db, logger: logger)
+            try await db.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+            return applied
+        } catch {
+            _ = try? await db.query("SELECT pg_advisory_unlock(\(PostgresMigrations.lockKey))", logger: logger)
+            throw error
         }
     }
 

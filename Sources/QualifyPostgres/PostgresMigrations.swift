@@ -132,18 +132,29 @@ enum PostgresMigrations {
     /// Applies the migrations not yet recorded, each in its own transaction; returns the names this call applied.
     @discardableResult
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
+        try await client.withConnection { db in try await migrate(db, logger: logger) }
+    }
+
+    /// The same on one connection. Each migration takes the advisory lock for its transaction; a caller already
+    /// holding it on this connection keeps it (advisory locks are re-entrant within a session).
+    static func migrate(_ db: PostgresConnection, logger: Logger) async throws -> [String] {
         var applied: [String] = []
         for migration in all {
-            let ran = try await PostgresTransaction.run(client, logger: logger) { db in
-                try await db.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
-                try await db.query("""
-                    CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
-                    """, logger: logger)
-                let done = try await db.query("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)", logger: logger).collect()
-                if !done.isEmpty { return false }
-                for statement in migration.statements { try await db.query(statement, logger: logger) }
-                try await db.query("INSERT INTO schema_migrations(name) VALUES (\(migration.name))", logger: logger)
-                return true
+            let ran: Bool
+            do {
+                ran = try await db.withTransaction(logger: logger) { db in
+                    try await db.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+                    try await db.query("""
+                        CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                        """, logger: logger)
+                    let done = try await db.query("SELECT 1 FROM schema_migrations WHERE name = \(migration.name)", logger: logger).collect()
+                    if !done.isEmpty { return false }
+                    for statement in migration.statements { try await db.query(statement, logger: logger) }
+                    try await db.query("INSERT INTO schema_migrations(name) VALUES (\(migration.name))", logger: logger)
+                    return true
+                }
+            } catch let error as PostgresTransactionError {
+                throw error.closureError ?? error.commitError ?? error.beginError ?? error
             }
             if ran { applied.append(migration.name) }
         }
@@ -152,9 +163,13 @@ enum PostgresMigrations {
 
     /// The names of the applied migrations, in the order they were applied.
     static func applied(_ client: PostgresClient, logger: Logger) async throws -> [String] {
-        let exists = try await client.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger).collect()
+        try await client.withConnection { db in try await applied(db, logger: logger) }
+    }
+
+    static func applied(_ db: PostgresConnection, logger: Logger) async throws -> [String] {
+        let exists = try await db.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger).collect()
         guard try exists.first?.decode(Bool.self) == true else { return [] }
-        let rows = try await client.query("SELECT name FROM schema_migrations ORDER BY applied_at, name", logger: logger)
+        let rows = try await db.query("SELECT name FROM schema_migrations ORDER BY applied_at, name", logger: logger)
         var names: [String] = []
         for try await name in rows.decode(String.self) { names.append(name) }
         return names

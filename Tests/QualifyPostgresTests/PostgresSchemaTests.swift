@@ -19,6 +19,20 @@ struct PostgresSchemaTests {
         }
     }
 
+    @Test func instancesOpeningANewDatabaseTogetherAllOpenItAndCreateItOnce() async throws {
+        try await TestDatabase.with { url in
+            let opened = try await withThrowingTaskGroup(of: (PostgresLeadStore, [String]).self) { group in
+                for _ in 0..<4 {
+                    group.addTask { try await PostgresLeadStore.open(url: url, maximumConnections: 1, migrations: .createIfNew) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // none saw the schema half-made (that would have been refused as behind); each migration ran once
+            #expect(opened.flatMap(\.1).sorted() == PostgresMigrations.names.sorted())
+            for (store, _) in opened { await store.close() }
+        }
+    }
+
     @Test func aSchemaBehindIsRefusedUntilMigrated() async throws {
         try await TestDatabase.with { url in
             let (store, _) = try await PostgresLeadStore.open(url: url, maximumConnections: 2, migrations: .createIfNew)
