@@ -9,6 +9,10 @@ let package = Package(
         .library(name: "QualifyCore", targets: ["QualifyCore"]),
         .library(name: "QualifyStore", targets: ["QualifyStore"]),
     ],
+    traits: [
+        .trait(name: "Postgres", description: "The PostgreSQL store (PostgresNIO). Without it, `postgres://` URLs are refused and PostgresNIO is not built."),
+        .default(enabledTraits: ["Postgres"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -41,15 +45,17 @@ let package = Package(
         // The one suite every store must pass; only test targets depend on it.
         .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore", "QualifyModelFile"]),
         // The PostgreSQL store (PostgresNIO): the same LeadStore, for several servers on one database.
+        // Its sources are inside `#if Postgres`: without the trait it is an empty module.
         .target(name: "QualifyPostgres", dependencies: [
             "QualifyCore", "QualifyStore",
-            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
         ]),
         // The system resolver (libresolv) for MX look-ups: a thin C shim, because Glibc does not export resolv.h.
         .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
         // Composition root: store by URL, file import pipelines (CSV / JSON lines), list loading, DNS, configuration.
         .target(name: "QualifyApp", dependencies: [
-            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyPostgres", "QualifyModelFile", "CResolv",
+            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile", "CResolv",
+            .target(name: "QualifyPostgres", condition: .when(traits: ["Postgres"])),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources/lists")]),
         // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics.

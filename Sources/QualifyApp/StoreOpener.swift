@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import QualifyCore
 import QualifyModelFile
+#if Postgres
 import QualifyPostgres
+#endif
 import QualifySQLite
 import QualifyStore
 
@@ -52,6 +54,7 @@ public enum StoreOpener {
         do {
             switch place {
             case .postgres(let url):
+                #if Postgres
                 // PostgresNIO warns when the first query races the pool's start (harmless: the query waits); keep
                 // commands' standard error for errors
                 var logger = Logger(label: "qualify.postgres")
@@ -59,6 +62,10 @@ public enum StoreOpener {
                 let opened = try await PostgresLeadStore.open(url: url, lists: try lists(forDatabase: location), logger: logger,
                                                               migrations: policy)
                 return (opened.store, opened.applied)
+                #else
+                _ = url
+                throw OpenError.unsupported("this qualify was built without PostgreSQL (the package trait Postgres was off); rebuild with the Postgres trait (`swift build`, which enables it by default) or use a SQLite file")
+                #endif
             case .sqlite(let path):
                 let directory = (path as NSString).deletingLastPathComponent
                 if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {

@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import Foundation
 import PostgresNIO
 
@@ -42,3 +43,4 @@ enum PostgresAdmin {
         return url.replacingCharacters(in: slash, with: "/\(try checked(database))")
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import Foundation
 import PostgresNIO
 import QualifyCore
@@ -168,3 +169,4 @@ enum PostgresLeadRows {
             """, logger: logger)
     }
 }
+#endif

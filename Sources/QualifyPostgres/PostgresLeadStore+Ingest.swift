@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import PostgresNIO
 import QualifyCore
 import QualifyStore
@@ -162,3 +163,4 @@ extension PostgresLeadStore {
         }
     }
 }
+#endif

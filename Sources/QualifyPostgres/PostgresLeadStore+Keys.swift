@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import PostgresNIO
 import QualifyCore
 import QualifyStore
@@ -54,3 +55,4 @@ extension PostgresLeadStore {
         return APIKeyRecord(id: id, name: name, role: role, createdAt: Timestamp(millis: createdAt), revokedAt: revokedAt.map(Timestamp.init(millis:)))
     }
 }
+#endif

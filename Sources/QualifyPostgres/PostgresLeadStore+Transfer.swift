@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import Foundation
 import PostgresNIO
 import QualifyCore
@@ -163,3 +164,4 @@ enum PostgresCopyText {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import Foundation
 import PostgresNIO
 import QualifyCore
@@ -186,3 +187,4 @@ public struct PostgresConnectError: Error, CustomStringConvertible {
         description = "could not \(action) PostgreSQL database '\(address.database)' at \(address.host):\(address.port) as '\(address.user)' (\(reason)); check that the server runs and the URL is right"
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import PostgresNIO
 import QualifyStore
 
@@ -175,3 +176,4 @@ enum PostgresMigrations {
         return names
     }
 }
+#endif

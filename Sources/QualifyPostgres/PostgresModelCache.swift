@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import Foundation
 import PostgresNIO
 import QualifyCore
@@ -26,3 +27,4 @@ final class PostgresModelCache: @unchecked Sendable {
         return (model, engine)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import PostgresNIO
 import QualifyCore
 import QualifyStore
@@ -131,3 +132,4 @@ enum CopyText {
     }
 }
 
+#endif

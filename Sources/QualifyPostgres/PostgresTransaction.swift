@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import PostgresNIO
 import QualifyStore
 
@@ -39,3 +40,4 @@ enum PostgresTransaction {
         sqlState(error) == "23505"
     }
 }
+#endif

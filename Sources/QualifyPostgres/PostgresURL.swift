@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import Foundation
 import PostgresNIO
 
@@ -98,3 +99,4 @@ public struct PostgresURLError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String
     init(_ description: String) { self.description = "bad PostgreSQL URL: \(description)" }
 }
+#endif

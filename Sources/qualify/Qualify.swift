@@ -12,7 +12,8 @@ struct Qualify: AsyncParsableCommand {
         discussion: """
             Data lives in one SQLite file (./qualify.sqlite unless --database or $QUALIFY_DATABASE says otherwise),
             created on first use with the built-in model active (see `qualify model show-default`). An existing
-            database whose schema is behind this qualify is refused until `qualify migrate` upgrades it.
+            database whose schema is behind this qualify is refused until `qualify migrate` upgrades it. PostgreSQL
+            (--database postgres://…) needs a qualify built with the Postgres package trait, the default.
 
             A first session:
               qualify demo --leads 1000 --seed 7 --out demo
