@@ -131,9 +131,14 @@ enum PostgresCopyText {
             case .text(let s): appendEscaped(s, to: &buffer)
             case .blob(let bytes):
                 buffer.writeStaticString("\\\\x")
-                for byte in bytes {
-                    buffer.writeInteger(hex[Int(byte >> 4)])
-                    buffer.writeInteger(hex[Int(byte & 0x0F)])
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bytes.count * 2) { out in
+                    hex.withUnsafeBufferPointer { digits in
+                        for (i, byte) in bytes.enumerated() {
+                            out[2 * i] = digits[Int(byte >> 4)]
+                            out[2 * i + 1] = digits[Int(byte & 0x0F)]
+                        }
+                    }
+                    return bytes.count * 2
                 }
             }
         }
