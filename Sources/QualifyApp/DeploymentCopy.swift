@@ -21,6 +21,17 @@ public enum DeploymentCopy {
     /// Rows per read and per insert transaction.
     public static let pageSize = 10_000
 
+    /// Files that belong to the source's deployment but live beside the database, not in it (updated hygiene lists,
+    /// an installed prediction model), with where the target would look for them; only those that exist and whose
+    /// place differs. A copy does not move them: the command says so.
+    public static func filesBeside(source: String, target: String) -> [(source: String, target: String)] {
+        let pairs = [
+            (HygieneListLoader.overrideDirectory(forDatabase: source).path, HygieneListLoader.overrideDirectory(forDatabase: target).path),
+            (InstalledPrediction.path(forDatabase: source), InstalledPrediction.path(forDatabase: target)),
+        ]
+        return pairs.filter { FileManager.default.fileExists(atPath: $0.0) && URL(fileURLWithPath: $0.0).standardized != URL(fileURLWithPath: $0.1).standardized }
+    }
+
     /// Refuses a target that holds anything (a copy fills an empty database; it never merges).
     public static func requireEmpty(_ target: some StoreTransfer, named place: DatabaseLocation) async throws {
         var held: [String] = []

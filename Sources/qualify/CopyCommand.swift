@@ -80,6 +80,10 @@ struct CopyCommand: AsyncParsableCommand {
         if verification.differing > verification.differences.count {
             print("    … and \(verification.differing - verification.differences.count) more")
         }
+        for file in DeploymentCopy.filesBeside(source: self.from, target: self.to) {
+            print("note: \(file.source) belongs to the source's deployment but lives beside the database, not in it: "
+                  + "copy it to \(file.target) for the target to use it")
+        }
         guard verification.passed else {
             throw Failure("verification failed: \(target) differs from \(source) (see above)"
                           + (verifyOnly ? "" : "; the target holds the copy as made: empty it before copying again"))

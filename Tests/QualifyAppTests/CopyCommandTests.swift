@@ -64,6 +64,16 @@ import Testing
         #expect(missing.status != 0 && missing.err.contains("no database at 'nothing.sqlite'"), "\(missing.err)")
     }
 
+    @Test func filesBesideTheSourceDatabaseAreNamedForTheTarget() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let lists = dir.appendingPathComponent("qualify-lists"), other = dir.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        #expect(DeploymentCopy.filesBeside(source: source, target: dir.appendingPathComponent("copy.sqlite").path).isEmpty, "same directory")
+        let named = DeploymentCopy.filesBeside(source: source, target: other.appendingPathComponent("copy.sqlite").path)
+        #expect(named.map(\.source) == [lists.path] && named.map(\.target) == [other.appendingPathComponent("qualify-lists").path])
+    }
+
     @Test func aTamperedTargetFailsVerification() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let (moved, won, _) = try makeDeployment()
