@@ -8,7 +8,6 @@ import Testing
 @Suite(.enabled(if: postgresTestURL != nil, "QUALIFY_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped (.ci/run sets it)"))
 struct PostgresTransferTests {
     @Test func theCatalogueDescribesEveryTableAndColumnOfThePostgreSQLSchema() async throws {
-        #expect(TransferTable.schema == PostgresMigrations.latest)
         try await TestDatabase.withStore { store in
             let rows = try await store.client.query("""
                 SELECT table_name::text, column_name::text FROM information_schema.columns
@@ -16,8 +15,10 @@ struct PostgresTransferTests {
                 """, logger: store.logger)
             var schema: [String: [String]] = [:]
             for try await (table, column) in rows.decode((String, String).self) { schema[table, default: []].append(column) }
-            #expect(Set(schema.keys) == Set(TransferTable.all.map(\.name)))
-            for table in TransferTable.all { #expect(schema[table.name] == table.columnNames, "\(table.name)") }
+            #expect(Set(schema.keys) == Set(TransferTable.all.map(\.name)), "a migration changed the tables: describe them in TransferTable.all")
+            for table in TransferTable.all {
+                #expect(schema[table.name] == table.columnNames, "a migration changed \(table.name)'s columns: describe them in TransferTable.all")
+            }
         }
     }
 
