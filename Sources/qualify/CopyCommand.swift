@@ -13,8 +13,8 @@ struct CopyCommand: AsyncParsableCommand {
             merges, quarantine, API keys (their hashes) and the outbox. The target must be empty (a new PostgreSQL \
             database, or a SQLite file that does not exist yet); a target holding anything is refused. Stop the \
             servers writing to the source first. Then it verifies: row counts per table, and per lead its fit \
-            points, grade, stage, engagement and the sum of its ledger replayed from the copied events, equal in \
-            source and target; any difference is printed and the exit status is 1.
+            points, grade, stage, engagement, its event log (count and digest) and its ledger replayed from the \
+            copied events, equal in source and target; any difference is printed and the exit status is 1.
             Example: qualify copy --from qualify.sqlite --to postgres://qualify:secret@db:5432/qualify
             """)
 
@@ -74,7 +74,7 @@ struct CopyCommand: AsyncParsableCommand {
         for t in verification.tables {
             print("  \(t.table.padding(toLength: 14, withPad: " ", startingAt: 0))\(String(t.source).leftPadded(10))\(String(t.target).leftPadded(10))  \(t.isEqual ? "equal" : "DIFFERENT")")
         }
-        print("  leads: \(verification.leadsCompared) compared (fit points, grade, stage, engagement, ledger replayed from the events), \(verification.differing) differ"
+        print("  leads: \(verification.leadsCompared) compared (fit points, grade, stage, engagement, event log, ledger replayed from the events), \(verification.differing) differ"
               + String(format: " (%.1f s)", Date().timeIntervalSince(started)))
         for d in verification.differences { print("    \(d)") }
         if verification.differing > verification.differences.count {

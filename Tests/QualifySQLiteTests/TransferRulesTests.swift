@@ -20,6 +20,7 @@ import Testing
         ("engagement within the tolerance", { $0.engagement *= 1 + 1e-14 }, []),
         ("a missing event", { $0.events -= 1; $0.ledgerPoints -= 5; $0.ledgerEntries -= 1 }, ["events", "ledger"]),
         ("ledger points alone", { $0.ledgerPoints += 10 }, ["ledger"]),
+        ("an event that scores the same but reads differently", { $0.eventDigest ^= 1 }, ["events"]),
         ("no engine for the model version", { $0.ledgerPoints = -1; $0.ledgerEntries = -1 }, ["ledger"]),
     ]
 
@@ -67,7 +68,18 @@ import Testing
         #expect(sum.ledgerEntries == replay.ledger.count && sum.events == 2)
         var fewer = lead
         fewer.events.removeLast()
-        #expect(LeadChecksum(fewer, engine: engine).differences(from: sum).contains("ledger"))
+        #expect(LeadChecksum(fewer, engine: engine).differences(from: sum) == ["events", "ledger"])
+        // a property that no rule reads scores the same, and still shows in the log's digest
+        var noted = lead
+        noted.events[1] = Event(id: EventID("d"), lead: key, at: t0.adding(.days(1)), kind: .activity(type: "demo_request", properties: ["note": "x"]))
+        #expect(LeadChecksum(noted, engine: engine).differences(from: sum) == ["events"])
+        // the digest depends on the content, not on how a dictionary happens to be laid out
+        let many = Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", "v\($0)") })
+        let rebuilt = Dictionary(uniqueKeysWithValues: many.sorted { $0.key > $1.key }.map { ($0.key, $0.value) })
+        let a = Event(id: EventID("p"), lead: key, at: t0, kind: .activity(type: "page_view", properties: many))
+        let b = Event(id: EventID("p"), lead: key, at: t0, kind: .activity(type: "page_view", properties: rebuilt))
+        #expect(LeadChecksum.digest([a]) == LeadChecksum.digest([b]))
+        #expect(LeadChecksum.digest([a]) != LeadChecksum.digest([Event(id: EventID("p"), lead: key, at: t0.adding(.days(1)), kind: a.kind)]))
     }
 
     @Test func theCatalogueDescribesEveryTableAndColumnOfTheSQLiteSchema() async throws {

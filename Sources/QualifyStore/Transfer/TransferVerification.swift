@@ -54,6 +54,6 @@ public struct TransferVerification: Sendable, Hashable {
 extension LeadChecksum {
     /// The values in one line, for messages.
     public var summary: String {
-        "fit \(fitPoints), grade \(grade), stage \(stage), engagement \(engagement), \(events) events, ledger \(ledgerPoints) in \(ledgerEntries) entries"
+        "fit \(fitPoints), grade \(grade), stage \(stage), engagement \(engagement), \(events) events (digest \(String(eventDigest, radix: 16))), ledger \(ledgerPoints) in \(ledgerEntries) entries"
     }
 }
