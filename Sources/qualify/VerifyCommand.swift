@@ -83,7 +83,7 @@ struct VerifyCommand: AsyncParsableCommand {
             lookup = resolver
         }
         let lists: LoadedHygieneLists
-        do { lists = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location)) } catch {
+        do { lists = try await HygieneListLoader.loadConcurrently(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location)) } catch {
             throw Failure("cannot load the hygiene lists: \(error)")
         }
         let verifier = EmailFileVerifier(verifier: lists.verifier(), column: column, format: format, mailDomainStatus: lookup)

@@ -1,5 +1,6 @@
 import Foundation
 import QualifyCore
+import Synchronization
 
 /// `qualify verify`: streams a CSV file, verifies the address in each row and writes every row back with its original
 /// columns (re-quoted where needed) plus `verdict`, `reasons`, `suggestion` and `normalized` (and `dns` when DNS is on).
@@ -48,32 +49,32 @@ public struct EmailFileVerifier: Sendable {
         let headers = try reader.readHeader()
         var report = VerifyReport()
         report.columnIndex = try Self.emailColumn(headers: headers, requested: column, path: path)
+        reader.column = report.columnIndex
+        reader.asBytes = format == .csv
         report.column = headers[report.columnIndex]
         let formatter = VerifyFormatter(format: format, headers: headers, withDNS: mailDomainStatus != nil)
         try output.write(contentsOf: formatter.header())
         let memo = DomainStatusMemo()
         let name = (path as NSString).lastPathComponent
-        let column = report.columnIndex
 
         // Up to `workers` batches are verified at once while this task reads the next; results are taken in order.
+        // Each batch in flight borrows one of the domain memos, which last the whole run (a domain seen in one batch
+        // is not checked again in the next).
         let workers = max(1, self.workers)
-        try await withThrowingTaskGroup(of: (Int, VerifiedBatch).self) { group in
-            var out: [UInt8] = []
+        var memos = (0..<workers).map { _ in VerifierMemo() }
+        try await withThrowingTaskGroup(of: (Int, VerifiedBatch, VerifierMemo).self) { group in
             var finished: [Int: VerifiedBatch] = [:]
             var nextToWrite = 0, nextToStart = 0
             func takeOne() async throws {
                 while finished[nextToWrite] == nil {
-                    guard let (index, done) = try await group.next() else { return }
+                    guard let (index, done, lent) = try await group.next() else { return }
                     finished[index] = done
+                    memos.append(lent)
                 }
                 let done = finished.removeValue(forKey: nextToWrite)!
                 nextToWrite += 1
                 report.merge(done.tally)
-                out.append(contentsOf: done.bytes)
-                if out.count >= 1 << 20 {
-                    try output.write(contentsOf: out)
-                    out.removeAll(keepingCapacity: true)
-                }
+                try output.write(contentsOf: done.bytes)
                 progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
                                         rejected: reader.unreadable.count + report.invalid))
             }
@@ -81,10 +82,10 @@ public struct EmailFileVerifier: Sendable {
                 if nextToStart - nextToWrite >= workers { try await takeOne() }
                 let index = nextToStart
                 nextToStart += 1
-                group.addTask { (index, await verify(batch, column: column, formatter: formatter, memo: memo)) }
+                let lent = memos.popLast() ?? VerifierMemo()
+                group.addTask { (index, await verify(batch, formatter: formatter, domains: lent, memo: memo), lent) }
             }
             while nextToWrite < nextToStart { try await takeOne() }
-            if !out.isEmpty { try output.write(contentsOf: out) }
         }
         report.rows = reader.rows
         report.badRows = reader.unreadable.sorted { $0.line < $1.line }
@@ -93,28 +94,33 @@ public struct EmailFileVerifier: Sendable {
     }
 
     /// Verifies one batch (with DNS when asked) and formats its rows.
-    func verify(_ batch: VerifyRowReader.Batch, column: Int, formatter: VerifyFormatter, memo: DomainStatusMemo) async -> VerifiedBatch {
+    func verify(_ batch: VerifyRowReader.Batch, formatter: VerifyFormatter, domains: VerifierMemo,
+                memo: DomainStatusMemo) async -> VerifiedBatch {
         var tally = VerifyTally()
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(batch.rows.count * 96)
+        bytes.reserveCapacity(batch.bytes.count + batch.count * 64)
         guard let lookup = mailDomainStatus else {
             // offline: verify, count and format each row in one pass, with no array of results in between
-            var domains = DomainMemo()
-            for (row, line) in zip(batch.rows, batch.lines) {
-                let result = verifier.verify(row[column], memo: &domains)
-                tally.count(result)
-                formatter.append(row: row, line: line, result: result, to: &bytes)
+            domains.facts.withLock { domains in
+                batch.bytes.withUnsafeBufferPointer { rows in
+                    for i in 0..<batch.count {
+                        let result = verifier.verify(batch.emails[i], memo: &domains)
+                        tally.count(result)
+                        formatter.append(batch, i, bytes: rows, result: result, to: &bytes)
+                    }
+                }
             }
             return VerifiedBatch(bytes: bytes, tally: tally)
         }
-        var domainMemo = DomainMemo()
-        var results = batch.rows.map { verifier.verify($0[column], memo: &domainMemo) }
+        var results = domains.facts.withLock { domains in batch.emails.map { verifier.verify($0, memo: &domains) } }
         let domains = Set(results.compactMap { r in r.verdict.isInvalid ? nil : r.domain })
         let known = await memo.resolve(domains, concurrency: dnsConcurrency, with: lookup)
         results = results.map { r in r.domain.flatMap { known[$0] }.map { r.combined(with: $0) } ?? r }
-        for (i, result) in results.enumerated() {
-            tally.count(result)
-            formatter.append(row: batch.rows[i], line: batch.lines[i], result: result, to: &bytes)
+        batch.bytes.withUnsafeBufferPointer { rows in
+            for (i, result) in results.enumerated() {
+                tally.count(result)
+                formatter.append(batch, i, bytes: rows, result: result, to: &bytes)
+            }
         }
         return VerifiedBatch(bytes: bytes, tally: tally)
     }
@@ -139,6 +145,12 @@ public struct EmailFileVerifier: Sendable {
     static func squash(_ s: String) -> String {
         String(s.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
     }
+}
+
+/// A ``DomainMemo`` that one batch at a time borrows, kept for the whole run. The lock is never contended (a memo is
+/// lent to one task at a time); it lets the memo be changed in place from that task without a copy.
+final class VerifierMemo: Sendable {
+    let facts = Mutex(DomainMemo(capacity: 1 << 16, reserve: 8192))
 }
 
 /// A verified batch: its formatted rows and its counts.

@@ -24,24 +24,36 @@ struct VerifyFormatter: Sendable {
         return out
     }
 
-    func append(row: [String], line: Int, result: EmailVerification, to out: inout [UInt8]) {
+    /// Appends row `i` of `batch` with its result: the row's CSV bytes and the added columns, or a JSON line.
+    func append(_ batch: VerifyRowReader.Batch, _ i: Int, bytes: UnsafeBufferPointer<UInt8>, result: EmailVerification,
+                to out: inout [UInt8]) {
         switch format {
-        case .csv: appendCSVRow(row, result: result, to: &out)
-        case .jsonl: appendJSONRow(row, line: line, result: result, to: &out)
+        case .csv:
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : batch.ends[i - 1])..<batch.ends[i]]))
+            out.append(UInt8(ascii: ","))
+            appendAddedColumns(result, to: &out)
+        case .jsonl:
+            appendJSONRow(batch.rows[i], line: batch.lines[i], result: result, to: &out)
         }
     }
 
-    func appendCSVRow(_ row: [String], result: EmailVerification, to out: inout [UInt8]) {
-        for field in row {
-            Self.appendCSV(field, to: &out)
-            out.append(UInt8(ascii: ","))
-        }
+    /// The verdict columns of a CSV row, from the comma before them to the line break.
+    func appendAddedColumns(_ result: EmailVerification, to out: inout [UInt8]) {
         Self.appendPlain(result.verdict.label, to: &out)
         out.append(UInt8(ascii: ","))
-        for (i, r) in result.reasons.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ";")) }
+        // the verdict's reasons, then the notes (what `result.reasons` gives, without making an array a row)
+        var first = true
+        func reason(_ r: HygieneReason) {
+            if !first { out.append(UInt8(ascii: ";")) }
+            first = false
             Self.appendPlain(r.rawValue, to: &out)
         }
+        switch result.verdict {
+        case .valid: break
+        case .risky(let rs): rs.forEach(reason)
+        case .invalid(let r), .unknown(let r): reason(r)
+        }
+        result.notes.forEach(reason)
         out.append(UInt8(ascii: ","))
         if let s = result.suggestion { Self.appendCSV(s, to: &out) }
         out.append(UInt8(ascii: ","))

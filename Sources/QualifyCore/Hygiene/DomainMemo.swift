@@ -17,11 +17,17 @@ public struct DomainFacts: Sendable, Hashable {
 /// hidden in the verifier: the core keeps no state between calls.
 public struct DomainMemo: Sendable {
     private var known: [String: DomainFacts] = [:]
+    /// Domains as written that are not plain ASCII (`münchen.de`, `XN--MNCHEN-3YA.DE`, `acme..com`) and what
+    /// ``IDNA/domain(_:normalize:)`` made of them: a few IDNs recur in every list, and converting one costs more than
+    /// all the other checks of an address together.
+    private var names: [String: Result<DomainName, HygieneFailure>] = [:]
     /// Domains kept at most; the memo starts over when full. 0 keeps nothing.
     public let capacity: Int
 
-    public init(capacity: Int = 20_000) {
+    /// `reserve` sets room for that many domains up front, so a memo that lives long does not grow step by step.
+    public init(capacity: Int = 20_000, reserve: Int = 0) {
         self.capacity = capacity
+        if reserve > 0 { known.reserveCapacity(min(reserve, capacity)) }
     }
 
     /// The facts for a domain: remembered, or computed by `compute` and remembered.
@@ -32,6 +38,16 @@ public struct DomainMemo: Sendable {
         if known.count >= capacity { known.removeAll(keepingCapacity: true) }
         known[domain] = f
         return f
+    }
+
+    /// Both forms of a domain as written: remembered, or converted by `convert` and remembered.
+    mutating func domainName(for text: String, convert: () -> Result<DomainName, HygieneFailure>) -> Result<DomainName, HygieneFailure> {
+        guard capacity > 0 else { return convert() }
+        if let r = names[text] { return r }
+        let r = convert()
+        if names.count >= capacity { names.removeAll(keepingCapacity: true) }
+        names[text] = r
+        return r
     }
 
     public var count: Int { known.count }

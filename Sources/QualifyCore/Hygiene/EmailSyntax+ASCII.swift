@@ -34,35 +34,29 @@ extension EmailSyntax {
             domain: .name(DomainName(ascii: domain, unicode: domain)), normalized: lowered, display: lowered)
     }
 
-    /// The position of '@' and whether there are capitals, when the bytes have the plain shape; nil otherwise.
+    /// The position of '@' and whether there are capitals, when the bytes have the plain shape; nil otherwise. One pass:
+    /// the local part up to the first '@' (atext and single dots), then the domain's labels (letters, digits, '-'), so
+    /// a second '@', a space, a quote or any non-ASCII byte fails one of the two character tests.
     static func plainASCIIShape(_ b: UnsafeBufferPointer<UInt8>) -> (at: Int, hasUpper: Bool)? {
         let n = b.count
         guard n >= 5, n <= 254 else { return nil }
-        var at = -1
         var hasUpper = false
-        for i in 0..<n {
-            let c = b[i]
-            guard c > 32, c < 127, c != 34 else { return nil }
-            if c == 64 {
-                if at >= 0 { return nil }
-                at = i
-            } else if c >= 65 && c <= 90 {
-                hasUpper = true
-            }
-        }
-        guard at > 0, at <= 64, at < n - 3 else { return nil }
         var previousDot = true
-        for i in 0..<at {
-            let c = b[i]
+        var at = 0
+        while at < n {
+            let c = b[at]
+            if c == 64 { break }
             if c == 46 {
                 if previousDot { return nil }
                 previousDot = true
             } else {
                 guard isAtext(c) else { return nil }
+                if c &- 65 < 26 { hasUpper = true }
                 previousDot = false
             }
+            at += 1
         }
-        guard !previousDot else { return nil }
+        guard at > 0, at <= 64, at < n - 3, !previousDot else { return nil }
         let domainStart = at + 1
         guard n - domainStart <= 253 else { return nil }
         var labelStart = domainStart
@@ -84,6 +78,7 @@ extension EmailSyntax {
             let c = b[i]
             let letter = (c | 0x20) >= 97 && (c | 0x20) <= 122
             guard letter || (c >= 48 && c <= 57) || c == 45 else { return nil }
+            if c &- 65 < 26 { hasUpper = true }
             i += 1
         }
         guard labels >= 2 else { return nil }

@@ -38,12 +38,23 @@ public enum EmailSyntax {
 
     /// Checks an address and takes it apart; `normalize` is Unicode NFC (the app passes Foundation's), identity by default.
     public static func parse(_ raw: String, normalize: (String) -> String = { $0 }) -> Result<EmailParts, HygieneFailure> {
+        parse(raw, normalize: normalize) { IDNA.domain($0, normalize: normalize) }
+    }
+
+    /// ``parse(_:normalize:)`` with the domain converted by `idna` (``IDNA/domain(_:normalize:)``, or a memo of it).
+    static func parse(_ raw: String, normalize: (String) -> String,
+                      idna: (String) -> Result<DomainName, HygieneFailure>) -> Result<EmailParts, HygieneFailure> {
         if let plain = parsePlainASCII(raw) { return .success(plain) }
-        return parseInFull(raw, normalize: normalize)
+        return parseInFull(raw, normalize: normalize, idna: idna)
     }
 
     /// The full parse, for every address (``parse(_:normalize:)`` tries a byte-level fast path first).
     static func parseInFull(_ raw: String, normalize: (String) -> String) -> Result<EmailParts, HygieneFailure> {
+        parseInFull(raw, normalize: normalize) { IDNA.domain($0, normalize: normalize) }
+    }
+
+    static func parseInFull(_ raw: String, normalize: (String) -> String,
+                            idna: (String) -> Result<DomainName, HygieneFailure>) -> Result<EmailParts, HygieneFailure> {
         let text = raw.trimmingSpaces
         if text.isEmpty { return .failure(HygieneFailure(.noAddress, "the address is empty")) }
         let scalars = text.unicodeScalars
@@ -92,7 +103,7 @@ public enum EmailSyntax {
             return .failure(HygieneFailure(.localPartTooLong, "the part before '@' in '\(text)' is \(localWritten.utf8.count) bytes (at most 64)"))
         }
         let domain: EmailParts.Domain
-        switch parseDomain(domainText, in: text, normalize: normalize) {
+        switch parseDomain(domainText, in: text, idna: idna) {
         case .failure(let f): return .failure(f)
         case .success(let d): domain = d
         }
@@ -118,7 +129,8 @@ public enum EmailSyntax {
         parse(raw, normalize: normalize).map(\.normalized)
     }
 
-    static func parseDomain(_ domainText: String, in text: String, normalize: (String) -> String) -> Result<EmailParts.Domain, HygieneFailure> {
+    static func parseDomain(_ domainText: String, in text: String,
+                            idna: (String) -> Result<DomainName, HygieneFailure>) -> Result<EmailParts.Domain, HygieneFailure> {
         if domainText.isEmpty { return .failure(HygieneFailure(.emptyDomain, "'\(text)' has nothing after '@'")) }
         if domainText.hasPrefix("[") {
             guard domainText.hasSuffix("]"), domainText.count >= 2 else {
@@ -127,7 +139,7 @@ public enum EmailSyntax {
             return DomainLiteral.parse(domainText.dropFirst().dropLast()).map { .literal($0) }
         }
         let name: DomainName
-        switch IDNA.domain(domainText, normalize: normalize) {
+        switch idna(domainText) {
         case .failure(let f): return .failure(f)
         case .success(let d): name = d
         }

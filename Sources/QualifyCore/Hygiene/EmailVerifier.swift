@@ -42,10 +42,19 @@ public struct EmailVerifier: Sendable {
     /// to the calls of one batch, and each distinct domain is classified and checked for typos once.
     public func verify(_ address: String, memo: inout DomainMemo) -> EmailVerification {
         let parts: EmailParts
-        switch EmailSyntax.parse(address, normalize: normalize) {
+        let normalize = self.normalize
+        let syntax = EmailSyntax.parse(address, normalize: normalize) { text in
+            var plain = text
+            if plain.withUTF8(IDNA.isPlainASCIIDomain) { return IDNA.domain(text, normalize: normalize) }
+            return memo.domainName(for: text) { IDNA.domain(text, normalize: normalize) }
+        }
+        switch consume syntax {
         case .failure(let f):
-            if f.reason == .noAddress { return EmailVerification(input: address, verdict: .unknown(.noAddress), detail: f.detail) }
-            return EmailVerification(input: address, verdict: .invalid(f.reason), detail: f.detail, suggestion: suggestion(for: address, failure: f))
+            if f.reason == .noAddress {
+                return EmailVerification(input: address, verdict: .unknown(.noAddress), detail: f.detail, kindSet: [])
+            }
+            return EmailVerification(input: address, verdict: .invalid(f.reason), detail: f.detail,
+                                     suggestion: suggestion(for: address, failure: f), kindSet: [])
         case .success(let p):
             parts = p
         }
@@ -69,7 +78,7 @@ public struct EmailVerifier: Sendable {
                 return EmailVerification(
                     input: address, verdict: .invalid(.reservedDomain),
                     detail: "\(domain.unicode) is reserved for tests, documentation or local networks and never receives mail",
-                    normalized: parts.normalized, display: parts.display, domain: ascii)
+                    normalized: parts.normalized, display: parts.display, domain: ascii, kindSet: [])
             }
             if domain.hasUnusualCharacters { reasons.append(.unusualIDN) }
             if let fixed = facts.suggestion {

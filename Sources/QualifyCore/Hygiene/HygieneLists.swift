@@ -9,11 +9,15 @@ public struct HygieneLists: Sendable, Hashable {
     /// Free-mail providers (gmail.com …): matched exactly. A disposable domain is reported as disposable, not free-mail.
     public var freeMail: Set<String> { didSet { index() } }
     /// Role local parts (info, sales …): matched against the mailbox, lowercased, before any `+tag`.
-    public var roleLocalParts: Set<String>
+    public var roleLocalParts: Set<String> { didSet { indexRoles() } }
 
     /// The three domain lists in one table, so a domain is hashed once per look-up (this runs for every address).
     private var flags: [String: UInt8] = [:]
     private static let isDisposableFlag: UInt8 = 1, isAllowedFlag: UInt8 = 2, isFreeFlag: UInt8 = 4
+    /// A filter in front of ``roleLocalParts``: one bit per role name at a cheap hash of its bytes. Most mailboxes are
+    /// people's names, whose bit is clear, so they skip the set's look-up (a false positive only costs that look-up).
+    private var roleBits: [UInt64] = []
+    private static let roleBitCount = 1 << 15
 
     public init(disposable: Set<String> = [], allowlist: Set<String> = [], freeMail: Set<String> = [], roleLocalParts: Set<String> = []) {
         self.disposable = disposable
@@ -21,6 +25,24 @@ public struct HygieneLists: Sendable, Hashable {
         self.freeMail = freeMail
         self.roleLocalParts = roleLocalParts
         index()
+        indexRoles()
+    }
+
+    private mutating func indexRoles() {
+        var bits = [UInt64](repeating: 0, count: Self.roleBitCount / 64)
+        for r in roleLocalParts {
+            let h = Self.roleHash(r.utf8)
+            bits[h >> 6] |= 1 << UInt64(h & 63)
+        }
+        roleBits = bits
+    }
+
+    /// FNV-1a over the bytes, folded to ``roleBitCount`` buckets.
+    @inline(__always)
+    private static func roleHash(_ bytes: some Sequence<UInt8>) -> Int {
+        var h: UInt32 = 2_166_136_261
+        for b in bytes { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return Int((h ^ (h >> 15)) & UInt32(roleBitCount - 1))
     }
 
     private mutating func index() {
@@ -72,6 +94,12 @@ public struct HygieneLists: Sendable, Hashable {
 
     /// Whether a mailbox (lowercase, as in ``EmailParts/mailbox``) is a role account: its part before `+` is listed.
     public func isRole(mailbox: String) -> Bool {
+        let maybe = mailbox.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            let end = b.firstIndex(of: 43) ?? b.count
+            let h = Self.roleHash(UnsafeBufferPointer(rebasing: b[..<end]))
+            return roleBits[h >> 6] & (1 << UInt64(h & 63)) != 0
+        }
+        guard maybe ?? true else { return false }
         if let plus = mailbox.utf8.firstIndex(of: 43) { return roleLocalParts.contains(String(mailbox[..<plus])) }
         return roleLocalParts.contains(mailbox)
     }

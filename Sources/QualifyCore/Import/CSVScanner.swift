@@ -19,10 +19,14 @@ public struct CSVScanner: Sendable {
 
     public var maxFieldBytes: Int
     public var delimiter: UInt8
-    private var buffer: [UInt8] = []
-    private var position = 0
-    private var line = 1
-    private var startedBOMCheck = false
+    // internal, not private: ``nextVerbatim(final:column:appendingTo:)`` (CSVScanner+Verbatim.swift) reads them
+    var buffer: [UInt8] = []
+    var position = 0
+    var line = 1
+    var startedBOMCheck = false
+    /// ``nextVerbatim(final:column:appendingTo:)``'s field positions and unquoted field bytes, kept between calls
+    var verbatimFields: [RecordField] = []
+    var verbatimScratch: [UInt8] = []
 
     public init(delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20) {
         self.delimiter = delimiter
