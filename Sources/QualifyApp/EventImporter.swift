@@ -48,27 +48,31 @@ public struct EventImporter: Sendable {
         let name = (path as NSString).lastPathComponent
         let store = self.store
         let options = self.options
-        // The next batch is parsed while the previous one is written: one writer, batches in file order.
-        try await withThrowingTaskGroup(of: [IngestOutcome].self) { group in
-            var inFlight: [Int]?
-            while true {
-                let next = try reader.next()
-                if let lines = inFlight, let outcomes = try await group.next() {
-                    for (i, outcome) in outcomes.enumerated() {
-                        switch outcome {
-                        case .applied: report.applied += 1
-                        case .duplicate: report.duplicates += 1
-                        case .rejected(let why): report.rejected.append(RejectedRow(line: lines[i], reason: why.description))
-                        }
+        // The next batch is parsed while earlier ones are written: up to the store's `ingestWriters` batches in
+        // flight (one for SQLite), so parsing, scoring and a server's round trips overlap.
+        let writers = max(1, store.ingestWriters)
+        try await withThrowingTaskGroup(of: (lines: [Int], outcomes: [IngestOutcome]).self) { group in
+            var inFlight = 0
+            func collect(_ done: (lines: [Int], outcomes: [IngestOutcome])) {
+                for (i, outcome) in done.outcomes.enumerated() {
+                    switch outcome {
+                    case .applied: report.applied += 1
+                    case .duplicate: report.duplicates += 1
+                    case .rejected(let why): report.rejected.append(RejectedRow(line: done.lines[i], reason: why.description))
                     }
-                    inFlight = nil
-                    progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
-                                            rejected: report.rejected.count + reader.rejected.count))
                 }
-                guard let batch = next else { break }
-                group.addTask { try await store.ingest(batch.events, options: options, now: now) }
-                inFlight = batch.lines
+                progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
+                                        rejected: report.rejected.count + reader.rejected.count))
             }
+            while let batch = try reader.next() {
+                if inFlight == writers, let done = try await group.next() {
+                    collect(done)
+                    inFlight -= 1
+                }
+                group.addTask { (batch.lines, try await store.ingest(batch.events, options: options, now: now)) }
+                inFlight += 1
+            }
+            while let done = try await group.next() { collect(done) }
         }
         report.rows = reader.rows
         report.rejected += reader.rejected

@@ -4,6 +4,10 @@ import QualifyCore
 import QualifyStore
 
 extension PostgresLeadStore {
+    /// Two batches in flight: while the server works on one, the client parses and scores the other. Leads are locked
+    /// in one order, so two batches touching a lead go one after the other.
+    public var ingestWriters: Int { 2 }
+
     public func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome] {
         // Checks that need no database happen before the transaction.
         let (outcomes, keys) = StoredEventCodec.precheck(events, now: now)

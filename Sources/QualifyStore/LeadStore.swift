@@ -18,6 +18,10 @@ public protocol LeadStore: Sendable {
     /// Creates or merges leads (by normalized email): later non-empty values win; every change is recorded as a
     /// fields-update event, so fit follows and a replay reproduces it. Unchanged rows write nothing.
     func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome]
+    /// How many ``ingest(_:options:now:)`` batches an importer may have in flight at once: 1 for an embedded store
+    /// with one writer; more for a server, where one batch's round trips leave the client idle. Any number gives the
+    /// same result (a late batch for a lead replays it).
+    var ingestWriters: Int { get }
     /// Appends activities (idempotent by event id), scores them and advances stages, in one transaction.
     func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome]
     /// Records a person's stage move (an event in the log) and applies it.
@@ -54,6 +58,10 @@ public protocol LeadStore: Sendable {
     func apiKeys() async throws -> [APIKeyRecord]
     /// Revokes a key by id; false if there is no such key. Revoking twice keeps the first time.
     func revokeAPIKey(id: String, at: Timestamp) async throws -> Bool
+}
+
+extension LeadStore {
+    public var ingestWriters: Int { 1 }
 }
 
 /// An API key as stored: who it is for and what it may do. The secret is shown once, when it is made.
