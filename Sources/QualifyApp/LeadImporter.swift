@@ -99,7 +99,7 @@ public struct LeadImporter: Sendable {
                 }
                 let rawEmail = fields.count > m.emailColumn ? fields[m.emailColumn] : ""
                 let key: LeadKey
-                switch EmailAddress.parse(rawEmail) {
+                switch EmailAddress.identity(rawEmail) {
                 case .success(let k): key = k
                 case .failure(let problem):
                     if rawEmail.trimmingSpaces.isEmpty {

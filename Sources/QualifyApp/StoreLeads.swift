@@ -9,7 +9,7 @@ public enum StoreLeads {
         var seen = Set<String>()
         for stage in Stage.allCases {
             for lead in try await store.queue(QueueQuery(stage: stage, limit: Int(Int32.max)), now: now) where seen.insert(lead.email).inserted {
-                guard case .success(let key) = EmailAddress.parse(lead.email), let record = try await store.lead(key) else { continue }
+                guard case .success(let key) = EmailAddress.identity(lead.email), let record = try await store.lead(key) else { continue }
                 try await body(key, record)
             }
         }

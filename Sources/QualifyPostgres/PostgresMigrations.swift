@@ -122,6 +122,7 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX lead_updated ON lead(updated_at)",
         ]),
+        ("v4-email-identity", PostgresEmailIdentityMigration.statements),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -3,7 +3,7 @@ import GRDB
 /// Append-only, named schema migrations in plain SQL. A migration is never modified once it has shipped; the
 /// PostgreSQL store uses the same names.
 enum Migrations {
-    static let names = ["v1-core", "v2-quarantine", "v3-api-keys"]
+    static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -112,6 +112,8 @@ enum Migrations {
                 CREATE INDEX lead_updated ON lead(updated_at);
                 """)
         }
+        // Swift, not SQL: the identity form needs IDNA and Unicode NFC (see EmailIdentityMigration)
+        m.registerMigration("v4-email-identity") { db in try EmailIdentityMigration.apply(db) }
         return m
     }
 }

@@ -253,7 +253,7 @@ struct QualifyAPI: APIProtocol {
     }
 
     static func key(_ email: String) throws -> LeadKey {
-        switch EmailAddress.parse(email) {
+        switch EmailAddress.identity(email) {
         case .success(let key): return key
         case .failure(let problem): throw APIProblem.badRequest("'\(email.prefix(254))' is not an email address: \(problem)", field: "email")
         }

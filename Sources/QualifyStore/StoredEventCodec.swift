@@ -45,7 +45,7 @@ public enum StoredEventCodec {
                 outcomes[i] = .rejected(problem)
                 continue
             }
-            switch EmailAddress.parse(e.email) {
+            switch EmailAddress.identity(e.email) {
             case .success(let key): keys[i] = key
             case .failure(let problem): outcomes[i] = .rejected(.invalidEmail(e.email, reason: problem.description))
             }

@@ -24,6 +24,7 @@ public enum StoreConformance {
         ("invalid addresses are quarantined once per source and listed", quarantine),
         ("API keys are found by secret hash, listed and revoked", apiKeys),
         ("the queue pages by offset and filters by time of change", queuePages),
+        ("one person written with a Unicode or ASCII domain, NFC or NFD local part is one lead", oneLeadPerPerson),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {
@@ -37,7 +38,7 @@ public enum StoreConformance {
     static func day(_ n: Int64, hour: Int64 = 0) -> Timestamp { t0.adding(TimeSpan(millis: n * 86_400_000 + hour * 3_600_000)) }
     static let now = day(60)
 
-    static func key(_ email: String) -> LeadKey { try! EmailAddress.parse(email).get() }
+    static func key(_ email: String) -> LeadKey { try! EmailAddress.identity(email).get() }
 
     static func prepared(_ store: any LeadStore) async throws {
         _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: t0)

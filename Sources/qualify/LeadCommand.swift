@@ -25,7 +25,7 @@ struct LeadCommand: AsyncParsableCommand {
             asOfTime = asOf.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
         }
         let key: LeadKey
-        switch EmailAddress.parse(email) {
+        switch EmailAddress.identity(email) {
         case .success(let k): key = k
         case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
         }
@@ -67,7 +67,9 @@ enum CardText {
         var out: [String] = []
         let f = card.fields
         let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
-        out.append("\(card.email)\(name.isEmpty ? "" : " — \(name)")\(f["job_title"].map { ", \($0)" } ?? "")")
+        // the key has the domain in ASCII form (the lead's identity); a person reads the Unicode form beside it
+        let display = emailCheck?.display.flatMap { $0 != card.email ? " (\($0))" : nil } ?? ""
+        out.append("\(card.email)\(display)\(name.isEmpty ? "" : " — \(name)")\(f["job_title"].map { ", \($0)" } ?? "")")
         out.append("as of \(card.asOf.iso8601) · model '\(model.model.name)' v\(model.version)")
         out.append("")
         if let check = emailCheck {

@@ -26,7 +26,7 @@ struct QualifyLeadCommand: AsyncParsableCommand {
     func run() async throws {
         let now = Timestamp.now()
         let key: LeadKey
-        switch EmailAddress.parse(email) {
+        switch EmailAddress.identity(email) {
         case .success(let k): key = k
         case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
         }

@@ -50,7 +50,7 @@ struct StageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let key: LeadKey
-        switch EmailAddress.parse(email) {
+        switch EmailAddress.identity(email) {
         case .success(let k): key = k
         case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
         }

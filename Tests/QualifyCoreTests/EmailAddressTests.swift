@@ -1,3 +1,4 @@
+import Foundation
 import QualifyCore
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
         ("a@b.co", "a@b.co"),
         ("first.last@sub.mail.example.org", "first.last@sub.mail.example.org"),
         ("o'brien@acme-corp.ie", "o'brien@acme-corp.ie"),
-        ("JOSÉ@Bücher.DE", "josé@bücher.de"),
+        ("JOSÉ@Bücher.DE", "josé@xn--bcher-kva.de"),
         ("\"ana@home\"@acme.com", "\"ana@home\"@acme.com"),
         ("x1@123.com", "x1@123.com"),
     ])
@@ -50,6 +51,33 @@ import Testing
     @Test("Invalid addresses name their problem", arguments: problems)
     func invalid(raw: String, problem: EmailProblem) {
         #expect(throws: problem) { try EmailAddress.parse(raw).get() }
+    }
+
+    static let nfc: @Sendable (String) -> String = { $0.precomposedStringWithCanonicalMapping }
+
+    @Test("One identity for a Unicode or ASCII domain, any case, a precomposed or decomposed local part", arguments: [
+        "josé@münchen.de", "JOSÉ@MÜNCHEN.DE", "jose\u{301}@münchen.de", "JOSE\u{301}@xn--mnchen-3ya.de", "josé@XN--MNCHEN-3YA.DE",
+        " josé@münchen.de ",
+    ])
+    func identity(raw: String) throws {
+        // compared as UTF-8: Swift's == holds precomposed and decomposed forms equal, a database does not
+        #expect(Array(try EmailAddress.parse(raw, normalize: Self.nfc).get().email.utf8) == Array("jos\u{E9}@xn--mnchen-3ya.de".utf8))
+    }
+
+    @Test func identityKeepsQuotesAndLeavesASCIIKeysAsTheyWere() throws {
+        #expect(try EmailAddress.parse("\"Ana Maria\"@Bücher.de", normalize: Self.nfc).get().email == "\"ana maria\"@xn--bcher-kva.de")
+        #expect(try EmailAddress.parse("\"Ana Maria\"@xn--bcher-kva.de", normalize: Self.nfc).get().email == "\"ana maria\"@xn--bcher-kva.de")
+        #expect(try EmailAddress.parse("Ana.Silva+X@ACME.com", normalize: Self.nfc).get().email == "ana.silva+x@acme.com")
+        #expect(try EmailAddress.parse("ana@XN--ZZ.com", normalize: Self.nfc).get().email == "ana@xn--zz.com", "ASCII: only lowercased")
+    }
+
+    @Test func aDomainWithNoASCIIFormIsRefused() {
+        #expect(throws: EmailProblem.self) { try EmailAddress.parse("ana@exa\u{203C}mple.com", normalize: Self.nfc).get() }
+        if case .failure(.internationalDomain(let domain, let why)) = EmailAddress.parse("ana@exa\u{203C}mple.com", normalize: Self.nfc) {
+            #expect(domain == "exa\u{203C}mple.com" && !why.isEmpty)
+        } else {
+            Issue.record("expected internationalDomain")
+        }
     }
 
     @Test func theLimitsThemselvesAreAccepted() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import QualifyCore
+import QualifyStore
 
 /// The four lists list hygiene uses, where the bundled copies are and what a `qualify lists update` copy is called.
 public enum HygieneListKind: String, CaseIterable, Sendable, Hashable {
@@ -57,14 +58,5 @@ public struct LoadedHygieneLists: Sendable {
     /// A verifier over these lists, with Foundation's Unicode NFC as the normalization.
     public func verifier(typos: DomainTypos = DomainTypos()) -> EmailVerifier {
         EmailVerifier(lists: lists, typos: typos, normalize: UnicodeNormalization.nfc)
-    }
-}
-
-/// Unicode normalization for the core, which has none of its own.
-public enum UnicodeNormalization {
-    /// NFC (canonical composition), from Foundation. Text whose code points are all below U+0300 is already NFC
-    /// (nothing there decomposes or combines), so it is returned as is without the cost of Foundation's round trip.
-    public static let nfc: @Sendable (String) -> String = { text in
-        text.unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? text : text.precomposedStringWithCanonicalMapping
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import QualifyCore
+import QualifyStore
 
 /// Loads the list-hygiene lists: an updated copy in `qualify-lists/` beside the database when there is one, otherwise
 /// the bundled resource (see `Resources/lists/ATTRIBUTION.md`).

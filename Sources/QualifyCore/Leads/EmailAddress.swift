@@ -5,7 +5,16 @@
 public enum EmailAddress {
     /// Normalizes for identity: trims spaces, lowercases the whole address (mailbox names are case-insensitive at
     /// every provider a B2B list meets), and keeps dots and `+tags` (they may name different people at a company).
-    public static func parse(_ raw: String) -> Result<LeadKey, EmailProblem> {
+    ///
+    /// An address with non-ASCII characters gets the identity form list hygiene uses (``EmailParts/normalized``), so
+    /// one person is one lead however the address was typed: the local part lowercased and in Unicode NFC
+    /// (`normalize`; `Jose\u{301}` and `José` are one mailbox), the domain in its lowercase ASCII form (`münchen.de` is
+    /// `xn--mnchen-3ya.de`). Unlike the hygiene form, a quoted local part keeps its quotes, so that an ASCII address
+    /// keeps the key it always had. ASCII addresses take a byte-level path and are only lowercased.
+    ///
+    /// `normalize` is Unicode NFC, which the standard library lacks: every place that makes a ``LeadKey`` from input
+    /// passes Foundation's (`EmailAddress.identity(_:)` in QualifyStore). The default (no NFC) is for ASCII input.
+    public static func parse(_ raw: String, normalize: (String) -> String = { $0 }) -> Result<LeadKey, EmailProblem> {
         if let key = fastASCII(raw) { return .success(key) }
         let text = raw.trimmingSpaces
         if text.isEmpty { return .failure(.empty) }
@@ -31,7 +40,24 @@ public enum EmailAddress {
                 return .failure(.invalidDomainCharacter(String(label)))
             }
         }
-        return .success(LeadKey(normalizedEmail: text.lowercased()))
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return .success(LeadKey(normalizedEmail: text.lowercased())) }
+        return identity(local: local, domain: domain, normalize: normalize)
+    }
+
+    /// The identity form of an address with non-ASCII characters that passed the checks of ``parse(_:normalize:)``.
+    static func identity(local: Substring, domain: Substring, normalize: (String) -> String) -> Result<LeadKey, EmailProblem> {
+        var mailbox = local.lowercased()
+        if !mailbox.utf8.allSatisfy({ $0 < 0x80 }) { mailbox = normalize(normalize(String(local)).lowercased()) }
+        var asciiDomain = domain.lowercased()
+        if !domain.utf8.allSatisfy({ $0 < 0x80 }) {
+            switch IDNA.domain(domain, normalize: normalize) {
+            case .success(let name): asciiDomain = name.ascii
+            case .failure(let f): return .failure(.internationalDomain(String(domain), f.detail))
+            }
+        }
+        let key = mailbox + "@" + asciiDomain
+        if key.utf8.count > 254 { return .failure(.tooLong(key.utf8.count)) }
+        return .success(LeadKey(normalizedEmail: key))
     }
 
     /// The common case, checked on bytes: a plain ASCII address with nothing to trim that passes every rule below.
@@ -90,6 +116,8 @@ public enum EmailProblem: Error, Sendable, Hashable, CustomStringConvertible {
     case empty, noAtSign, multipleAtSigns, emptyLocalPart, localPartTooLong(Int), tooLong(Int), invalidCharacter
     case misplacedDot, emptyDomain, domainWithoutDot, emptyDomainLabel, domainLabelTooLong(String)
     case domainLabelHyphen(String), invalidDomainCharacter(String)
+    /// An internationalized domain (as written) that has no ASCII form, and why (see ``IDNA``).
+    case internationalDomain(String, String)
 
     public var description: String {
         switch self {
@@ -107,6 +135,7 @@ public enum EmailProblem: Error, Sendable, Hashable, CustomStringConvertible {
         case .domainLabelTooLong(let l): return "domain label '\(l)' is longer than 63 bytes"
         case .domainLabelHyphen(let l): return "domain label '\(l)' starts or ends with '-'"
         case .invalidDomainCharacter(let l): return "domain label '\(l)' has characters other than letters, digits and '-'"
+        case .internationalDomain(let d, let why): return "domain '\(d)' has no ASCII (IDNA) form: \(why)"
         }
     }
 }

@@ -1,7 +1,7 @@
 /// A lead's identity: its normalized email address (see ``EmailAddress/normalized(_:)``).
 public struct LeadKey: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public let email: String
-    /// Wraps an already-normalized address; use ``EmailAddress/parse(_:)`` for user input.
+    /// Wraps an already-normalized address; use `EmailAddress.identity(_:)` (QualifyStore) for user input.
     public init(normalizedEmail: String) { self.email = normalizedEmail }
     public var description: String { email }
     public static func < (lhs: LeadKey, rhs: LeadKey) -> Bool { lhs.email < rhs.email }
