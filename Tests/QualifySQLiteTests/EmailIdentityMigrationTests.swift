@@ -44,7 +44,7 @@ import Testing
         }
 
         let (store, applied) = try SQLiteLeadStore.open(path: path, migrations: .applyPending)
-        #expect(applied == ["v4-email-identity"])
+        #expect(applied == ["v4-email-identity", "v5-event-lead-unchecked"])
         let after = try await store.statistics()
         #expect(after.leads == 4, "josé and bo merged: \(after)")
         #expect(after.events == before.events && after.stageChanges == before.stageChanges, "nothing recorded is lost: \(after)")
@@ -71,7 +71,7 @@ import Testing
         #expect(replayed.state.stage == .disqualified, "the merged lead's stage move replayed: \(replayed.state.stage)")
     }
 
-    @Test func theMigrationIsTheLatestAndSharesItsNameWithPostgreSQL() {
-        #expect(Migrations.names.last == EmailIdentityMigration.name)
+    @Test func theMigrationIsListedUnderTheNameItRecords() {
+        #expect(Migrations.names.contains(EmailIdentityMigration.name))
     }
 }
