@@ -49,11 +49,19 @@ public struct EventImporter: Sendable {
         let store = self.store
         let options = self.options
         // The next batch is parsed while earlier ones are written: up to the store's `ingestWriters` batches in
-        // flight (one for SQLite), so parsing, scoring and a server's round trips overlap.
+        // flight (one for SQLite), so parsing, scoring and a server's round trips overlap. Batches in flight never
+        // share a lead: events for a lead that a batch in flight holds wait for a later batch (in file order), so
+        // batches do not queue behind each other's row locks. How events are split never changes the result.
         let writers = max(1, store.ingestWriters)
-        try await withThrowingTaskGroup(of: (lines: [Int], outcomes: [IngestOutcome]).self) { group in
-            var inFlight = 0
-            func collect(_ done: (lines: [Int], outcomes: [IngestOutcome])) {
+        let batchSize = self.batchSize
+        typealias Done = (batch: Int, lines: [Int], outcomes: [IngestOutcome])
+        try await withThrowingTaskGroup(of: Done.self) { group in
+            var busy: [Int: Set<String>] = [:]  // the leads (as written) of each batch in flight
+            var held = EventBatchReader.Batch()
+            var number = 0
+            func collectOne() async throws {
+                guard let done = try await group.next() else { return }
+                busy[done.batch] = nil
                 for (i, outcome) in done.outcomes.enumerated() {
                     switch outcome {
                     case .applied: report.applied += 1
@@ -64,15 +72,47 @@ public struct EventImporter: Sendable {
                 progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
                                         rejected: report.rejected.count + reader.rejected.count))
             }
-            while let batch = try reader.next() {
-                if inFlight == writers, let done = try await group.next() {
-                    collect(done)
-                    inFlight -= 1
-                }
-                group.addTask { (batch.lines, try await store.ingest(batch.events, options: options, now: now)) }
-                inFlight += 1
+            func send(_ batch: EventBatchReader.Batch) {
+                number += 1
+                let n = number
+                busy[n] = writers > 1 ? Set(batch.events.map(\.email)) : []
+                group.addTask { (n, batch.lines, try await store.ingest(batch.events, options: options, now: now)) }
             }
-            while let done = try await group.next() { collect(done) }
+            /// Splits `events` into those free to go now and those whose lead a batch in flight holds.
+            func split(_ pending: EventBatchReader.Batch) -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch) {
+                let taken = busy.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+                if taken.isEmpty { return (pending, EventBatchReader.Batch()) }
+                var go = EventBatchReader.Batch(), wait = EventBatchReader.Batch()
+                for (event, line) in zip(pending.events, pending.lines) {
+                    if taken.contains(event.email) {
+                        wait.events.append(event)
+                        wait.lines.append(line)
+                    } else {
+                        go.events.append(event)
+                        go.lines.append(line)
+                    }
+                }
+                return (go, wait)
+            }
+            while let next = try reader.next() {
+                if busy.count == writers { try await collectOne() }
+                var pending = held
+                pending.events += next.events
+                pending.lines += next.lines
+                var (go, wait) = writers > 1 ? split(pending) : (pending, EventBatchReader.Batch())
+                // Nothing free, or too much waiting: let a batch in flight finish first.
+                while !busy.isEmpty, go.events.isEmpty || wait.events.count > batchSize {
+                    try await collectOne()
+                    (go, wait) = split(pending)
+                }
+                held = wait
+                if !go.events.isEmpty { send(go) }
+            }
+            while !busy.isEmpty { try await collectOne() }
+            if !held.events.isEmpty {
+                send(held)
+                try await collectOne()
+            }
         }
         report.rows = reader.rows
         report.rejected += reader.rejected
