@@ -102,7 +102,7 @@ enum PostgresLeadRows {
         let halfLife = model.model.engagement.main.halfLife
         var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
         var amp: [Double] = [], activity: [Int64] = [], lastAt: [Int64] = [], lastID: [String] = []
-        var name: [String] = [], company: [String] = [], state: [ByteBuffer] = []
+        var name: [String] = [], company: [String] = [], owner: [String] = [], state: [ByteBuffer] = []
         for p in projections {
             let s = p.state
             let f = s.fields
@@ -117,17 +117,19 @@ enum PostgresLeadRows {
             lastID.append(s.last?.id.rawValue ?? "")  // event ids are never empty (EventLimits)
             name.append([f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " "))
             company.append(f["company"] ?? "")  // stored fields are never empty (upserts skip empty values)
+            owner.append(f["owner"] ?? "")
             state.append(ByteBuffer(bytes: LeadStateCodec.encode(s)))
         }
         try await db.query("""
             UPDATE lead SET updated_at = \(at.millis), model_version = \(model.version), fit_points = u.fit_points,
               grade = u.grade, grade_rank = u.grade_rank, stage = u.stage, engagement_amp = u.amp,
               last_activity_at = NULLIF(u.last_activity_at, \(noInt)), last_at = NULLIF(u.last_at, \(noInt)),
-              last_id = NULLIF(u.last_id, ''), name = NULLIF(u.name, ''), company = NULLIF(u.company, ''), state = u.state
+              last_id = NULLIF(u.last_id, ''), name = NULLIF(u.name, ''), company = NULLIF(u.company, ''),
+              owner = NULLIF(u.owner, ''), state = u.state
             FROM UNNEST(\(ids)::int8[], \(fit)::int8[], \(grade)::text[], \(rank)::int8[], \(stage)::text[], \(amp)::float8[],
                         \(activity)::int8[], \(lastAt)::int8[], \(lastID)::text[], \(name)::text[], \(company)::text[],
-                        \(state)::bytea[])
-              AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, state)
+                        \(owner)::text[], \(state)::bytea[])
+              AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, owner, state)
             WHERE lead.id = u.id
             """, logger: logger)
         try await recordStageChanges(db, projections, model: model, now: at, logger: logger)

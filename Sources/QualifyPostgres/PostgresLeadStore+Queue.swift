@@ -27,28 +27,30 @@ extension PostgresLeadStore {
             let stage = query.stage?.rawValue
             let grade = query.grade?.rawValue
             let since = query.updatedSince?.millis
+            let owner = query.owner
             let rows = try await db.query("""
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at
+                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner
                 FROM lead
                 WHERE (CASE WHEN \(stage)::text IS NULL THEN stage NOT IN ('disqualified', 'customer') ELSE stage = \(stage)::text END)
                   AND (\(grade)::text IS NULL OR grade = \(grade)::text)
                   AND (\(minAmp)::float8 IS NULL OR engagement_amp >= \(minAmp)::float8)
                   AND (\(belowAmp)::float8 IS NULL OR engagement_amp < \(belowAmp)::float8)
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
+                  AND (\(owner)::text IS NULL OR owner = \(owner)::text)
                 ORDER BY (grade_rank + 1) * (CASE WHEN engagement_amp >= \(hotAmp) THEN 1 WHEN engagement_amp >= \(warmAmp) THEN 2 ELSE 3 END),
                          grade_rank, engagement_amp DESC, email COLLATE "C"
                 LIMIT \(max(0, query.limit)) OFFSET \(max(0, query.offset))
                 """, logger: logger)
             var out: [LeadSummary] = []
-            for try await (email, name, company, gradeName, fitPoints, stageName, amp, lastActivity)
-                in rows.decode((String, String?, String?, String, Int, String, Double, Int64?).self) {
+            for try await (email, name, company, gradeName, fitPoints, stageName, amp, lastActivity, owner)
+                in rows.decode((String, String?, String?, String, Int, String, Double, Int64?, String?).self) {
                 let engagement = amp / growth
                 out.append(LeadSummary(
                     email: email, name: name, company: company, grade: Grade(rawValue: gradeName) ?? .d,
                     fitPoints: fitPoints, engagement: engagement,
                     temperature: main.temperature.temperature(for: engagement),
                     stage: Stage(rawValue: stageName) ?? .new,
-                    lastActivity: lastActivity.map(Timestamp.init(millis:))))
+                    lastActivity: lastActivity.map(Timestamp.init(millis:)), owner: owner))
             }
             return out
         }

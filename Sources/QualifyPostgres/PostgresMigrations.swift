@@ -129,6 +129,19 @@ enum PostgresMigrations {
         // an index probe and a KEY SHARE lock on a row the transaction already holds) halved the rate of COPY into
         // the event table (bench/README.md).
         ("v5-event-lead-unchecked", ["ALTER TABLE event DROP CONSTRAINT IF EXISTS event_lead_id_fkey"]),
+        // The lead's owner (its `owner` field: "Lead Owner" in CRM exports, or set through the API) as a column the
+        // sales queue filters on; filled from each lead's latest fields update that names one (empty values are never
+        // stored, so the latest is the current one).
+        ("v6-lead-owner", [
+            "ALTER TABLE lead ADD COLUMN owner TEXT",
+            """
+            UPDATE lead SET owner = (
+              SELECT properties::jsonb ->> 'owner' FROM event
+              WHERE event.lead_id = lead.id AND event.type = '$fields' AND properties::jsonb ->> 'owner' IS NOT NULL
+              ORDER BY at DESC, id COLLATE "C" DESC LIMIT 1)
+            """,
+            "CREATE INDEX lead_owner ON lead(owner, grade_rank, engagement_amp DESC)",
+        ]),
     ]
 
     static var names: [String] { all.map(\.name) }

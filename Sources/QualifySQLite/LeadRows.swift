@@ -59,13 +59,13 @@ enum LeadRows {
         let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
         let statement = try db.cachedStatement(sql: """
             UPDATE lead SET updated_at = ?, model_version = ?, fit_points = ?, grade = ?, grade_rank = ?, stage = ?,
-              engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, state = ?
+              engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, owner = ?, state = ?
             WHERE id = ?
             """)
         try statement.execute(arguments: [
             at.millis, model.version, state.fitPoints, state.grade.rawValue, state.grade.rank, state.stage.rawValue,
             amp, state.lastActivity?.millis, state.last?.at.millis, state.last?.id.rawValue,
-            name.isEmpty ? nil : name, f["company"], try encodeState(state), id,
+            name.isEmpty ? nil : name, f["company"], f["owner"], try encodeState(state), id,
         ])
     }
 

@@ -3,7 +3,7 @@ import GRDB
 /// Append-only, named schema migrations in plain SQL. A migration is never modified once it has shipped; the
 /// PostgreSQL store uses the same names.
 enum Migrations {
-    static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked"]
+    static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -117,6 +117,17 @@ enum Migrations {
         // PostgreSQL stops checking event.lead_id per row (see PostgresMigrations); SQLite keeps its reference, whose
         // check is an in-process index probe. The name is recorded so both stores list the same migrations.
         m.registerMigration("v5-event-lead-unchecked") { _ in }
+        // The lead's owner as a queue column, filled from each lead's latest fields update naming one (see PostgresMigrations).
+        m.registerMigration("v6-lead-owner") { db in
+            try db.execute(sql: """
+                ALTER TABLE lead ADD COLUMN owner TEXT;
+                UPDATE lead SET owner = (
+                  SELECT json_extract(properties, '$.owner') FROM event
+                  WHERE event.lead_id = lead.id AND event.type = '$fields' AND json_extract(properties, '$.owner') IS NOT NULL
+                  ORDER BY at DESC, id DESC LIMIT 1);
+                CREATE INDEX lead_owner ON lead(owner, grade_rank, engagement_amp DESC);
+                """)
+        }
         return m
     }
 }

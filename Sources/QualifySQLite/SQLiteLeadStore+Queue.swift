@@ -37,13 +37,17 @@ extension SQLiteLeadStore {
                 _ = arguments.append(contentsOf: [warmAmp])
             case nil: break
             }
+            if let owner = query.owner {
+                conditions.append("owner = ?")
+                _ = arguments.append(contentsOf: [owner])
+            }
             if let since = query.updatedSince {
                 conditions.append("updated_at >= ?")
                 _ = arguments.append(contentsOf: [since.millis])
             }
             _ = arguments.append(contentsOf: [hotAmp, warmAmp, max(0, query.limit), max(0, query.offset)])
             let sql = """
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at
+                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner
                 FROM lead WHERE \(conditions.joined(separator: " AND "))
                 ORDER BY (grade_rank + 1) * (CASE WHEN engagement_amp >= ? THEN 1 WHEN engagement_amp >= ? THEN 2 ELSE 3 END),
                          grade_rank, engagement_amp DESC, email
@@ -57,7 +61,7 @@ extension SQLiteLeadStore {
                     fitPoints: row[4], engagement: engagement,
                     temperature: main.temperature.temperature(for: engagement),
                     stage: Stage(rawValue: row[5]) ?? .new,
-                    lastActivity: (row[7] as Int64?).map(Timestamp.init(millis:)))
+                    lastActivity: (row[7] as Int64?).map(Timestamp.init(millis:)), owner: row[8])
             }
         }
     }

@@ -41,12 +41,13 @@ struct QualifyAPI: APIProtocol {
         let offset = try q.cursor.map(Cursor.offset) ?? 0
         let query = QueueQuery(stage: q.stage.map { Stage(rawValue: $0.rawValue)! }, grade: q.grade.map { Grade(rawValue: $0.rawValue)! },
                                temperature: q.temperature.map { Temperature(rawValue: $0.rawValue)! },
-                               updatedSince: q.updatedSince.map(Timestamp.init(date:)), limit: limit + 1, offset: offset)
+                               updatedSince: q.updatedSince.map(Timestamp.init(date:)), owner: q.owner, limit: limit + 1,
+                               offset: offset)
         let leads = try await store.queue(query, now: clock())
         let page = leads.prefix(limit).map { l in
             Components.Schemas.LeadSummary(email: l.email, name: l.name, company: l.company, grade: .init(l.grade), fitPoints: l.fitPoints,
                                            engagement: l.engagement.rounded(places: 4), temperature: .init(l.temperature), stage: .init(l.stage),
-                                           lastActivity: l.lastActivity?.date)
+                                           lastActivity: l.lastActivity?.date, owner: l.owner)
         }
         let next = leads.count > limit ? Cursor.make(offset: offset + limit) : nil
         return .ok(.init(body: .json(.init(leads: Array(page), nextCursor: next))))

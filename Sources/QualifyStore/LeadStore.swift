@@ -169,11 +169,14 @@ public struct QueueQuery: Sendable, Hashable {
     public var temperature: Temperature?
     /// Only leads changed (fields, events, stage) at or after this time.
     public var updatedSince: Timestamp?
+    /// Only leads whose `owner` field is exactly this (the salesperson's name as the CRM or the API gave it).
+    public var owner: String?
     public var limit: Int
     /// How many leads of the ordered queue to skip (a page's start).
     public var offset: Int
     public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, updatedSince: Timestamp? = nil,
-                limit: Int = 50, offset: Int = 0) {
+                owner: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.owner = owner
         self.stage = stage
         self.grade = grade
         self.temperature = temperature
@@ -194,8 +197,11 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     public var temperature: Temperature
     public var stage: Stage
     public var lastActivity: Timestamp?
+    /// The salesperson the lead belongs to (its `owner` field), if any.
+    public var owner: String?
     public init(email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, engagement: Double,
-                temperature: Temperature, stage: Stage, lastActivity: Timestamp?) {
+                temperature: Temperature, stage: Stage, lastActivity: Timestamp?, owner: String? = nil) {
+        self.owner = owner
         self.email = email
         self.name = name
         self.company = company

@@ -24,6 +24,7 @@ public enum StoreConformance {
         ("invalid addresses are quarantined once per source and listed", quarantine),
         ("API keys are found by secret hash, listed and revoked", apiKeys),
         ("the queue pages by offset and filters by time of change", queuePages),
+        ("the queue filters by owner and follows a change of owner", queueByOwner),
         ("one person written with a Unicode or ASCII domain, NFC or NFD local part is one lead", oneLeadPerPerson),
     ]
 
@@ -289,6 +290,28 @@ public enum StoreConformance {
         try expect(paged == all, "the pages in order are the queue: \(paged) vs \(all)")
         let changed = try await store.queue(QueueQuery(updatedSince: day(5), limit: 100), now: now).map(\.email)
         try expect(Set(changed) == [emails[3], emails[5]], "changed since day 5: \(changed)")
+    }
+
+    static func queueByOwner(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        _ = try await store.upsertLeads([
+            LeadUpsert(key: key("o1@firm.io"), fields: ["job_title": "CEO", "owner": "Maria Lopez"], origin: "o:1"),
+            LeadUpsert(key: key("o2@firm.io"), fields: ["owner": "Sam Chen"], origin: "o:2"),
+            LeadUpsert(key: key("o3@firm.io"), fields: ["job_title": "CTO"], origin: "o:3"),
+        ], source: "crm.csv", at: day(1))
+        let maria = try await store.queue(QueueQuery(owner: "Maria Lopez"), now: now)
+        try expect(maria.map(\.email) == ["o1@firm.io"] && maria.first?.owner == "Maria Lopez", "Maria's leads: \(maria)")
+        let all = try await store.queue(QueueQuery(), now: now)
+        try expect(all.count == 3 && all.first(where: { $0.email == "o3@firm.io" })?.owner == nil, "no filter, no owner: \(all)")
+        let lowercase = try await store.queue(QueueQuery(owner: "maria lopez"), now: now)
+        try expect(lowercase.isEmpty, "the owner is matched exactly")
+        // the lead changes hands: a later fields update names another owner
+        _ = try await store.upsertLeads([LeadUpsert(key: key("o2@firm.io"), fields: ["owner": "Maria Lopez"], origin: "o:4")],
+                                        source: "api", at: day(2))
+        let after = try await store.queue(QueueQuery(owner: "Maria Lopez"), now: now)
+        try expect(Set(after.map(\.email)) == ["o1@firm.io", "o2@firm.io"], "after reassignment: \(after.map(\.email))")
+        let sam = try await store.queue(QueueQuery(owner: "Sam Chen"), now: now)
+        try expect(sam.isEmpty, "Sam no longer has o2")
     }
 
     static func dryRunAndActivate(_ store: any LeadStore) async throws {

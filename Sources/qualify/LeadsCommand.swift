@@ -22,6 +22,8 @@ struct LeadsCommand: AsyncParsableCommand {
     @Option(help: "Only this stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))).") var stage: Stage?
     @Option(help: "Only this grade (A, B, C, D).") var grade: Grade?
     @Option(help: "Only this temperature (hot, warm, cold).") var temperature: Temperature?
+    @Option(help: "Only leads of this salesperson: the lead's owner field (\"Lead Owner\" in CRM exports), exactly.")
+    var owner: String?
     @Option(help: "At most this many leads.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
     @Flag(help: "List the rows held back at import because their address is invalid, with the reason.") var quarantined = false
@@ -29,6 +31,7 @@ struct LeadsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let owner, owner.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--owner needs a name") }
     }
 
     func run() async throws {
@@ -38,17 +41,18 @@ struct LeadsCommand: AsyncParsableCommand {
             try await printQuarantine(store)
             return
         }
-        let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature, limit: limit), now: now)
+        let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature,
+                                                          owner: owner?.trimmingCharacters(in: .whitespaces), limit: limit), now: now)
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(leads), as: UTF8.self))
         case .csv:
-            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity")
+            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner")
             for l in leads {
                 print([l.email, l.name ?? "", l.company ?? "", l.grade.rawValue, "\(l.fitPoints)", l.engagement.formatted(1),
-                       l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? ""].map(csvField).joined(separator: ","))
+                       l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? ""].map(csvField).joined(separator: ","))
             }
         case .table:
             if leads.isEmpty {
@@ -57,9 +61,10 @@ struct LeadsCommand: AsyncParsableCommand {
             }
             let rows = leads.map { l in
                 ["\(l.grade.rawValue)-\(l.temperature.rawValue)", l.email, l.name ?? "", l.company ?? "", l.stage.label,
-                 "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? ""]
+                 "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? "", l.owner ?? ""]
             }
-            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY"], rows: rows))
+            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY", "OWNER"],
+                        rows: rows))
         }
     }
 }

@@ -76,6 +76,6 @@ struct MigrationNamesTests {
     /// `qualify migrate`, `copy` and the schema checks compare names across stores: both must list the same, in order.
     @Test func bothStoresKnowTheSameMigrationsInTheSameOrder() {
         #expect(SQLiteLeadStore.migrationNames == PostgresMigrations.names)
-        #expect(SQLiteLeadStore.migrationNames.last == "v5-event-lead-unchecked")
+        #expect(SQLiteLeadStore.migrationNames.last == "v6-lead-owner")
     }
 }

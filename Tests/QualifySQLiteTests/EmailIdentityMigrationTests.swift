@@ -25,8 +25,11 @@ import Testing
         // a database as qualify left it before v4-email-identity
         let before: StoreStatistics
         do {
+            // the whole schema (today's store writes today's columns), then v4 unrecorded: old-form keys written
+            // below are what it finds, as on a database from before it
             let pool = try DatabasePool(path: path)
-            try Migrations.migrator.migrate(pool, upTo: "v3-api-keys")
+            try Migrations.migrator.migrate(pool)
+            try await pool.write { db in try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-email-identity'") }
             let old = SQLiteLeadStore(writer: pool, lists: .builtIn)
             _ = try await old.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: Self.t0)
             _ = try await old.upsertLeads([
@@ -44,7 +47,7 @@ import Testing
         }
 
         let (store, applied) = try SQLiteLeadStore.open(path: path, migrations: .applyPending)
-        #expect(applied == ["v4-email-identity", "v5-event-lead-unchecked"])
+        #expect(applied == ["v4-email-identity"])
         let after = try await store.statistics()
         #expect(after.leads == 4, "josé and bo merged: \(after)")
         #expect(after.events == before.events && after.stageChanges == before.stageChanges, "nothing recorded is lost: \(after)")

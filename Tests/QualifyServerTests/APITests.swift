@@ -169,6 +169,12 @@ extension TestClientProtocol {
             #expect(bad.status == .badRequest && bad["field"] as? String == "cursor")
             let tooMany = try await client.call(.get, "/leads?limit=5000", f.headers(.sales))
             #expect(tooMany.status == .badRequest)
+            _ = try await client.call(.put, "/leads/p1@firm1.io", f.headers(.ingest), #"{"fields":{"owner":"Maria Lopez"}}"#)
+            let maria = try await client.call(.get, "/leads?owner=Maria%20Lopez", f.headers(.sales))
+            let rows = maria["leads"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["email"] as? String } == ["p1@firm1.io"] && rows.first?["owner"] as? String == "Maria Lopez", "\(maria.text)")
+            let nobody = try await client.call(.get, "/leads?owner=Sam", f.headers(.sales))
+            #expect(nobody.status == .ok && (nobody["leads"] as? [Any])?.isEmpty == true, "\(nobody.text)")
         }
     }
 

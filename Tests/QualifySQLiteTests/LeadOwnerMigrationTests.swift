@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import QualifyCore
+import QualifyModelFile
+@testable import QualifySQLite
+import QualifyStore
+import Testing
+
+/// `v6-lead-owner` on a database from before it: the queue's owner column is filled from each lead's latest fields
+/// update that names an owner.
+struct LeadOwnerMigrationTests {
+    static let t0 = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
+    static func key(_ email: String) -> LeadKey { try! EmailAddress.parse(email).get() }
+
+    @Test func theOwnerColumnIsFilledFromEachLeadsLatestOwner() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-owner-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("q.sqlite").path
+        do {
+            let (store, _) = try SQLiteLeadStore.open(path: path, migrations: .createIfNew)
+            _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: Self.t0)
+            _ = try await store.upsertLeads([
+                LeadUpsert(key: Self.key("a@firm.io"), fields: ["owner": "Maria"], origin: "1"),
+                LeadUpsert(key: Self.key("b@firm.io"), fields: ["owner": "Sam"], origin: "2"),
+                LeadUpsert(key: Self.key("c@firm.io"), fields: ["job_title": "CTO"], origin: "3"),
+            ], source: "crm", at: Self.t0)
+            _ = try await store.upsertLeads([LeadUpsert(key: Self.key("b@firm.io"), fields: ["owner": "Maria", "country": "DE"], origin: "4")],
+                                            source: "crm", at: Self.t0.adding(.days(1)))
+            _ = try await store.upsertLeads([LeadUpsert(key: Self.key("b@firm.io"), fields: ["country": "AT"], origin: "5")],
+                                            source: "crm", at: Self.t0.adding(.days(2)))
+            // as a database from before v6: no owner column, no record of the migration
+            try await store.writer.write { db in
+                try db.execute(sql: """
+                    DROP INDEX lead_owner;
+                    ALTER TABLE lead DROP COLUMN owner;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v6-lead-owner';
+                    """)
+            }
+        }
+        #expect(throws: StoreError.schemaBehind(pending: ["v6-lead-owner"])) {
+            try SQLiteLeadStore.open(path: path, migrations: .createIfNew)
+        }
+        let (store, applied) = try SQLiteLeadStore.open(path: path, migrations: .applyPending)
+        #expect(applied == ["v6-lead-owner"])
+        let now = Self.t0.adding(.days(3))
+        #expect(try await store.queue(QueueQuery(owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"],
+                "b's latest owner is Maria; a later update without an owner keeps it")
+        #expect(try await store.queue(QueueQuery(owner: "Sam"), now: now).isEmpty)
+        let c = try await store.queue(QueueQuery(), now: now).first { $0.email == "c@firm.io" }
+        #expect(c != nil && c?.owner == nil)
+    }
+}
