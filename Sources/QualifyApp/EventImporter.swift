@@ -50,13 +50,14 @@ public struct EventImporter: Sendable {
         let options = self.options
         // The next batch is parsed while earlier ones are written: up to the store's `ingestWriters` batches in
         // flight (one for SQLite), so parsing, scoring and a server's round trips overlap. Batches in flight never
-        // share a lead: events for a lead that a batch in flight holds wait for a later batch (in file order), so
-        // batches do not queue behind each other's row locks. How events are split never changes the result.
+        // share a lead or an event id: such events wait for a later batch (in file order), so batches do not queue
+        // behind each other's row locks, and of two events with one id the first in the file is the one applied, as
+        // with one batch at a time. How events are split never changes the result.
         let writers = max(1, store.ingestWriters)
         let batchSize = self.batchSize
         typealias Done = (batch: Int, lines: [Int], outcomes: [IngestOutcome])
         try await withThrowingTaskGroup(of: Done.self) { group in
-            var busy: [Int: Set<String>] = [:]  // the leads (as written) of each batch in flight
+            var busy: [Int: (emails: Set<String>, ids: Set<EventID>)] = [:]  // what each batch in flight holds
             var held = EventBatchReader.Batch()
             var number = 0
             func collectOne() async throws {
@@ -75,16 +76,19 @@ public struct EventImporter: Sendable {
             func send(_ batch: EventBatchReader.Batch) {
                 number += 1
                 let n = number
-                busy[n] = writers > 1 ? Set(batch.events.map(\.email)) : []
+                busy[n] = writers > 1 ? (Set(batch.events.map(\.email)), Set(batch.events.map(\.id))) : ([], [])
                 group.addTask { (n, batch.lines, try await store.ingest(batch.events, options: options, now: now)) }
             }
-            /// Splits `events` into those free to go now and those whose lead a batch in flight holds.
+            /// Splits `events` into those free to go now and those whose lead or id a batch in flight holds (or an
+            /// earlier event that waits has).
             func split(_ pending: EventBatchReader.Batch) -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch) {
-                let taken = busy.values.reduce(into: Set<String>()) { $0.formUnion($1) }
-                if taken.isEmpty { return (pending, EventBatchReader.Batch()) }
+                if busy.isEmpty { return (pending, EventBatchReader.Batch()) }
+                let emails = busy.values.reduce(into: Set<String>()) { $0.formUnion($1.emails) }
+                var ids = busy.values.reduce(into: Set<EventID>()) { $0.formUnion($1.ids) }
                 var go = EventBatchReader.Batch(), wait = EventBatchReader.Batch()
                 for (event, line) in zip(pending.events, pending.lines) {
-                    if taken.contains(event.email) {
+                    if emails.contains(event.email) || ids.contains(event.id) {
+                        ids.insert(event.id)
                         wait.events.append(event)
                         wait.lines.append(line)
                     } else {
