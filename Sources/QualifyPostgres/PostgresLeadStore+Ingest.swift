@@ -105,7 +105,7 @@ extension PostgresLeadStore {
             let (mv, engine) = try await models.current(db, lists: lists, logger: logger)
             var outcomes: [UpsertOutcome] = []
             for row in rows {
-                let at = min(row.at ?? at, at)
+                let at = row.time(now: at)
                 var created = false
                 var lead: PostgresLeadRows.Loaded
                 if let loaded = try await PostgresLeadRows.load(db, key: row.key, logger: logger) {
@@ -115,20 +115,14 @@ extension PostgresLeadStore {
                                                              lists: lists, logger: logger)
                     created = true
                 }
-                var changes: [String: String] = [:]
-                for (name, value) in row.fields {
-                    let v = value.trimmingSpaces
-                    if !v.isEmpty, lead.state.fields[name] != v { changes[name] = v }
-                }
-                if changes.isEmpty && !created {
+                guard case let (changes, event)? = FieldMerge.merge(row.fields, into: lead.state.fields, key: row.key, origin: row.origin,
+                                                                     at: at, eventCount: lead.state.eventCount, created: created) else {
                     outcomes.append(.unchanged)
                     continue
                 }
-                let id = EventID("$fields:\(row.key.email):\(at.millis):\(lead.state.eventCount)")
-                let event = Event(id: id, lead: row.key, at: at, kind: .fieldsUpdate(fields: changes, source: row.origin))
                 try await db.query("""
                     INSERT INTO event(id, lead_id, type, at, properties, received_at)
-                    VALUES (\(id.rawValue), \(lead.id), \(Event.fieldsUpdateType), \(at.millis), \(PostgresStoredEvent.properties(of: event)), \(at.millis))
+                    VALUES (\(event.id.rawValue), \(lead.id), \(Event.fieldsUpdateType), \(at.millis), \(PostgresStoredEvent.properties(of: event)), \(at.millis))
                     """, logger: logger)
                 try await db.query("""
                     INSERT INTO lead_merge(lead_id, at, origin, changes)

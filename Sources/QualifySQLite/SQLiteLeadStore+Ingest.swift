@@ -84,7 +84,7 @@ extension SQLiteLeadStore {
             let (mv, engine) = try models.current(db, lists: lists)
             var outcomes: [UpsertOutcome] = []
             for row in rows {
-                let at = min(row.at ?? at, at)
+                let at = row.time(now: at)
                 var created = false
                 var lead: LeadRows.Loaded
                 if let loaded = try LeadRows.load(db, key: row.key) {
@@ -93,18 +93,12 @@ extension SQLiteLeadStore {
                     lead = try LeadRows.insert(db, key: row.key, company: row.fields["company"], at: at, model: mv, lists: lists)
                     created = true
                 }
-                var changes: [String: String] = [:]
-                for (name, value) in row.fields {
-                    let v = value.trimmingSpaces
-                    if !v.isEmpty, lead.state.fields[name] != v { changes[name] = v }
-                }
-                if changes.isEmpty && !created {
+                guard case let (changes, event)? = FieldMerge.merge(row.fields, into: lead.state.fields, key: row.key, origin: row.origin,
+                                                                     at: at, eventCount: lead.state.eventCount, created: created) else {
                     outcomes.append(.unchanged)
                     continue
                 }
-                let id = EventID("$fields:\(row.key.email):\(at.millis):\(lead.state.eventCount)")
-                let event = Event(id: id, lead: row.key, at: at, kind: .fieldsUpdate(fields: changes, source: row.origin))
-                try db.cachedStatement(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [id.rawValue, lead.id, Event.fieldsUpdateType, at.millis,
+                try db.cachedStatement(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [event.id.rawValue, lead.id, Event.fieldsUpdateType, at.millis,
                                            StoredEvent.properties(of: event), at.millis])
                 try db.cachedStatement(sql: "INSERT INTO lead_merge(lead_id, at, origin, changes) VALUES (?, ?, ?, ?)").execute(arguments: [lead.id, at.millis, "\(source) \(row.origin)", FlatJSON.encode(changes)])
                 try Self.fold(db, lead: lead, key: row.key, newEvents: [event], engine: engine, model: mv, now: at)

@@ -129,6 +129,11 @@ public struct LeadUpsert: Sendable, Hashable {
     }
 }
 
+extension LeadUpsert {
+    /// When the row's values count from: its own time, but never after `now` (a future date is taken as now).
+    public func time(now: Timestamp) -> Timestamp { min(at ?? now, now) }
+}
+
 public enum UpsertOutcome: Sendable, Hashable {
     case created
     /// the names of the fields whose value changed
