@@ -145,19 +145,18 @@ extension PostgresLeadStore {
         return try await write { db in
             guard let lead = try await PostgresLeadRows.load(db, key: key, logger: logger) else { throw StoreError.unknownLead(key) }
             let (mv, engine) = try await models.current(db, lists: lists, logger: logger)
-            let target: Stage
-            switch action.target(from: lead.state.stage) {
-            case .success(let t): target = t
+            let (event, change): (Event, StageChange)
+            switch action.request(from: lead.state.stage, lead: key, reason: reason, by: by, id: id, at: at) {
+            case .success(let move): (event, change) = move
             case .failure(let problem): throw StoreError.stageMove(problem)
             }
-            let event = Event(id: id, lead: key, at: at, kind: .stageMove(action: action, reason: reason, by: by))
             let inserted = try await PostgresStoredEvent.insert(db, id: id, leadID: lead.id, type: Event.stageMoveType, at: at,
                                                                 properties: PostgresStoredEvent.properties(of: event), receivedAt: at,
                                                                 logger: logger)
             if !inserted { throw StoreError.duplicateEventID(id) }
             let projection = try await Self.fold(db, lead: lead, key: key, newEvents: [event], engine: engine, logger: logger, model: mv)
             try await PostgresLeadRows.writeAll(db, [projection], model: mv, at: at, logger: logger)
-            return StageChange(from: lead.state.stage, to: target, at: at, eventID: id, reason: "\(action.rawValue): \(reason)", by: by)
+            return change
         }
     }
 }

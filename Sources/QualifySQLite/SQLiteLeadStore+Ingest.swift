@@ -116,16 +116,15 @@ extension SQLiteLeadStore {
         return try await writer.write { db in
             let (mv, engine) = try models.current(db, lists: lists)
             guard let lead = try LeadRows.load(db, key: key) else { throw StoreError.unknownLead(key) }
-            let target: Stage
-            switch action.target(from: lead.state.stage) {
-            case .success(let t): target = t
+            let (event, change): (Event, StageChange)
+            switch action.request(from: lead.state.stage, lead: key, reason: reason, by: by, id: id, at: at) {
+            case .success(let move): (event, change) = move
             case .failure(let problem): throw StoreError.stageMove(problem)
             }
-            let event = Event(id: id, lead: key, at: at, kind: .stageMove(action: action, reason: reason, by: by))
             try db.cachedStatement(sql: "INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING").execute(arguments: [id.rawValue, lead.id, Event.stageMoveType, at.millis, StoredEvent.properties(of: event), at.millis])
             if db.changesCount == 0 { throw StoreError.duplicateEventID(id) }
             try Self.fold(db, lead: lead, key: key, newEvents: [event], engine: engine, model: mv, now: at)
-            return StageChange(from: lead.state.stage, to: target, at: at, eventID: id, reason: "\(action.rawValue): \(reason)", by: by)
+            return change
         }
     }
 }

@@ -232,3 +232,25 @@ import Testing
         #expect(StageMoveProblem.emptyReason.description.contains("reason"))
     }
 }
+
+struct StageRequestTests {
+    static let key = try! EmailAddress.parse("ada@acme.io").get()
+    static let at = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
+
+    @Test func aPersonsMoveIsTheEventAndTheChangeAReplayMakes() throws {
+        let move = try StageAction.accept.request(from: .sql, lead: Self.key, reason: "budget confirmed", by: "sam",
+                                                  id: EventID("m1"), at: Self.at).get()
+        #expect(move.event.kind == .stageMove(action: .accept, reason: "budget confirmed", by: "sam"))
+        #expect(move.change == StageChange(from: .sql, to: .opportunity, at: Self.at, eventID: EventID("m1"),
+                                           reason: "accept: budget confirmed", by: "sam"))
+        var state = LeadState(key: Self.key)
+        state.stage = .sql
+        let replayed = Fixtures.engine().apply(move.event, to: &state).stageChanges
+        #expect(replayed == [move.change])
+    }
+
+    @Test func aMoveTheStageDoesNotAllowIsRefused() {
+        let refused = StageAction.recycle.request(from: .new, lead: Self.key, reason: "r", by: "s", id: EventID("m2"), at: Self.at)
+        guard case .failure = refused else { Issue.record("recycling a new lead was allowed"); return }
+    }
+}

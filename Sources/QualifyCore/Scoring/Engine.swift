@@ -33,7 +33,7 @@ public struct Engine {
             if target != state.stage {
                 out.stageChanges.append(StageChange(
                     from: state.stage, to: target, at: event.at, eventID: event.id,
-                    reason: "\(action.rawValue): \(reason)", by: by))
+                    reason: action.changeReason(reason), by: by))
                 state.stageHistory.append(out.stageChanges.last!)
                 state.stage = target
             }

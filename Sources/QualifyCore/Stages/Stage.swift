@@ -151,3 +151,19 @@ public struct StageChange: Sendable, Hashable, Codable {
         self.by = by
     }
 }
+
+extension StageAction {
+    /// A person's move of a lead now at `stage`: checked (``target(from:)``) and turned into the event that records
+    /// it and the change it makes — the same change a replay of that event makes (``Engine``).
+    public func request(from stage: Stage, lead: LeadKey, reason: String, by: String, id: EventID, at: Timestamp)
+        -> Result<(event: Event, change: StageChange), StageMoveProblem>
+    {
+        target(from: stage).map { target in
+            (Event(id: id, lead: lead, at: at, kind: .stageMove(action: self, reason: reason, by: by)),
+             StageChange(from: stage, to: target, at: at, eventID: id, reason: changeReason(reason), by: by))
+        }
+    }
+
+    /// How a person's move reads in the stage history: the action, then the reason they gave.
+    public func changeReason(_ reason: String) -> String { "\(rawValue): \(reason)" }
+}
