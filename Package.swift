@@ -85,6 +85,7 @@ let package = Package(
         ]),
         .testTarget(name: "QualifyPostgresTests", dependencies: [
             "QualifyPostgres", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",
+            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
         ]),
         .testTarget(name: "QualifyServerTests", dependencies: [
             "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite",

@@ -3,7 +3,8 @@ import GRDB
 /// Append-only, named schema migrations in plain SQL. A migration is never modified once it has shipped; the
 /// PostgreSQL store uses the same names.
 enum Migrations {
-    static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner"]
+    static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
+                        "v7-queue-indexes"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -126,6 +127,16 @@ enum Migrations {
                   WHERE event.lead_id = lead.id AND event.type = '$fields' AND json_extract(properties, '$.owner') IS NOT NULL
                   ORDER BY at DESC, id DESC LIMIT 1);
                 CREATE INDEX lead_owner ON lead(owner, grade_rank, engagement_amp DESC);
+                """)
+        }
+        // Queue indexes that do not move on every event (see PostgresMigrations for why).
+        m.registerMigration("v7-queue-indexes") { db in
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS lead_priority;
+                DROP INDEX IF EXISTS lead_stage;
+                CREATE INDEX lead_stage ON lead(stage);
+                DROP INDEX IF EXISTS lead_owner;
+                CREATE INDEX lead_owner ON lead(owner) WHERE owner IS NOT NULL;
                 """)
         }
         return m

@@ -26,10 +26,15 @@ struct PostgresLeadOwnerTests {
             await old.close()
             // as a database from before v6: no owner column (its index goes with it), no record of the migration
             try await PostgresAdmin.execute(url, "ALTER TABLE lead DROP COLUMN owner")
-            try await PostgresAdmin.execute(url, "DELETE FROM schema_migrations WHERE name = 'v6-lead-owner'")
+            try await PostgresAdmin.execute(url, "DROP INDEX lead_stage")
+            try await PostgresAdmin.execute(url, "CREATE INDEX lead_stage ON lead(stage, grade_rank, engagement_amp DESC)")
+            try await PostgresAdmin.execute(url, "CREATE INDEX lead_priority ON lead(grade_rank, engagement_amp DESC)")
+            try await PostgresAdmin.execute(url, "DELETE FROM schema_migrations WHERE name IN ('v6-lead-owner', 'v7-queue-indexes')")
 
             let (store, applied) = try await PostgresLeadStore.open(url: url, maximumConnections: 2, migrations: .applyPending)
-            #expect(applied == ["v6-lead-owner"])
+            #expect(applied == ["v6-lead-owner", "v7-queue-indexes"])
+            let indexes = try await PostgresAdmin.strings(url, "SELECT indexdef FROM pg_indexes WHERE tablename = 'lead'")
+            #expect(indexes.count == 6 && !indexes.contains { $0.contains("engagement_amp") }, "\(indexes)")
             let now = Self.t0.adding(.days(3))
             #expect(try await store.queue(QueueQuery(owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"])
             #expect(try await store.queue(QueueQuery(owner: "Sam"), now: now).isEmpty)

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 @testable import QualifyPostgres
 
 /// The server the PostgreSQL tests use (`QUALIFY_TEST_POSTGRES_URL`; .ci/run starts one and sets it), or nil.
@@ -40,4 +41,18 @@ enum TestDatabase {
 struct TestDatabaseError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+extension PostgresAdmin {
+    /// The first column of every row `query` returns, as text (for tests that look at the schema).
+    static func strings(_ url: String, _ query: PostgresQuery) async throws -> [String] {
+        let client = PostgresClient(configuration: try PostgresURL(url).configuration)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            var values: [String] = []
+            for try await value in try await client.query(query).decode(String.self) { values.append(value) }
+            return values
+        }
+    }
 }

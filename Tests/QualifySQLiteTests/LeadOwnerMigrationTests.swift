@@ -29,20 +29,30 @@ struct LeadOwnerMigrationTests {
                                             source: "crm", at: Self.t0.adding(.days(1)))
             _ = try await store.upsertLeads([LeadUpsert(key: Self.key("b@firm.io"), fields: ["country": "AT"], origin: "5")],
                                             source: "crm", at: Self.t0.adding(.days(2)))
-            // as a database from before v6: no owner column, no record of the migration
+            // as a database from before v6: no owner column, the queue indexes of v1, no record of v6 or v7
             try await store.writer.write { db in
                 try db.execute(sql: """
                     DROP INDEX lead_owner;
                     ALTER TABLE lead DROP COLUMN owner;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v6-lead-owner';
+                    DROP INDEX lead_stage;
+                    CREATE INDEX lead_stage ON lead(stage, grade_rank, engagement_amp DESC);
+                    CREATE INDEX lead_priority ON lead(grade_rank, engagement_amp DESC);
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v6-lead-owner', 'v7-queue-indexes');
                     """)
             }
         }
-        #expect(throws: StoreError.schemaBehind(pending: ["v6-lead-owner"])) {
+        #expect(throws: StoreError.schemaBehind(pending: ["v6-lead-owner", "v7-queue-indexes"])) {
             try SQLiteLeadStore.open(path: path, migrations: .createIfNew)
         }
         let (store, applied) = try SQLiteLeadStore.open(path: path, migrations: .applyPending)
-        #expect(applied == ["v6-lead-owner"])
+        #expect(applied == ["v6-lead-owner", "v7-queue-indexes"])
+        // v7: no queue index ends in the engagement column (it would move on every scored event)
+        let indexes = try await store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead' AND sql IS NOT NULL")
+                .map { (name: $0[0] as String, sql: $0[1] as String) }
+        }
+        #expect(Set(indexes.map(\.name)) == ["lead_stage", "lead_account", "lead_updated", "lead_owner"])
+        #expect(!indexes.contains { $0.sql.contains("engagement_amp") })
         let now = Self.t0.adding(.days(3))
         #expect(try await store.queue(QueueQuery(owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"],
                 "b's latest owner is Maria; a later update without an owner keeps it")
