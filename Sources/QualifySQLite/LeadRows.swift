@@ -23,10 +23,16 @@ enum LeadRows {
     }
 
     static func load(_ db: Database, key: LeadKey) throws -> Loaded? {
+        try loadStored(db, key: key).map { Loaded(id: $0.id, state: $0.state, modelVersion: $0.modelVersion) }
+    }
+
+    /// The lead row as ``load(_:key:)`` reads it, with the state blob as stored (what a guarded write compares).
+    static func loadStored(_ db: Database, key: LeadKey) throws -> (id: Int64, state: LeadState, modelVersion: Int, blob: Data)? {
         guard let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, state, model_version FROM lead WHERE email = ?"), arguments: [key.email]) else {
             return nil
         }
-        return Loaded(id: row[0], state: try decodeState(row[1], key: key), modelVersion: row[2])
+        let blob: Data = row[1]
+        return (row[0], try decodeState(blob, key: key), row[2], blob)
     }
 
     /// Inserts a new lead with an empty state (its first event fills it), linked to its account by email domain
@@ -51,22 +57,42 @@ enum LeadRows {
         return Loaded(id: db.lastInsertedRowID, state: state, modelVersion: model.version)
     }
 
+    /// The values of a lead row's projection columns for `state` under `model`, written at `at`.
+    struct Projection: Sendable {
+        var values: [DatabaseValue]
+
+        init(state: LeadState, model: ModelVersion, at: Timestamp) throws {
+            let main = model.model.engagement.main
+            let amp = state.groups[EngagementSection.mainGroup]?.amplitude(halfLife: main.halfLife) ?? 0
+            let f = state.fields
+            let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
+            let columns: [(any DatabaseValueConvertible)?] = [
+                at.millis, model.version, state.fitPoints, state.grade.rawValue, state.grade.rank, state.stage.rawValue,
+                amp, state.lastActivity?.millis, state.last?.at.millis, state.last?.id.rawValue,
+                name.isEmpty ? nil : name, f["company"], f["owner"], try encodeState(state),
+            ]
+            values = columns.map { $0?.databaseValue ?? .null }
+        }
+    }
+
+    static let updateProjection = """
+        UPDATE lead SET updated_at = ?, model_version = ?, fit_points = ?, grade = ?, grade_rank = ?, stage = ?,
+          engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, owner = ?, state = ?
+        WHERE id = ?
+        """
+
     /// Writes the projection of `state` under `model`.
     static func write(_ db: Database, id: Int64, state: LeadState, model: ModelVersion, at: Timestamp) throws {
-        let main = model.model.engagement.main
-        let amp = state.groups[EngagementSection.mainGroup]?.amplitude(halfLife: main.halfLife) ?? 0
-        let f = state.fields
-        let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
-        let statement = try db.cachedStatement(sql: """
-            UPDATE lead SET updated_at = ?, model_version = ?, fit_points = ?, grade = ?, grade_rank = ?, stage = ?,
-              engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, owner = ?, state = ?
-            WHERE id = ?
-            """)
-        try statement.execute(arguments: [
-            at.millis, model.version, state.fitPoints, state.grade.rawValue, state.grade.rank, state.stage.rawValue,
-            amp, state.lastActivity?.millis, state.last?.at.millis, state.last?.id.rawValue,
-            name.isEmpty ? nil : name, f["company"], f["owner"], try encodeState(state), id,
-        ])
+        let projection = try Projection(state: state, model: model, at: at)
+        try db.cachedStatement(sql: updateProjection).execute(arguments: StatementArguments(projection.values + [id.databaseValue]))
+    }
+
+    /// Writes a projection computed from the row as it was read elsewhere (a read snapshot), only if the row still
+    /// holds that state under that model version; false if it changed since (then nothing is written).
+    static func write(_ db: Database, id: Int64, projection: Projection, ifStill blob: Data, modelVersion: Int) throws -> Bool {
+        try db.cachedStatement(sql: updateProjection + " AND model_version = ? AND state = ?")
+            .execute(arguments: StatementArguments(projection.values + [id.databaseValue, modelVersion.databaseValue, blob.databaseValue]))
+        return db.changesCount == 1
     }
 
     /// Records stage changes and their outbox messages (same transaction as the change).
