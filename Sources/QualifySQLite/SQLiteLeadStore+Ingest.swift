@@ -172,8 +172,9 @@ extension SQLiteLeadStore {
 /// lead was new; any other lead (new, late events, changed meanwhile by another writer) is scored in the transaction
 /// as before, so the result never depends on which path a lead took.
 struct PreparedIngest: Sendable {
-    /// Below this many events a batch is scored inside its transaction (a read snapshot costs about as much as
-    /// scoring a few dozen events; measured with bench/api.py and bench/run.py).
+    /// Below this many events a batch is scored inside its transaction: a single-event request would pay for a read
+    /// transaction of its own and gain nothing, as the scoring it moves is what it waits for anyway. The exact
+    /// boundary is not tuned; imports (5,000 per batch) and API batches of hundreds are well above it.
     static let minimumEvents = 64
 
     struct Lead: Sendable {
