@@ -137,3 +137,56 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         return Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
+
+/// The API's routes as the generated code registers them (method and path template), kept so a request that no
+/// route takes can be told apart: a path the API has, asked with another method (405 with `Allow`), or no such path
+/// (404). Registration passes through to the router unchanged.
+final class RouteTable<Context: RequestContext>: ServerTransport, @unchecked Sendable {
+    // written only while routes are registered, before the server starts; read-only afterwards
+    private(set) var routes: [(method: HTTPRequest.Method, segments: [Substring])] = []
+    let router: Router<Context>
+
+    init(router: Router<Context>) { self.router = router }
+
+    func register(_ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+                  method: HTTPRequest.Method, path: String) throws {
+        routes.append((method, path.split(separator: "/")))
+        try router.register(handler, method: method, path: path)
+    }
+
+    /// The methods the API serves on `path` (template segments like `{email}` match any one segment), sorted.
+    func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/")
+        let found = routes.filter { route in
+            route.segments.count == segments.count
+                && zip(route.segments, segments).allSatisfy { template, value in template.first == "{" || template == value }
+        }
+        return Set(found.map(\.method.rawValue)).sorted()
+    }
+}
+
+/// Answers a request no route takes with a problem document instead of an empty 404: 405 with the methods the path
+/// has (`Allow`), or 404 naming the method and path. Only the router's not-found path reaches it (it is added after
+/// the API's routes, so they do not pass through it).
+struct UnmatchedRouteMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable<Context>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            let path = request.uri.path
+            let allowed = routes.methods(for: path)
+            let shown = String(path.prefix(200))
+            let problem = allowed.isEmpty
+                ? APIProblem.notFound("no endpoint \(request.method.rawValue) \(shown); the API's paths are in openapi.yaml")
+                : APIProblem(status: .methodNotAllowed, title: "Method not allowed",
+                             detail: "\(shown) takes \(allowed.joined(separator: ", ")), not \(request.method.rawValue)")
+            let (head, _) = problem.response
+            var headers = head.headerFields
+            if !allowed.isEmpty { headers[.allow] = allowed.joined(separator: ", ") }
+            let data = (try? JSONEncoder().encode(problem.document)) ?? Data()
+            return Response(status: head.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+    }
+}

@@ -36,9 +36,11 @@ public enum QualifyServer {
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
         let api = QualifyAPI(store: store, lists: lists, verifier: verifier, prediction: prediction, mailDomainLookup: mailDomainLookup, metrics: metrics,
                              transitions: transitions, clock: clock)
-        try api.registerHandlers(on: router, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
+        let routes = RouteTable(router: router)
+        try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
                                                AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds))])
+        router.add(middleware: UnmatchedRouteMiddleware(routes: routes))
         return router
     }
 

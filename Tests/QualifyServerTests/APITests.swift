@@ -86,6 +86,23 @@ extension TestClientProtocol {
         }
     }
 
+    @Test func aRequestNoRouteTakesGetsAProblemAnd405NamesTheMethodsThePathHas() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            let delete = try await client.execute(uri: "/events", method: .delete, headers: f.headers(.admin)) { $0 }
+            #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "POST")
+            #expect(delete.headers[.contentType] == "application/problem+json")
+            let patch = try await client.call(.patch, "/leads/ada@acme.io", f.headers(.admin), "{}")
+            #expect(patch.status == .methodNotAllowed && (patch["detail"] as? String ?? "").contains("GET, PUT"), "\(patch.text)")
+            let none = try await client.call(.get, "/nowhere/at/all", f.headers(nil))
+            #expect(none.status == .notFound && none["status"] as? Int == 404 && (none["detail"] as? String ?? "").contains("GET /nowhere/at/all"),
+                    "\(none.text)")
+            // a route that exists still answers (its own 404 for an unknown lead included)
+            let unknown = try await client.call(.get, "/leads/nobody@acme.io", f.headers(.sales))
+            #expect(unknown.status == .notFound && (unknown["detail"] as? String ?? "").contains("nobody@acme.io"), "\(unknown.text)")
+        }
+    }
+
     @Test func aLeadUpsertedThenAnEventGiveACardWhoseLedgerSumsToTheScores() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in
