@@ -83,7 +83,11 @@ enum LeadRows {
 
     /// Writes the projection of `state` under `model`.
     static func write(_ db: Database, id: Int64, state: LeadState, model: ModelVersion, at: Timestamp) throws {
-        let projection = try Projection(state: state, model: model, at: at)
+        try write(db, id: id, projection: try Projection(state: state, model: model, at: at))
+    }
+
+    /// Writes a projection computed beforehand.
+    static func write(_ db: Database, id: Int64, projection: Projection) throws {
         try db.cachedStatement(sql: updateProjection).execute(arguments: StatementArguments(projection.values + [id.databaseValue]))
     }
 

@@ -151,7 +151,7 @@ final class RouteTable<Context: RequestContext>: ServerTransport, @unchecked Sen
     func register(_ handler: @Sendable @escaping (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
                   method: HTTPRequest.Method, path: String) throws {
         routes.append((method, path.split(separator: "/")))
-        try router.register(handler, method: method, path: path)
+        router.register(handler, method: method, path: path)
     }
 
     /// The methods the API serves on `path` (template segments like `{email}` match any one segment), sorted.

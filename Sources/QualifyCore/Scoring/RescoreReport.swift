@@ -24,6 +24,18 @@ public struct RescoreReport: Sendable, Hashable, Codable {
 
     public init(exampleLimit: Int = 10) { self.exampleLimit = exampleLimit }
 
+    /// Adds the leads another report recorded after this one's (a later part of the same replay, scored apart):
+    /// the result is the report of recording them all in order here.
+    public mutating func absorb(_ later: RescoreReport) {
+        leads += later.leads
+        stageChanged += later.stageChanged
+        gradeChanged += later.gradeChanged
+        temperatureChanged += later.temperatureChanged
+        stageMoves.merge(later.stageMoves, uniquingKeysWith: +)
+        gradeMoves.merge(later.gradeMoves, uniquingKeysWith: +)
+        examples += later.examples.prefix(max(0, exampleLimit - examples.count))
+    }
+
     /// Adds one lead: its projection before (under the current model) and after (under the candidate), at `now`.
     public mutating func record(before: LeadState, after: LeadState, now: Timestamp,
                                 beforeModel: QualificationModel, afterModel: QualificationModel) {
