@@ -49,7 +49,7 @@ public struct EventImporter: Sendable {
         let store = self.store
         let options = self.options
         // The next batch is parsed while earlier ones are written: up to the store's `ingestWriters` batches in
-        // flight (one for SQLite), so parsing, scoring and a server's round trips overlap. Batches in flight never
+        // flight (two for both stores), so parsing, scoring and a server's round trips overlap. Batches in flight never
         // share a lead or an event id: such events wait for a later batch (in file order), so batches do not queue
         // behind each other's row locks, and of two events with one id the first in the file is the one applied, as
         // with one batch at a time. How events are split never changes the result.

@@ -18,9 +18,9 @@ public protocol LeadStore: Sendable {
     /// Creates or merges leads (by normalized email): later non-empty values win; every change is recorded as a
     /// fields-update event, so fit follows and a replay reproduces it. Unchanged rows write nothing.
     func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome]
-    /// How many ``ingest(_:options:now:)`` batches an importer may have in flight at once: 1 for an embedded store
-    /// with one writer; more for a server, where one batch's round trips leave the client idle. Any number gives the
-    /// same result (a late batch for a lead replays it).
+    /// How many ``ingest(_:options:now:)`` batches an importer may have in flight at once: more than one where a
+    /// batch has work that can overlap another's write (a server's round trips; SQLite's scoring on a read snapshot),
+    /// 1 otherwise. Any number gives the same result (a late batch for a lead replays it).
     var ingestWriters: Int { get }
     /// Appends activities (idempotent by event id), scores them and advances stages, in one transaction.
     func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome]
