@@ -28,6 +28,14 @@ public enum StoreOpener {
         return store
     }
 
+    /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, short
+    /// WAL checkpoints so no request waits long behind one (``SQLiteLeadStore/serverCheckpointPages``).
+    public static func openForServing(_ location: String, now: Timestamp) async throws -> any LeadStore {
+        let store = try await open(location, now: now)
+        if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.serverCheckpointPages) }
+        return store
+    }
+
     /// Brings the schema of the database at `location` up to date (creating a new database whole); returns the
     /// migrations applied, in order (none when it was up to date). PostgreSQL migrates under an advisory lock, so
     /// instances doing it together apply each migration once.

@@ -40,9 +40,10 @@ struct DatabaseOptions: ParsableArguments {
         database ?? ProcessInfo.processInfo.environment[StoreOpener.environmentVariable] ?? StoreOpener.defaultPath
     }
 
-    func open(now: Timestamp) async throws -> any LeadStore {
+    /// Opens the store (see ``StoreOpener/open(_:now:)``); `serving` sets it up for a long-running server.
+    func open(now: Timestamp, serving: Bool = false) async throws -> any LeadStore {
         do {
-            return try await StoreOpener.open(location, now: now)
+            return try await serving ? StoreOpener.openForServing(location, now: now) : StoreOpener.open(location, now: now)
         } catch let error as StoreOpener.OpenError {
             switch error {
             case .schemaBehind, .schemaAhead: throw Failure(error.description)

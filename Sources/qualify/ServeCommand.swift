@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "qualify")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let store = try await db.open(now: .now())
+        let store = try await db.open(now: .now(), serving: true)
         let lists = try StoreOpener.lists(forDatabase: db.location)
         let hygiene = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location))
         let keys = try await store.apiKeys().filter { $0.revokedAt == nil }

@@ -36,3 +36,18 @@ import Testing
         #expect(lead?.modelVersion == 2 && lead?.state.stage == .new, "scored under version 2: \(String(describing: lead?.state.stage))")
     }
 }
+
+/// `qualify serve` shortens SQLite's WAL checkpoints (the commit that runs one holds the writer while it syncs).
+@Suite struct CheckpointIntervalTests {
+    @Test func theWritersCheckpointIntervalIsSetAndReadBack() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-ckpt-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteLeadStore(path: dir.appendingPathComponent("q.sqlite").path)
+        #expect(try await store.checkpointInterval() == 1000, "SQLite's default")
+        try await store.setCheckpointInterval(pages: SQLiteLeadStore.serverCheckpointPages)
+        #expect(try await store.checkpointInterval() == 300)
+        try await store.setCheckpointInterval(pages: 0)
+        #expect(try await store.checkpointInterval() == 1, "never off: an unbounded log would grow without end")
+    }
+}
