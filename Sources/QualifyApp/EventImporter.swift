@@ -76,27 +76,12 @@ public struct EventImporter: Sendable {
             func send(_ batch: EventBatchReader.Batch) {
                 number += 1
                 let n = number
-                busy[n] = writers > 1 ? (Set(batch.events.map(\.email)), Set(batch.events.map(\.id))) : ([], [])
+                busy[n] = writers > 1 ? (Set(batch.events.map { Self.leadIdentity($0.email) }), Set(batch.events.map(\.id))) : ([], [])
                 group.addTask { (n, batch.lines, try await store.ingest(batch.events, options: options, now: now)) }
             }
-            /// Splits `events` into those free to go now and those whose lead or id a batch in flight holds (or an
-            /// earlier event that waits has).
             func split(_ pending: EventBatchReader.Batch) -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch) {
-                if busy.isEmpty { return (pending, EventBatchReader.Batch()) }
-                let emails = busy.values.reduce(into: Set<String>()) { $0.formUnion($1.emails) }
-                var ids = busy.values.reduce(into: Set<EventID>()) { $0.formUnion($1.ids) }
-                var go = EventBatchReader.Batch(), wait = EventBatchReader.Batch()
-                for (event, line) in zip(pending.events, pending.lines) {
-                    if emails.contains(event.email) || ids.contains(event.id) {
-                        ids.insert(event.id)
-                        wait.events.append(event)
-                        wait.lines.append(line)
-                    } else {
-                        go.events.append(event)
-                        go.lines.append(line)
-                    }
-                }
-                return (go, wait)
+                Self.split(pending, busyLeads: busy.values.reduce(into: Set<String>()) { $0.formUnion($1.emails) },
+                           busyIDs: busy.values.reduce(into: Set<EventID>()) { $0.formUnion($1.ids) })
             }
             while let next = try reader.next() {
                 if busy.count == writers { try await collectOne() }
@@ -123,6 +108,33 @@ public struct EventImporter: Sendable {
         report.rejected.sort { $0.line < $1.line }
         progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
         return report
+    }
+
+    /// The lead an event's address names, as the store keys it (``EmailAddress/identity(_:)``: `Ada@ACME.io` and
+    /// `ada@acme.io` are one lead); the address as written when it is not valid (the store rejects the event).
+    static func leadIdentity(_ email: String) -> String {
+        (try? EmailAddress.identity(email).get())?.email ?? email
+    }
+
+    /// Splits `pending` into the events free to go now and those whose lead (by identity) or id a batch in flight
+    /// holds, or an earlier event that waits has; both in file order.
+    static func split(_ pending: EventBatchReader.Batch, busyLeads: Set<String>, busyIDs: Set<EventID>)
+        -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch)
+    {
+        if busyLeads.isEmpty && busyIDs.isEmpty { return (pending, EventBatchReader.Batch()) }
+        var ids = busyIDs
+        var go = EventBatchReader.Batch(), wait = EventBatchReader.Batch()
+        for (event, line) in zip(pending.events, pending.lines) {
+            if busyLeads.contains(leadIdentity(event.email)) || ids.contains(event.id) {
+                ids.insert(event.id)
+                wait.events.append(event)
+                wait.lines.append(line)
+            } else {
+                go.events.append(event)
+                go.lines.append(line)
+            }
+        }
+        return (go, wait)
     }
 
     static func resolveColumns(_ headers: [String], path: String) throws -> (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)]) {

@@ -9,7 +9,10 @@ import QualifyStore
 /// is picked up by the next transaction; only the decode and compile are skipped while the version is unchanged.
 final class ModelCache: @unchecked Sendable {
     private let lock = NSLock()
-    // Engine holds compiled regexes that are only read once built; the lock guards the slot, not their use.
+    // Engine holds compiled regexes that are only read once built; the lock guards the slot, not their use. One
+    // engine is used by several threads at once (the writer, and batches scored on read snapshots): everything in it
+    // is immutable after init except each Regex's lowered program, which the standard library builds lazily with an
+    // atomic compare-and-swap (it is safe to match one Regex from several threads), so sharing it is safe.
     private var cached: (version: Int, model: ModelVersion, engine: Engine)?
 
     func current(_ db: Database, lists: EmailLists) throws -> (ModelVersion, Engine) {

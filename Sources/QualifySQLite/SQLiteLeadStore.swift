@@ -39,7 +39,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     /// The interval `qualify serve` uses: measured with bench/api.py-style load (single events, 16 connections),
-    /// 300 pages gave a p99 of 3.8-4.5 ms against 6.1-6.5 ms at SQLite's 1,000, at the same throughput (bench/README.md).
+    /// 300 pages gave a p99 of 3.8-4.8 ms against 6.1-7.4 ms at SQLite's 1,000, at the same throughput (bench/README.md).
     public static let serverCheckpointPages = 300
 
     public func checkpointInterval() async throws -> Int {
