@@ -99,7 +99,6 @@ enum PostgresLeadRows {
     static func writeAll(_ db: PostgresConnection, _ projections: [Projection], model: ModelVersion, at: Timestamp,
                          logger: Logger) async throws {
         guard !projections.isEmpty else { return }
-        let halfLife = model.model.engagement.main.halfLife
         var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
         var amp: [Double] = [], activity: [Int64] = [], lastAt: [Int64] = [], lastID: [String] = []
         var name: [String] = [], company: [String] = [], owner: [String] = [], state: [ByteBuffer] = []
@@ -111,11 +110,11 @@ enum PostgresLeadRows {
             grade.append(s.grade.rawValue)
             rank.append(Int64(s.grade.rank))
             stage.append(s.stage.rawValue)
-            amp.append(s.groups[EngagementSection.mainGroup]?.amplitude(halfLife: halfLife) ?? 0)
+            amp.append(s.mainAmplitude(model.model))
             activity.append(s.lastActivity?.millis ?? noInt)
             lastAt.append(s.last?.at.millis ?? noInt)
             lastID.append(s.last?.id.rawValue ?? "")  // event ids are never empty (EventLimits)
-            name.append([f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " "))
+            name.append(LeadFields.personName(f) ?? "")
             company.append(f["company"] ?? "")  // stored fields are never empty (upserts skip empty values)
             owner.append(f["owner"] ?? "")
             state.append(ByteBuffer(bytes: LeadStateCodec.encode(s)))

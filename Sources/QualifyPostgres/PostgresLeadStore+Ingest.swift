@@ -82,17 +82,13 @@ extension PostgresLeadStore {
     /// events, a state from another model version), so the result always equals a replay.
     static func fold(_ db: PostgresConnection, lead: PostgresLeadRows.Loaded, key: LeadKey, newEvents: [Event], engine: Engine,
                      logger: Logger, model: ModelVersion) async throws -> PostgresLeadRows.Projection {
-        let sorted = newEvents.count > 1 ? newEvents.sorted { $0.order < $1.order } : newEvents
         var state = lead.state
-        var changes: [StageChange] = []
-        if lead.modelVersion == model.version, state.last.map({ $0 < sorted[0].order }) ?? true {
-            for event in sorted { changes += engine.apply(event, to: &state).stageChanges }
+        var changes: [StageChange]
+        if lead.modelVersion == model.version, let inOrder = engine.applyInOrder(newEvents, to: &state) {
+            changes = inOrder
         } else {
-            let replay = engine.replay(key, events: try await PostgresStoredEvent.fetchAll(db, leadID: lead.id, key: key, logger: logger))
-            state = replay.state
-            // Only moves caused by the new events are new effects; earlier ones were already recorded.
-            let newIDs = Set(sorted.map(\.id))
-            changes = state.stageHistory.filter { newIDs.contains($0.eventID) }
+            (state, changes) = engine.replay(key, log: try await PostgresStoredEvent.fetchAll(db, leadID: lead.id, key: key, logger: logger),
+                                             newEvents: newEvents)
         }
         return PostgresLeadRows.Projection(id: lead.id, key: key, state: state, changes: changes)
     }

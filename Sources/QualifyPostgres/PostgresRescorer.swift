@@ -36,13 +36,8 @@ enum PostgresRescorer {
                 for event in events[lead.id] ?? [] { engine.apply(event, to: &state) }
                 report.record(before: lead.state, after: state, now: now, beforeModel: previous, afterModel: model.model)
                 if apply {
-                    var changes: [StageChange] = []
-                    if lead.state.stage != state.stage {
-                        changes.append(StageChange(from: lead.state.stage, to: state.stage, at: now,
-                                                   eventID: state.last?.id ?? EventID(""),
-                                                   reason: "rescore under model version \(model.version) (\(model.model.name))", by: "model"))
-                    }
-                    projections.append(PostgresLeadRows.Projection(id: lead.id, key: lead.key, state: state, changes: changes))
+                    let change = StageChange.rescore(from: lead.state.stage, to: state, model: model.model, version: model.version, at: now)
+                    projections.append(PostgresLeadRows.Projection(id: lead.id, key: lead.key, state: state, changes: change.map { [$0] } ?? []))
                 }
             }
             // the page's projections and stage changes, a statement each

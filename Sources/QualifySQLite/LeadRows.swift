@@ -62,14 +62,11 @@ enum LeadRows {
         var values: [DatabaseValue]
 
         init(state: LeadState, model: ModelVersion, at: Timestamp) throws {
-            let main = model.model.engagement.main
-            let amp = state.groups[EngagementSection.mainGroup]?.amplitude(halfLife: main.halfLife) ?? 0
             let f = state.fields
-            let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
             let columns: [(any DatabaseValueConvertible)?] = [
                 at.millis, model.version, state.fitPoints, state.grade.rawValue, state.grade.rank, state.stage.rawValue,
-                amp, state.lastActivity?.millis, state.last?.at.millis, state.last?.id.rawValue,
-                name.isEmpty ? nil : name, f["company"], f["owner"], try encodeState(state),
+                state.mainAmplitude(model.model), state.lastActivity?.millis, state.last?.at.millis, state.last?.id.rawValue,
+                LeadFields.personName(f), f["company"], f["owner"], try encodeState(state),
             ]
             values = columns.map { $0?.databaseValue ?? .null }
         }

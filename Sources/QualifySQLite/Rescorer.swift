@@ -132,9 +132,7 @@ enum Rescorer {
                 }
                 report.record(before: before, after: state, now: now, beforeModel: previous, afterModel: model.model)
                 guard apply else { continue }
-                let change = before.stage == state.stage ? nil : StageChange(
-                    from: before.stage, to: state.stage, at: now, eventID: state.last?.id ?? EventID(""),
-                    reason: "rescore under model version \(model.version) (\(model.model.name))", by: "model")
+                let change = StageChange.rescore(from: before.stage, to: state, model: model.model, version: model.version, at: now)
                 out.append(Scored(id: raw.id, key: key, projection: try LeadRows.Projection(state: state, model: model, at: now), change: change))
             }
             return (out, report)

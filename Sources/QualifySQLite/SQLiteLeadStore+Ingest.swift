@@ -96,17 +96,12 @@ extension SQLiteLeadStore {
     /// a state from another model version), so the result always equals a replay.
     static func fold(_ db: Database, lead: LeadRows.Loaded, key: LeadKey, newEvents: [Event], engine: Engine,
                      model: ModelVersion, now: Timestamp) throws {
-        let sorted = newEvents.count > 1 ? newEvents.sorted { $0.order < $1.order } : newEvents
         var state = lead.state
-        var changes: [StageChange] = []
-        if lead.modelVersion == model.version, state.last.map({ $0 < sorted[0].order }) ?? true {
-            for event in sorted { changes += engine.apply(event, to: &state).stageChanges }
+        var changes: [StageChange]
+        if lead.modelVersion == model.version, let inOrder = engine.applyInOrder(newEvents, to: &state) {
+            changes = inOrder
         } else {
-            let replay = engine.replay(key, events: try StoredEvent.fetchAll(db, leadID: lead.id, key: key))
-            state = replay.state
-            // Only moves caused by the new events are new effects; earlier ones were already recorded.
-            let newIDs = Set(sorted.map(\.id))
-            changes = state.stageHistory.filter { newIDs.contains($0.eventID) }
+            (state, changes) = engine.replay(key, log: try StoredEvent.fetchAll(db, leadID: lead.id, key: key), newEvents: newEvents)
         }
         try LeadRows.write(db, id: lead.id, state: state, model: model, at: now)
         if !changes.isEmpty {
@@ -193,13 +188,10 @@ struct PreparedIngest: Sendable {
         var byLead: [LeadKey: [Event]] = [:]
         for case let event? in events { byLead[event.lead, default: []].append(event) }
         for (key, events) in byLead {
-            guard let stored = try LeadRows.loadStored(db, key: key), stored.modelVersion == mv.version else { continue }
-            let sorted = events.count > 1 ? events.sorted { $0.order < $1.order } : events
-            guard stored.state.last.map({ $0 < sorted[0].order }) ?? true,
-                  Set(sorted.map(\.id)).count == sorted.count else { continue }
+            guard Set(events.map(\.id)).count == events.count,
+                  let stored = try LeadRows.loadStored(db, key: key), stored.modelVersion == mv.version else { continue }
             var state = stored.state
-            var changes: [StageChange] = []
-            for event in sorted { changes += engine.apply(event, to: &state).stageChanges }
+            guard let changes = engine.applyInOrder(events, to: &state) else { continue }
             leads[key] = Lead(id: stored.id, blob: stored.blob, projection: try LeadRows.Projection(state: state, model: mv, at: now),
                               changes: changes)
         }

@@ -66,7 +66,7 @@ enum CardText {
                        priority: PriorityAssessment? = nil, chance: ScoredRow? = nil) -> String {
         var out: [String] = []
         let f = card.fields
-        let name = [f["first_name"], f["last_name"]].compactMap { $0 }.joined(separator: " ")
+        let name = LeadFields.personName(f) ?? ""
         // the key has the domain in ASCII form (the lead's identity); a person reads the Unicode form beside it
         let display = emailCheck?.display.flatMap { $0 != card.email ? " (\($0))" : nil } ?? ""
         out.append("\(card.email)\(display)\(name.isEmpty ? "" : " — \(name)")\(f["job_title"].map { ", \($0)" } ?? "")")
