@@ -37,13 +37,16 @@ let package = Package(
         ]),
         // The LeadStore seam and its shared types.
         .target(name: "QualifyStore", dependencies: ["QualifyCore"]),
+        // The application layer: each use case that touches storage (ingest, upsert, stage moves, the card), decided
+        // once over the storage verbs of QualifyStore, for every store and every shell.
+        .target(name: "QualifyUseCases", dependencies: ["QualifyCore", "QualifyStore"]),
         // The embedded default store (GRDB, WAL).
         .target(name: "QualifySQLite", dependencies: [
             "QualifyCore", "QualifyStore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The one suite every store must pass; only test targets depend on it.
-        .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore", "QualifyModelFile"]),
+        .target(name: "QualifyStoreConformance", dependencies: ["QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyModelFile"]),
         // The PostgreSQL store (PostgresNIO): the same LeadStore, for several servers on one database.
         // Its sources are inside `#if Postgres`: without the trait it is an empty module.
         .target(name: "QualifyPostgres", dependencies: [
@@ -54,13 +57,13 @@ let package = Package(
         .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
         // Composition root: store by URL, file import pipelines (CSV / JSON lines), list loading, DNS, configuration.
         .target(name: "QualifyApp", dependencies: [
-            "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyModelFile", "CResolv",
+            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifySQLite", "QualifyModelFile", "CResolv",
             .target(name: "QualifyPostgres", condition: .when(traits: ["Postgres"])),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources/lists")]),
         // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics.
         .target(name: "QualifyServer", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyModelFile",
+            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyModelFile",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -69,26 +72,29 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
         .executableTarget(name: "qualify", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyServer",
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "QualifyCoreTests", dependencies: ["QualifyCore"]),
+        .testTarget(name: "QualifyUseCasesTests", dependencies: ["QualifyUseCases", "QualifyStore", "QualifySQLite", "QualifyCore", "QualifyModelFile"]),
         .testTarget(name: "QualifyModelFileTests", dependencies: ["QualifyModelFile", "QualifyCore"]),
         .testTarget(name: "QualifySQLiteTests", dependencies: [
-            "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",
+            "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyUseCases", "QualifyCore", "QualifyModelFile",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "QualifyAppTests", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyPostgres", "qualify",
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyPostgres", "qualify", "QualifyUseCases",
+            "QualifyServer",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "QualifyPostgresTests", dependencies: [
-            "QualifyPostgres", "QualifyStore", "QualifyStoreConformance", "QualifyCore", "QualifyModelFile",
+            "QualifyPostgres", "QualifyStore", "QualifyStoreConformance", "QualifyUseCases", "QualifyCore", "QualifyModelFile",
             .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
         ]),
         .testTarget(name: "QualifyServerTests", dependencies: [
-            "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite",
+            "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyUseCases",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Streams events from CSV or JSON lines into the store in batches (one transaction each), idempotent by event id:
 /// importing the same file twice changes nothing.

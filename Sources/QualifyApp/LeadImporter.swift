@@ -1,6 +1,7 @@
 import Foundation
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Streams a CSV of leads into the store: headers auto-mapped (plus overrides), rows deduplicated by normalized
 /// email and merged, accounts linked by domain, bad rows reported with their line while good rows land. Each batch

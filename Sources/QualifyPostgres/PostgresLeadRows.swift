@@ -13,51 +13,31 @@ enum PostgresLeadRows {
         }
     }
 
-    static func encodeState(_ state: LeadState) -> Data {
-        Data(LeadStateCodec.encode(state))
-    }
-
-    /// A lead row loaded for an update.
-    struct Loaded {
-        var id: Int64
-        var state: LeadState
-        var modelVersion: Int
-    }
-
-    /// Loads a lead and locks its row until the transaction ends (`FOR UPDATE`), so two writers to one lead go one
-    /// after the other and the second folds onto the first one's state.
-    static func load(_ db: PostgresConnection, key: LeadKey, logger: Logger) async throws -> Loaded? {
-        let rows = try await db.query("SELECT id, state, model_version FROM lead WHERE email = \(key.email) FOR UPDATE",
-                                      logger: logger).collect()
-        guard let row = rows.first else { return nil }
-        let (id, blob, version) = try row.decode((Int64, Data, Int).self)
-        return Loaded(id: id, state: try decodeState(blob, key: key), modelVersion: version)
-    }
-
-    /// Loads and locks the leads of `keys` in email order (one order for every writer, so two batches touching the
-    /// same leads cannot deadlock on them).
-    static func loadAll(_ db: PostgresConnection, keys: Set<LeadKey>, logger: Logger) async throws -> [LeadKey: Loaded] {
+    /// The rows of the leads among `keys`, locked until the transaction ends (`FOR UPDATE`) in email order — one
+    /// order for every writer, so two batches touching the same leads cannot deadlock on them — or, with
+    /// `lock: false`, read without holding anything.
+    static func loadAll(_ db: PostgresConnection, keys: Set<LeadKey>, lock: Bool = true, logger: Logger) async throws -> [LeadKey: StoredLead] {
         guard !keys.isEmpty else { return [:] }
         let emails = keys.map(\.email).sorted()
-        let rows = try await db.query("""
-            SELECT id, email, state, model_version FROM lead WHERE email = ANY(\(emails)) ORDER BY email COLLATE "C" FOR UPDATE
-            """, logger: logger)
-        var loaded: [LeadKey: Loaded] = [:]
+        let rows = lock
+            ? try await db.query("""
+                SELECT id, email, state, model_version FROM lead WHERE email = ANY(\(emails)) ORDER BY email COLLATE "C" FOR UPDATE
+                """, logger: logger)
+            : try await db.query("SELECT id, email, state, model_version FROM lead WHERE email = ANY(\(emails))", logger: logger)
+        var loaded: [LeadKey: StoredLead] = [:]
         for try await (id, email, blob, version) in rows.decode((Int64, String, Data, Int).self) {
             let key = LeadKey(normalizedEmail: email)
-            loaded[key] = Loaded(id: id, state: try decodeState(blob, key: key), modelVersion: version)
+            loaded[key] = StoredLead(id: id, key: key, modelVersion: version, stateBytes: blob)
         }
         return loaded
     }
 
-    /// Inserts a new lead with an empty state (its first event fills it), linked to its account by email domain
-    /// unless the domain is a free-mail or disposable provider. If another transaction inserted the same lead
-    /// meanwhile, waits for it and loads (and locks) that row instead.
-    static func insert(_ db: PostgresConnection, key: LeadKey, company: String?, at: Timestamp, model: ModelVersion,
-                       lists: EmailLists, logger: Logger) async throws -> Loaded {
+    /// Inserts a new lead with an empty state (its first event fills it), linked to the account of `accountDomain`.
+    /// If another transaction inserted the same lead meanwhile, waits for it and loads (and locks) that row instead.
+    static func insert(_ db: PostgresConnection, key: LeadKey, accountDomain: String?, company: String?, at: Timestamp,
+                       modelVersion: Int, logger: Logger) async throws -> StoredLead {
         var accountID: Int64?
-        let domain = key.domain
-        if !lists.freeProviders.contains(domain), !lists.disposable.contains(domain) {
+        if let domain = accountDomain {
             let rows = try await db.query("""
                 INSERT INTO account(domain, name) VALUES (\(domain), \(company))
                 ON CONFLICT(domain) DO UPDATE SET name = COALESCE(account.name, excluded.name)
@@ -65,62 +45,54 @@ enum PostgresLeadRows {
                 """, logger: logger).collect()
             accountID = try rows.first?.decode(Int64.self)
         }
-        let state = LeadState(key: key)
+        let empty = StoredLead.empty(id: 0, key: key, modelVersion: modelVersion)
         let rows = try await db.query("""
             INSERT INTO lead(email, account_id, created_at, updated_at, model_version, fit_points, grade, grade_rank,
                              stage, engagement_amp, state)
-            VALUES (\(key.email), \(accountID), \(at.millis), \(at.millis), \(model.version), 0, 'D', 3, 'new', 0, \(encodeState(state)))
+            VALUES (\(key.email), \(accountID), \(at.millis), \(at.millis), \(modelVersion), 0, 'D', 3, 'new', 0, \(empty.stateBytes))
             ON CONFLICT(email) DO NOTHING
             RETURNING id
             """, logger: logger).collect()
         if let row = rows.first {
-            return Loaded(id: try row.decode(Int64.self), state: state, modelVersion: model.version)
+            return StoredLead(id: try row.decode(Int64.self), key: key, modelVersion: modelVersion, stateBytes: empty.stateBytes)
         }
-        guard let loaded = try await load(db, key: key, logger: logger) else {
+        guard let loaded = try await loadAll(db, keys: [key], logger: logger)[key] else {
             throw StoreError.corrupt("lead '\(key.email)' was neither inserted nor found")
         }
         return loaded
-    }
-
-    /// A lead's new state, to be written with others in one statement.
-    struct Projection {
-        var id: Int64
-        var key: LeadKey
-        var state: LeadState
-        var changes: [StageChange]
     }
 
     /// A sentinel for "no value" in the integer arrays below: PostgresNIO encodes arrays without NULL elements, so
     /// `NULLIF` turns it back into NULL on the server. No timestamp in milliseconds reaches it.
     static let noInt = Int64.min
 
-    /// Writes the projections of several leads under `model` in one `UPDATE … FROM UNNEST(…)` (one round trip for a
-    /// batch instead of one per lead), then their stage changes and outbox messages.
-    static func writeAll(_ db: PostgresConnection, _ projections: [Projection], model: ModelVersion, at: Timestamp,
+    /// Writes the projections of several leads (``LeadProjection``) under a model version in one
+    /// `UPDATE … FROM UNNEST(…)` (one round trip for a batch instead of one per lead), then their stage changes and
+    /// outbox messages.
+    static func writeAll(_ db: PostgresConnection, _ writes: [LeadWrite], modelVersion: Int, at: Timestamp,
                          logger: Logger) async throws {
-        guard !projections.isEmpty else { return }
+        guard !writes.isEmpty else { return }
         var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
         var amp: [Double] = [], activity: [Int64] = [], lastAt: [Int64] = [], lastID: [String] = []
         var name: [String] = [], company: [String] = [], owner: [String] = [], state: [ByteBuffer] = []
-        for p in projections {
-            let s = p.state
-            let f = s.fields
-            ids.append(p.id)
-            fit.append(Int64(s.fitPoints))
-            grade.append(s.grade.rawValue)
-            rank.append(Int64(s.grade.rank))
-            stage.append(s.stage.rawValue)
-            amp.append(s.mainAmplitude(model.model))
-            activity.append(s.lastActivity?.millis ?? noInt)
-            lastAt.append(s.last?.at.millis ?? noInt)
-            lastID.append(s.last?.id.rawValue ?? "")  // event ids are never empty (EventLimits)
-            name.append(LeadFields.personName(f) ?? "")
-            company.append(f["company"] ?? "")  // stored fields are never empty (upserts skip empty values)
-            owner.append(f["owner"] ?? "")
-            state.append(ByteBuffer(bytes: LeadStateCodec.encode(s)))
+        for w in writes {
+            let p = w.projection
+            ids.append(w.lead.id)
+            fit.append(Int64(p.fitPoints))
+            grade.append(p.grade.rawValue)
+            rank.append(Int64(p.grade.rank))
+            stage.append(p.stage.rawValue)
+            amp.append(p.engagementAmplitude)
+            activity.append(p.lastActivity?.millis ?? noInt)
+            lastAt.append(p.lastAt?.millis ?? noInt)
+            lastID.append(p.lastID?.rawValue ?? "")  // event ids are never empty (EventLimits)
+            name.append(p.name ?? "")
+            company.append(p.company ?? "")  // stored fields are never empty (upserts skip empty values)
+            owner.append(p.owner ?? "")
+            state.append(ByteBuffer(bytes: p.state))
         }
         try await db.query("""
-            UPDATE lead SET updated_at = \(at.millis), model_version = \(model.version), fit_points = u.fit_points,
+            UPDATE lead SET updated_at = \(at.millis), model_version = \(modelVersion), fit_points = u.fit_points,
               grade = u.grade, grade_rank = u.grade_rank, stage = u.stage, engagement_amp = u.amp,
               last_activity_at = NULLIF(u.last_activity_at, \(noInt)), last_at = NULLIF(u.last_at, \(noInt)),
               last_id = NULLIF(u.last_id, ''), name = NULLIF(u.name, ''), company = NULLIF(u.company, ''),
@@ -131,41 +103,40 @@ enum PostgresLeadRows {
               AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, owner, state)
             WHERE lead.id = u.id
             """, logger: logger)
-        try await recordStageChanges(db, projections, model: model, now: at, logger: logger)
+        try await recordStageChanges(db, writes, modelVersion: modelVersion, now: at, logger: logger)
     }
 
     /// Records stage changes and their outbox messages (same transaction as the change), in the projections' order,
     /// each table in one statement.
-    static func recordStageChanges(_ db: PostgresConnection, _ projections: [Projection], model: ModelVersion,
+    static func recordStageChanges(_ db: PostgresConnection, _ writes: [LeadWrite], modelVersion: Int,
                                    now: Timestamp, logger: Logger) async throws {
         var lead: [Int64] = [], from: [String] = [], to: [String] = [], at: [Int64] = [], event: [String] = []
-        var reason: [String] = [], by: [String] = [], payload: [String] = []
-        for p in projections {
-            for change in p.changes {
-                lead.append(p.id)
+        var reason: [String] = [], by: [String] = [], kind: [String] = [], payload: [String] = []
+        for w in writes {
+            for change in w.changes {
+                lead.append(w.lead.id)
                 from.append(change.from.rawValue)
                 to.append(change.to.rawValue)
                 at.append(change.at.millis)
                 event.append(change.eventID.rawValue)
                 reason.append(change.reason)
                 by.append(change.by)
-                payload.append(FlatJSON.encode([
-                    "lead": p.key.email, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
-                    "reason": change.reason, "by": change.by,
-                ]))
+                let message = OutboxEvent.stageChanged(lead: w.lead.key.email, change: change)
+                kind.append(message.kind)
+                payload.append(message.payload)
             }
         }
         guard !lead.isEmpty else { return }
         try await db.query("""
             INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
-            SELECT lead_id, from_stage, to_stage, at, event_id, reason, by, \(model.version)
+            SELECT lead_id, from_stage, to_stage, at, event_id, reason, by, \(modelVersion)
             FROM UNNEST(\(lead)::int8[], \(from)::text[], \(to)::text[], \(at)::int8[], \(event)::text[], \(reason)::text[],
                         \(by)::text[]) WITH ORDINALITY AS u(lead_id, from_stage, to_stage, at, event_id, reason, by, n)
             ORDER BY n
             """, logger: logger)
         try await db.query("""
             INSERT INTO outbox(kind, payload, created_at)
-            SELECT 'stage_changed', payload, \(now.millis) FROM UNNEST(\(payload)::text[]) WITH ORDINALITY AS u(payload, n)
+            SELECT kind, payload, \(now.millis) FROM UNNEST(\(kind)::text[], \(payload)::text[]) WITH ORDINALITY AS u(kind, payload, n)
             ORDER BY n
             """, logger: logger)
     }

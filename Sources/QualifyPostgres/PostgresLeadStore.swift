@@ -13,9 +13,9 @@ import QualifyStore
 public struct PostgresLeadStore: LeadStore {
     let client: PostgresClient
     let runner: ClientRunner
-    let lists: EmailLists
+    public let lists: EmailLists
     let logger: Logger
-    let models = PostgresModelCache()
+    public let engines = EngineCache()
 
     /// Connects to the database at `url` (`postgres://user:password@host:5432/database`, optionally `?sslmode=disable`,
     /// `prefer` (the default) or `require`) and applies the migrations it is missing.

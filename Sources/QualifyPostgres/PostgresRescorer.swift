@@ -30,18 +30,19 @@ enum PostgresRescorer {
                 guard let key = keys[leadID] else { continue }
                 events[leadID, default: []].append(try PostgresStoredEvent.event(id: id, lead: key, type: type, at: at, properties: properties))
             }
-            var projections: [PostgresLeadRows.Projection] = []
+            var writes: [LeadWrite] = []
             for lead in page {
                 var state = LeadState(key: lead.key)
                 for event in events[lead.id] ?? [] { engine.apply(event, to: &state) }
                 report.record(before: lead.state, after: state, now: now, beforeModel: previous, afterModel: model.model)
                 if apply {
                     let change = StageChange.rescore(from: lead.state.stage, to: state, model: model.model, version: model.version, at: now)
-                    projections.append(PostgresLeadRows.Projection(id: lead.id, key: lead.key, state: state, changes: change.map { [$0] } ?? []))
+                    writes.append(LeadWrite(lead: StoredLead(id: lead.id, key: lead.key, modelVersion: model.version, stateBytes: Data()),
+                                            projection: LeadProjection(state: state, model: model.model), changes: change.map { [$0] } ?? []))
                 }
             }
             // the page's projections and stage changes, a statement each
-            try await PostgresLeadRows.writeAll(db, projections, model: model, at: now, logger: logger)
+            try await PostgresLeadRows.writeAll(db, writes, modelVersion: model.version, at: now, logger: logger)
         }
         return report
     }

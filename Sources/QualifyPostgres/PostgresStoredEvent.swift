@@ -23,18 +23,6 @@ enum PostgresStoredEvent {
         return out
     }
 
-    /// Appends one event; false if its id is already used (the row is left as it was).
-    static func insert(_ db: PostgresConnection, id: EventID, leadID: Int64, type: String, at: Timestamp, properties: String,
-                       receivedAt: Timestamp, logger: Logger) async throws -> Bool {
-        let rows = try await db.query("""
-            INSERT INTO event(id, lead_id, type, at, properties, received_at)
-            VALUES (\(id.rawValue), \(leadID), \(type), \(at.millis), \(properties), \(receivedAt.millis))
-            ON CONFLICT(id) DO NOTHING
-            RETURNING seq
-            """, logger: logger).collect()
-        return !rows.isEmpty
-    }
-
     /// One row of ``insertAll(_:rows:receivedAt:logger:)``.
     struct Row {
         var id: String

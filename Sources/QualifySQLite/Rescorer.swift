@@ -74,7 +74,7 @@ enum Rescorer {
             for lead in scored {
                 try LeadRows.write(db, id: lead.id, projection: lead.projection)
                 if let change = lead.change {
-                    try LeadRows.recordStageChanges(db, leadID: lead.id, key: lead.key, changes: [change], model: model, now: now)
+                    try LeadRows.recordStageChanges(db, leadID: lead.id, key: lead.key, changes: [change], modelVersion: model.version, now: now)
                 }
             }
         }
@@ -133,7 +133,7 @@ enum Rescorer {
                 report.record(before: before, after: state, now: now, beforeModel: previous, afterModel: model.model)
                 guard apply else { continue }
                 let change = StageChange.rescore(from: before.stage, to: state, model: model.model, version: model.version, at: now)
-                out.append(Scored(id: raw.id, key: key, projection: try LeadRows.Projection(state: state, model: model, at: now), change: change))
+                out.append(Scored(id: raw.id, key: key, projection: LeadRows.Projection(state: state, model: model, at: now), change: change))
             }
             return (out, report)
         }

@@ -4,7 +4,7 @@ import QualifyStore
 
 extension SQLiteLeadStore {
     public func createAPIKey(_ key: APIKeyRecord, secretHash: String) async throws {
-        try await writer.write { db in
+        try await write { db in
             let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM api_key WHERE id = ? OR secret_hash = ?)",
                                           arguments: [key.id, secretHash]) ?? false
             if taken { throw StoreError.duplicateKey(key.id) }
@@ -14,20 +14,20 @@ extension SQLiteLeadStore {
     }
 
     public func apiKey(secretHash: String) async throws -> APIKeyRecord? {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchOne(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_key WHERE secret_hash = ?",
                              arguments: [secretHash]).map(Self.keyRecord)
         }
     }
 
     public func apiKeys() async throws -> [APIKeyRecord] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_key ORDER BY created_at, id").map(Self.keyRecord)
         }
     }
 
     public func revokeAPIKey(id: String, at: Timestamp) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM api_key WHERE id = ?)", arguments: [id]) == true else { return false }
             try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [at.millis, id])
             return true

@@ -7,7 +7,7 @@ extension SQLiteLeadStore {
     /// B-hot 2, … D-cold 12 — then engagement now. Temperature at `now` is read off the amplitude column: a lead is
     /// hot when its amplitude is at least `hot·2^((now−epoch)/h)` (see ``Decay``), so no row is touched to decay.
     public func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary] {
-        try await writer.read { db in
+        try await read { db in
             let mv = try Self.requireModel(db)
             let main = mv.model.engagement.main
             let growth = 1 / Decay.factor(from: Decay.epoch, to: now, halfLife: main.halfLife)

@@ -7,7 +7,7 @@ extension SQLiteLeadStore {
 
     /// Where the schema stands against this build's migrations.
     public func schemaStatus() async throws -> SchemaStatus {
-        try await writer.read { db in try Self.schemaStatus(db) }
+        try await read { db in try Self.schemaStatus(db) }
     }
 
     /// The migrations recorded in `grdb_migrations` (none in a new file), against ``Migrations/names``.

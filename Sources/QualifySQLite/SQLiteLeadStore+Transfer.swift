@@ -12,7 +12,7 @@ extension SQLiteLeadStore: StoreTransfer {
             ? "SELECT \(columns) FROM \(table.name) ORDER BY \(table.key) LIMIT ?"
             : "SELECT \(columns) FROM \(table.name) WHERE \(table.key) > ? ORDER BY \(table.key) LIMIT ?"
         let arguments: StatementArguments = after.map { [$0.databaseValue, limit] } ?? [limit]
-        return try await writer.read { db in
+        return try await read { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
             var out: [TransferRow] = []
             while let row = try rows.next() {
@@ -39,7 +39,7 @@ extension SQLiteLeadStore: StoreTransfer {
     public func insertTransferRows(_ table: TransferTable, _ rows: [TransferRow]) async throws {
         guard !rows.isEmpty else { return }
         let sql = "INSERT INTO \(table.name) (\(table.columnNames.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: table.columns.count).joined(separator: ", ")))"
-        try await writer.write { db in
+        try await write { db in
             let insert = try db.makeStatement(sql: sql)
             for row in rows {
                 try insert.execute(arguments: StatementArguments(row.map(\.databaseValue)))
@@ -51,11 +51,11 @@ extension SQLiteLeadStore: StoreTransfer {
     public func finishTransfer() async throws {}
 
     public func transferCount(_ table: TransferTable) async throws -> Int {
-        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name)") ?? 0 }
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name)") ?? 0 }
     }
 
     public func leadSnapshots(after id: Int64, limit: Int) async throws -> [LeadSnapshot] {
-        try await writer.read { db in
+        try await read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT id, email, model_version, fit_points, grade, stage, engagement_amp, state FROM lead
                 WHERE id > ? ORDER BY id LIMIT ?

@@ -6,8 +6,12 @@ import QualifyStore
 /// The embedded default store: one SQLite file (WAL) through GRDB. Migrates on open.
 public struct SQLiteLeadStore: LeadStore {
     let writer: any DatabaseWriter
-    let lists: EmailLists
-    let models = ModelCache()
+    public let lists: EmailLists
+    public let engines = EngineCache()
+    /// Every write (and, on an in-memory queue, every read) goes through it: see ``WriteGate``.
+    let gate = WriteGate()
+    /// An in-memory `DatabaseQueue` has one connection for reads and writes, so reads wait for the gate too.
+    let readsShareWriter: Bool
 
     /// Opens (creating and migrating if needed) the database at `path`.
     public init(path: String, lists: EmailLists = .builtIn) throws {
@@ -19,12 +23,7 @@ public struct SQLiteLeadStore: LeadStore {
     /// ``StoreError/schemaAhead(unknown:)`` when the policy refuses the schema it finds.
     public static func open(path: String, lists: EmailLists = .builtIn,
                             migrations policy: MigrationPolicy) throws -> (store: SQLiteLeadStore, applied: [String]) {
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        let pool = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: configuration())
         let applied = try migrate(pool, policy: policy)
         return (SQLiteLeadStore(writer: pool, lists: lists), applied)
     }
@@ -35,7 +34,7 @@ public struct SQLiteLeadStore: LeadStore {
     /// (see ``serverCheckpointPages``), a bulk import long ones.
     public func setCheckpointInterval(pages: Int) async throws {
         let pages = max(1, pages)
-        try await writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
+        try await writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
     }
 
     /// The interval `qualify serve` uses: measured with bench/api.py-style load (single events, 16 connections),
@@ -43,12 +42,25 @@ public struct SQLiteLeadStore: LeadStore {
     public static let serverCheckpointPages = 300
 
     public func checkpointInterval() async throws -> Int {
-        try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 0 }
+        try await writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 0 }
+    }
+
+    /// The connection settings every store's database is opened with.
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        // A use case's transaction spans several accesses (see SQLiteTransaction); the store's WriteGate keeps every
+        // other write out until it ends.
+        config.allowsUnsafeTransactions = true
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
     }
 
     /// A private in-memory database, for tests.
     public static func inMemory(lists: EmailLists = .builtIn) throws -> SQLiteLeadStore {
-        let queue = try DatabaseQueue()
+        let queue = try DatabaseQueue(configuration: configuration())
         try Migrations.migrator.migrate(queue)
         return SQLiteLeadStore(writer: queue, lists: lists)
     }
@@ -56,18 +68,40 @@ public struct SQLiteLeadStore: LeadStore {
     init(writer: any DatabaseWriter, lists: EmailLists) {
         self.writer = writer
         self.lists = lists
+        readsShareWriter = writer is DatabaseQueue
+        precondition(writer.configuration.allowsUnsafeTransactions,
+                     "open the database with SQLiteLeadStore.configuration(): use-case transactions span several accesses")
+    }
+
+    /// One write transaction, after any use-case transaction in progress.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let writer = self.writer
+        return try await gate.run { try await writer.write(updates) }
+    }
+
+    /// One access outside a transaction (pragmas), after any use-case transaction in progress.
+    func writeWithoutTransaction<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let writer = self.writer
+        return try await gate.run { try await writer.writeWithoutTransaction(updates) }
+    }
+
+    /// One read from a snapshot (a reader connection of the WAL pool; on an in-memory queue, after the gate).
+    func read<T: Sendable>(_ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let writer = self.writer
+        if readsShareWriter { return try await gate.run { try await writer.read(value) } }
+        return try await writer.read(value)
     }
 
     /// The names of the applied migrations and the latest this version knows.
     public func schema() async throws -> (applied: [String], latest: String) {
-        let applied = try await writer.read { db in try Migrations.migrator.appliedMigrations(db) }
+        let applied = try await read { db in try Migrations.migrator.appliedMigrations(db) }
         return (applied, Migrations.latest)
     }
 
     // MARK: models
 
     public func activeModel() async throws -> ModelVersion? {
-        try await writer.read { db in try Self.activeModel(db) }
+        try await read { db in try Self.activeModel(db) }
     }
 
     static func activeModel(_ db: Database) throws -> ModelVersion? {
@@ -92,7 +126,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     public func modelVersions() async throws -> [ModelVersion] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT version, model, source, activated_at FROM model_version ORDER BY version")
                 .map(Self.modelVersion)
         }
@@ -100,7 +134,7 @@ public struct SQLiteLeadStore: LeadStore {
 
     public func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport) {
         let lists = self.lists
-        return try await writer.write { db in
+        return try await write { db in
             let previous = try Self.activeModel(db)
             let version = (previous?.version ?? 0) + 1
             let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
@@ -116,7 +150,7 @@ public struct SQLiteLeadStore: LeadStore {
 
     public func dryRun(_ model: QualificationModel, now: Timestamp, examples: Int) async throws -> RescoreReport {
         let lists = self.lists
-        return try await writer.read { db in
+        return try await read { db in
             let current = try Self.requireModel(db)
             let candidate = ModelVersion(version: current.version + 1, model: model, source: "", activatedAt: now)
             return try Rescorer.run(db, model: candidate, previous: current.model, lists: lists, now: now,
@@ -127,7 +161,7 @@ public struct SQLiteLeadStore: LeadStore {
     // MARK: reading
 
     public func lead(_ key: LeadKey) async throws -> LeadRecord? {
-        try await writer.read { db in
+        try await read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT l.id, l.state, l.model_version, a.domain, a.name,
                        (SELECT COUNT(*) FROM lead WHERE account_id = l.account_id)
@@ -144,7 +178,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     public func statistics() async throws -> StoreStatistics {
-        try await writer.read { db in
+        try await read { db in
             StoreStatistics(
                 leads: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead") ?? 0,
                 accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0,
@@ -155,7 +189,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     public func quarantine(_ rows: [QuarantinedLead]) async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             var added = 0
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO quarantine(email, reason, source, line, fields, at) VALUES (?, ?, ?, ?, ?, ?)
@@ -170,7 +204,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     public func quarantined(limit: Int) async throws -> [QuarantinedLead] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT email, reason, source, line, fields, at FROM quarantine ORDER BY id DESC LIMIT ?",
                              arguments: [limit])
                 .map { QuarantinedLead(email: $0[0], reason: $0[1], source: $0[2], line: $0[3], fields: FlatJSON.decode($0[4]) ?? [:],
@@ -179,7 +213,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     public func pendingOutbox(limit: Int) async throws -> [OutboxMessage] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?",
                              arguments: [limit])
                 .map { OutboxMessage(id: $0[0], kind: $0[1], payload: $0[2], createdAt: Timestamp(millis: $0[3])) }
@@ -187,13 +221,13 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     public func outboxMessages(after id: Int64, limit: Int) async throws -> [OutboxMessage] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT id, kind, payload, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, limit])
                 .map { OutboxMessage(id: $0[0], kind: $0[1], payload: $0[2], createdAt: Timestamp(millis: $0[3])) }
         }
     }
 
     public func latestOutboxID() async throws -> Int64 {
-        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
+        try await read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox") ?? 0 }
     }
 }

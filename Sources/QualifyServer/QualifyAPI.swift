@@ -3,14 +3,14 @@ import OpenAPIRuntime
 import QualifyCore
 import QualifyModelFile
 import QualifyStore
+import QualifyUseCases
 
 /// The API's handlers: each turns the generated input into store calls and the store's answer into the generated
 /// output. Rules live in the core and the store; nothing here decides a score or a stage.
 struct QualifyAPI: APIProtocol {
-    let store: any LeadStore
-    let lists: EmailLists
-    let verifier: EmailVerifier
-    let prediction: TrainedModel?
+    let cards: LeadCards
+    var store: any LeadStore { cards.store }
+    var verifier: EmailVerifier { cards.verifier }
     let mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?
     let metrics: ServerMetrics
     let transitions: TransitionCounter
@@ -55,35 +55,18 @@ struct QualifyAPI: APIProtocol {
 
     func getLead(_ input: Operations.GetLead.Input) async throws -> Operations.GetLead.Output {
         let key = try Self.key(input.path.email)
-        let now = clock()
-        var asOf = now
+        var asOf: Timestamp?
         if let text = input.query.asOf {
-            guard let t = Timestamp(iso8601: text) else {
+            guard let t = LeadCards.asOf(text) else {
                 throw APIProblem.badRequest("as_of '\(text)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z", field: "as_of")
             }
-            asOf = text.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
+            asOf = t
         }
-        guard let record = try await store.lead(key) else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
-        guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
-        let engine = try Engine(model: model.model, lists: lists)
-        let account = record.account.map { a in a.name.map { "\($0) (\(a.domain))" } ?? a.domain }
-        let card = LeadCard.build(key: key, events: record.events, account: account, engine: engine, asOf: asOf)
-        if card.events == 0 && input.query.asOf != nil {
-            throw APIProblem.notFound("'\(key.email)' had no history yet on \(asOf.isoDate)")
+        do {
+            return .ok(.init(body: .json(Self.card(try await cards.card(key, asOf: asOf, now: clock())))))
+        } catch let problem as LeadCards.Problem {
+            throw APIProblem.notFound(problem.description)
         }
-        var json = Self.card(card)
-        json.emailCheck = Self.check(verifier.verify(key.email))
-        json.priority = model.model.checklist.map { Self.priority(PriorityAssessment.assess($0, events: record.events, asOf: asOf)) }
-        var probability: Double?
-        if let prediction, let scored = try? LeadPrediction.score(prediction, fields: card.fields,
-                                                                   activity: LeadPrediction.activity(events: record.events, card: card, asOf: asOf)) {
-            probability = scored.probability
-            json.prediction = .init(probability: scored.probability.rounded(places: 4), up: scored.up.map(\.description),
-                                    down: scored.down.map(\.description))
-        }
-        json.flags = SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: probability)
-            .map { .init(rawValue: $0.rawValue)! }
-        return .ok(.init(body: .json(json)))
     }
 
     func upsertLead(_ input: Operations.UpsertLead.Input) async throws -> Operations.UpsertLead.Output {
@@ -307,6 +290,17 @@ struct QualifyAPI: APIProtocol {
                         gradeBefore: .init(e.grade.before), gradeAfter: .init(e.grade.after),
                         engagementBefore: e.engagement.before.rounded(places: 4), engagementAfter: e.engagement.after.rounded(places: 4))
               })
+    }
+
+    /// The card document (`GET /leads/{email}`, and `qualify lead --format json`).
+    static func card(_ view: LeadCardView) -> Components.Schemas.LeadCard {
+        var json = card(view.card)
+        json.emailCheck = check(view.emailCheck)
+        json.priority = view.priority.map(priority)
+        json.prediction = view.chance.map { .init(probability: $0.probability.rounded(places: 4), up: $0.up.map(\.description),
+                                                   down: $0.down.map(\.description)) }
+        json.flags = view.flags.map { .init(rawValue: $0.rawValue)! }
+        return json
     }
 
     static func card(_ c: LeadCard) -> Components.Schemas.LeadCard {

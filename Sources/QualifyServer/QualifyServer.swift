@@ -5,6 +5,7 @@ import OpenAPIHummingbird
 import OpenAPIRuntime
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Builds the HTTP application: the routes generated from `openapi.yaml`, problem documents for every error,
 /// API-key roles, request metrics and a body limit.
@@ -23,19 +24,18 @@ public enum QualifyServer {
     }
 
     /// The router alone (for tests and for `application`).
-    public static func router(store: any LeadStore, lists: EmailLists, verifier: EmailVerifier = EmailVerifier(),
-                              prediction: TrainedModel? = nil,
+    public static func router(cards: LeadCards,
                               mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)? = nil,
                               settings: Settings = Settings(), logger: Logger,
                               clock: @escaping @Sendable () -> Timestamp = { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }) async throws -> Router<BasicRequestContext> {
+        let store = cards.store
         let metrics = ServerMetrics.shared
         let transitions = TransitionCounter(store: store, metrics: metrics)
         try await transitions.start()
         let router = Router()
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
-        let api = QualifyAPI(store: store, lists: lists, verifier: verifier, prediction: prediction, mailDomainLookup: mailDomainLookup, metrics: metrics,
-                             transitions: transitions, clock: clock)
+        let api = QualifyAPI(cards: cards, mailDomainLookup: mailDomainLookup, metrics: metrics, transitions: transitions, clock: clock)
         let routes = RouteTable(router: router)
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
@@ -46,14 +46,27 @@ public enum QualifyServer {
 
     /// The application `qualify serve` runs: stops gracefully on SIGTERM or SIGINT (in-flight requests finish, and
     /// with them their database transactions; new connections are refused).
-    public static func application(store: any LeadStore, lists: EmailLists, verifier: EmailVerifier, prediction: TrainedModel?,
+    public static func application(cards: LeadCards,
                                    mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?, settings: Settings, logger: Logger,
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-        let router = try await router(store: store, lists: lists, verifier: verifier, prediction: prediction, mailDomainLookup: mailDomainLookup,
-                                      settings: settings, logger: logger)
+        let router = try await router(cards: cards, mailDomainLookup: mailDomainLookup, settings: settings, logger: logger)
         return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
                            logger: logger)
+    }
+}
+
+extension QualifyServer {
+    /// A lead card as the API's JSON document (`GET /leads/{email}`), pretty-printed: what `qualify lead --format
+    /// json` prints, so the two shells give the same document.
+    public static func cardDocument(_ view: LeadCardView) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(try FlexibleISO8601().encode(date))
+        }
+        return String(decoding: try encoder.encode(QualifyAPI.card(view)), as: UTF8.self)
     }
 }
 

@@ -80,10 +80,11 @@ final class TransitionCounter: Sendable {
         defer { reading.withLock { $0 = false } }
         guard var position = cursor.withLock({ $0 }) else { return }
         while let batch = try? await store.outboxMessages(after: position, limit: 5_000), !batch.isEmpty {
-            for message in batch where message.kind == "stage_changed" {
-                guard let payload = FlatJSON.decode(message.payload), let from = payload["from"].flatMap(Stage.init(rawValue:)),
-                      let to = payload["to"].flatMap(Stage.init(rawValue:)) else { continue }
-                metrics.stageTransition(from: from, to: to)
+            for message in batch {
+                switch message.event {
+                case .stageChanged(_, let change)?: metrics.stageTransition(from: change.from, to: change.to)
+                case nil: continue
+                }
             }
             position = batch.last!.id
             cursor.withLock { $0 = position }

@@ -4,7 +4,8 @@ import QualifyCore
 /// versions, the outbox) behind one protocol, so the embedded SQLite store and the PostgreSQL store pass one
 /// conformance suite.
 ///
-/// Every write method is one transaction: it lands whole or not at all.
+/// Every write method is one transaction: it lands whole or not at all. The use cases that decide what to write
+/// (ingest, upsert, a person's stage move) live once above the stores, in QualifyUseCases, over ``transaction(_:)``.
 public protocol LeadStore: Sendable {
     /// The active model version, or nil before the first activation.
     func activeModel() async throws -> ModelVersion?
@@ -15,18 +16,25 @@ public protocol LeadStore: Sendable {
     /// Replays every lead under `model` and reports what would change, writing nothing.
     func dryRun(_ model: QualificationModel, now: Timestamp, examples: Int) async throws -> RescoreReport
 
-    /// Creates or merges leads (by normalized email): later non-empty values win; every change is recorded as a
-    /// fields-update event, so fit follows and a replay reproduces it. Unchanged rows write nothing.
-    func upsertLeads(_ rows: [LeadUpsert], source: String, at: Timestamp) async throws -> [UpsertOutcome]
-    /// How many ``ingest(_:options:now:)`` batches an importer may have in flight at once: more than one where a
-    /// batch has work that can overlap another's write (a server's round trips; SQLite's scoring on a read snapshot),
-    /// 1 otherwise. Any number gives the same result (a late batch for a lead replays it).
+    /// The email lists the store was opened with (the installed ones, or the built-in sample): what the use cases
+    /// score with and link accounts by.
+    var lists: EmailLists { get }
+    /// The compiled engine of the active model, kept between transactions.
+    var engines: EngineCache { get }
+    /// Runs `body` as one write transaction over the storage verbs: committed when it returns, rolled back when it
+    /// throws. The body may run again from the start if the database aborted it (see ``LeadTransaction``).
+    func transaction<Result: Sendable>(_ body: (any LeadTransaction) async throws -> Result) async throws -> Result
+    /// True when a batch is worth scoring on a snapshot before its write transaction (``storedLeads(_:)``): SQLite,
+    /// whose one writer is then busy only writing; not PostgreSQL, where it would cost a round trip.
+    var scoresAhead: Bool { get }
+    /// The active model version and the stored rows of the leads among `keys`, read outside any write transaction
+    /// (nothing is held): what a batch is scored ahead from. The write transaction applies such a score only if the
+    /// row it then holds is unchanged.
+    func storedLeads(_ keys: Set<LeadKey>) async throws -> (modelVersion: Int, leads: [LeadKey: StoredLead])
+    /// How many ingest batches an importer may have in flight at once: more than one where a batch has work that can
+    /// overlap another's write (a server's round trips; SQLite's scoring on a read snapshot), 1 otherwise. Any number
+    /// gives the same result (a late batch for a lead replays it).
     var ingestWriters: Int { get }
-    /// Appends activities (idempotent by event id), scores them and advances stages, in one transaction.
-    func ingest(_ events: [IncomingEvent], options: IngestOptions, now: Timestamp) async throws -> [IngestOutcome]
-    /// Records a person's stage move (an event in the log) and applies it.
-    func moveStage(_ key: LeadKey, action: StageAction, reason: String, by: String, id: EventID, at: Timestamp)
-        async throws -> StageChange
 
     /// The sales queue: filtered, ordered by priority (grade × temperature at `now`, then engagement now).
     func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary]
@@ -62,6 +70,7 @@ public protocol LeadStore: Sendable {
 
 extension LeadStore {
     public var ingestWriters: Int { 1 }
+    public var scoresAhead: Bool { false }
 }
 
 /// An API key as stored: who it is for and what it may do. The secret is shown once, when it is made.

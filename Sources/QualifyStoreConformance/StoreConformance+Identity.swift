@@ -1,5 +1,6 @@
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 extension StoreConformance {
     /// The same person, written with a Unicode or an ASCII (Punycode) domain, in any case, with the local part

@@ -1,6 +1,7 @@
 import QualifyCore
 import QualifyModelFile
 import QualifyStore
+import QualifyUseCases
 
 /// The one suite every ``LeadStore`` must pass. Each case gets a fresh, empty store from the caller and throws a
 /// ``ConformanceFailure`` naming what differed. Test targets run every case for every enabled backend:

@@ -2,56 +2,62 @@ import ArgumentParser
 import Foundation
 import QualifyApp
 import QualifyCore
-import QualifyModelFile
+import QualifyServer
 import QualifyStore
+import QualifyUseCases
 
 struct LeadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lead",
         abstract: "Print a lead's card: fields, account, fit and grade, engagement and temperature, stage history, the ledger and the next offer.",
-        discussion: "The ledger lists every rule that added or removed points, from which event and when; it sums exactly to the scores (engagement entries decayed to the card's date).")
-    @Argument(help: "The lead's email.") var email: String
+        discussion: """
+            The ledger lists every rule that added or removed points, from which event and when; it sums exactly to the \
+            scores (engagement entries decayed to the card's date). The card is the one `GET /leads/{email}` serves, \
+            built with the lists and prediction installed for the database; `--format json` prints the API's document \
+            (for several emails, a JSON array of them).
+            """)
+    @Argument(help: "The lead's email (several: one card after another).") var emails: [String]
     @Option(help: ArgumentHelp("Show the card as it stood at this date or time (ISO-8601, e.g. 2026-03-01).", valueName: "date"))
     var asOf: String?
     @Option(help: "text or json.") var format: CardFormat = .text
     @OptionGroup var db: DatabaseOptions
 
+    func validate() throws {
+        guard !emails.isEmpty else { throw ValidationError("name a lead's email, e.g. `qualify lead ada@acme.io`") }
+    }
+
     func run() async throws {
         let now = Timestamp.now()
-        var asOfTime = now
+        var asOfTime: Timestamp?
         if let asOf {
-            guard let t = Timestamp(iso8601: asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z") }
-            // a bare date means the end of that day
-            asOfTime = asOf.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
+            guard let t = LeadCards.asOf(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z") }
+            asOfTime = t
         }
-        let key: LeadKey
-        switch EmailAddress.identity(email) {
-        case .success(let k): key = k
-        case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
+        var keys: [LeadKey] = []
+        for email in emails {
+            switch EmailAddress.identity(email) {
+            case .success(let k): keys.append(k)
+            case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
+            }
         }
         let store = try await db.open(now: now)
-        guard let record = try await store.lead(key) else { throw Failure("no lead with email '\(key.email)'") }
-        guard let mv = try await store.activeModel() else { throw Failure("no model is active") }
-        let engine = try Engine(model: mv.model)
-        let card = LeadCard.build(key: key, events: record.events, account: record.account.map { a in a.name.map { "\($0) (\(a.domain))" } ?? a.domain },
-                                  engine: engine, asOf: asOfTime)
-        if card.events == 0 && asOf != nil {
-            throw Failure("'\(key.email)' had no history yet on \(asOfTime.isoDate)")
+        let cards = try Installation.cards(for: store, location: db.location)
+        var documents: [String] = []
+        for key in keys {
+            let view: LeadCardView
+            do { view = try await cards.card(key, asOf: asOfTime, now: now) } catch let problem as LeadCards.Problem {
+                throw Failure(problem.description)
+            }
+            switch format {
+            case .json: documents.append(try QualifyServer.cardDocument(view))
+            case .text:
+                if let problem = view.chanceProblem { printError("qualify: the installed prediction cannot score \(key.email): \(problem)") }
+                documents.append(CardText.render(view))
+            }
         }
         switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(card), as: UTF8.self))
-        case .text:
-            let verifier = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location)).verifier()
-            let priority = mv.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: asOfTime) }
-            let installed = try InstalledPrediction.load(forDatabase: db.location)
-            let chance = try installed.map { m -> ScoredRow in
-                let activity = LeadPrediction.activity(events: record.events, card: card, asOf: asOfTime)
-                do { return try LeadPrediction.score(m, fields: card.fields, activity: activity) } catch { throw Failure("\(error)") }
-            }
-            print(CardText.render(card, model: mv, emailCheck: verifier.verify(key.email), priority: priority, chance: chance))
+        case .json: print(documents.count == 1 ? documents[0] : "[\n" + documents.joined(separator: ",\n") + "\n]")
+        case .text: print(documents.joined(separator: "\n\n"))
         }
     }
 }
@@ -62,15 +68,15 @@ enum CardFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The lead card as text for a terminal.
 enum CardText {
-    static func render(_ card: LeadCard, model: ModelVersion, emailCheck: EmailVerification? = nil,
-                       priority: PriorityAssessment? = nil, chance: ScoredRow? = nil) -> String {
+    static func render(_ view: LeadCardView) -> String {
+        let (card, emailCheck, priority, chance) = (view.card, Optional(view.emailCheck), view.priority, view.chance)
         var out: [String] = []
         let f = card.fields
         let name = LeadFields.personName(f) ?? ""
         // the key has the domain in ASCII form (the lead's identity); a person reads the Unicode form beside it
         let display = emailCheck?.display.flatMap { $0 != card.email ? " (\($0))" : nil } ?? ""
         out.append("\(card.email)\(display)\(name.isEmpty ? "" : " — \(name)")\(f["job_title"].map { ", \($0)" } ?? "")")
-        out.append("as of \(card.asOf.iso8601) · model '\(model.model.name)' v\(model.version)")
+        out.append("as of \(card.asOf.iso8601) · model '\(view.modelName)' v\(view.modelVersion)")
         out.append("")
         if let check = emailCheck {
             let reasons = check.reasons.map(\.rawValue).joined(separator: ", ")
@@ -86,7 +92,7 @@ enum CardText {
         out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")
         for (group, value) in card.groups.sorted(by: { $0.key < $1.key }) { out.append("  [\(group)] \(value.formatted(1))") }
         out.append("stage       \(card.stage.label)")
-        let flags = SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability)
+        let flags = view.flags
         if !flags.isEmpty { out.append("look        \(flags.map(\.sentence).joined(separator: "; "))") }
         out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")
         out.append("")

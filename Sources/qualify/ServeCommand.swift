@@ -34,15 +34,12 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "qualify")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let store = try await db.open(now: .now(), serving: true)
-        let lists = try StoreOpener.lists(forDatabase: db.location)
-        let hygiene = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: db.location))
         let keys = try await store.apiKeys().filter { $0.revokedAt == nil }
         let model = try await store.activeModel()
         let settings = QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20)
         let location = db.location
-        let prediction = try InstalledPrediction.load(forDatabase: db.location)
-        let app = try await QualifyServer.application(store: store, lists: lists, verifier: hygiene.verifier(), prediction: prediction,
-                                                      mailDomainLookup: VerifyCommand.mailDomainLookup(), settings: settings,
+        let cards = try Installation.cards(for: store, location: location)
+        let app = try await QualifyServer.application(cards: cards, mailDomainLookup: VerifyCommand.mailDomainLookup(), settings: settings,
                                                       logger: logger) { boundPort in
             print("qualify: serving http://\(host):\(boundPort) on \(location) (model v\(model?.version ?? 0), \(keys.count) active API key\(keys.count == 1 ? "" : "s"))")
             if keys.isEmpty { print("qualify: no API keys yet; make one with: qualify keys create --role admin --name me") }

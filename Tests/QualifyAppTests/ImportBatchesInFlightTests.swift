@@ -4,6 +4,7 @@ import QualifyCore
 import QualifyModelFile
 import QualifySQLite
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// The importer keeps two batches in flight and never lets them share a lead, so batches committing in either order

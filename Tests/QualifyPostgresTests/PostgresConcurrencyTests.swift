@@ -2,6 +2,7 @@ import QualifyCore
 import QualifyModelFile
 import QualifyPostgres
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// What only a shared server has: several store instances (several processes, each with its own pool) on one database.

@@ -2,6 +2,7 @@ import QualifyCore
 import QualifyModelFile
 @testable import QualifyPostgres
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// `v6-lead-owner` in SQL on a database from before it (see LeadOwnerMigrationTests for the SQLite store).

@@ -4,6 +4,7 @@ import QualifyCore
 import QualifyModelFile
 @testable import QualifySQLite
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// `v6-lead-owner` on a database from before it: the queue's owner column is filled from each lead's latest fields

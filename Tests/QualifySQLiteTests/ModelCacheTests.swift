@@ -3,6 +3,7 @@ import QualifyCore
 import QualifyModelFile
 import QualifySQLite
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// The store keeps the compiled active model between transactions; a model activated through another store on the

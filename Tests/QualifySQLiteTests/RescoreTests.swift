@@ -3,6 +3,7 @@ import QualifyCore
 import QualifyModelFile
 @testable import QualifySQLite
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// Activating a model rescores every lead, a page at a time with the scoring of one page beside the reading and

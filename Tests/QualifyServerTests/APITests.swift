@@ -8,6 +8,7 @@ import QualifyCore
 import QualifyModelFile
 import QualifySQLite
 import QualifyStore
+import QualifyUseCases
 import Testing
 
 /// A server on an in-memory store, with one key per role, driven through Hummingbird's router test client.
@@ -37,7 +38,7 @@ struct Fixture: @unchecked Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         self.logger = logger
-        router = try await QualifyServer.router(store: store, lists: .builtIn,
+        router = try await QualifyServer.router(cards: LeadCards(store: store, verifier: EmailVerifier(), prediction: nil),
                                                     settings: .init(maxBodyBytes: maxBody, keyCacheSeconds: 0), logger: logger,
                                                     clock: { Fixture.now })
     }

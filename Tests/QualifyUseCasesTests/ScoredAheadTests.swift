@@ -1,15 +1,15 @@
 import Foundation
-import GRDB
 import QualifyCore
 import QualifyModelFile
-@testable import QualifySQLite
+import QualifySQLite
 import QualifyStore
+@testable import QualifyUseCases
 import Testing
 
-/// Large batches are scored on a read snapshot before their write transaction (``PreparedIngest``). Whatever path a
+/// Large batches are scored on a read snapshot before their write transaction (``ScoredAhead``). Whatever path a
 /// lead takes — scored ahead, or in the transaction because it is new, got a late or already stored event, or
 /// changed meanwhile — the store must end exactly as if every event had come alone.
-@Suite struct PreparedIngestTests {
+@Suite struct ScoredAheadTests {
     static let t0 = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
     static func at(minutes: Int64) -> Timestamp { t0.adding(TimeSpan(millis: minutes * 60_000)) }
     static let now = at(minutes: 60 * 24 * 30)
@@ -62,7 +62,7 @@ import Testing
         let options = IngestOptions(createLeads: true)
         var batchedOutcomes: [IngestOutcome] = [], singleOutcomes: [IngestOutcome] = []
         for batch in Self.batches {
-            #expect(batch.count >= PreparedIngest.minimumEvents, "the batch must be large enough to be scored ahead")
+            #expect(batch.count >= ScoredAhead.minimumEvents, "the batch must be large enough to be scored ahead")
             batchedOutcomes += try await batched.ingest(batch, options: options, now: Self.now)
             for event in batch { singleOutcomes += try await single.ingest([event], options: options, now: Self.now) }
         }
@@ -89,10 +89,9 @@ import Testing
         let events = Self.batches[1].map { e in
             Event(id: e.id, lead: try! EmailAddress.parse(e.email).get(), at: e.at, kind: .activity(type: e.type, properties: e.properties))
         }
-        let prepared = try await store.writer.read { db in
-            try PreparedIngest(db, events: events + [Event(id: EventID("x"), lead: Self.key(77), at: Self.now, kind: .activity(type: "page_view", properties: [:]))],
-                               models: store.models, lists: .builtIn, now: Self.now)
-        }
+        let prepared = try await ScoredAhead(store: store, events: events + [Event(id: EventID("x"), lead: Self.key(77), at: Self.now,
+                                                                                   kind: .activity(type: "page_view", properties: [:]))],
+                                             now: Self.now)
         #expect(prepared.modelVersion == 1)
         #expect(prepared.leads[Self.key(1)] == nil, "a late event: the lead is replayed in the transaction")
         #expect(prepared.leads[Self.key(3)] == nil, "one id twice: the second is a duplicate, known only when written")
@@ -107,25 +106,16 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try await Self.open(dir, "q.sqlite")
         let key = Self.key(0)
-        let read = try await store.writer.read { db in try LeadRows.loadStored(db, key: key)! }
         let event = Event(id: EventID("p"), lead: key, at: Self.at(minutes: 10), kind: .activity(type: "demo_request", properties: [:]))
-        let (projection, version) = try await store.writer.read { db in
-            let (mv, engine) = try store.models.current(db, lists: .builtIn)
-            var state = read.state
-            _ = engine.apply(event, to: &state)
-            return (try LeadRows.Projection(state: state, model: mv, at: Self.now), mv.version)
-        }
+        let ahead = try await ScoredAhead(store: store, events: [event], now: Self.now)
+        let read = try await store.storedLeads([key]).leads[key]!
+        #expect(ahead.score(of: read, modelVersion: 1, events: 1)?.changes.last?.to == .sql, "usable while the row is as read")
+        #expect(ahead.score(of: read, modelVersion: 2, events: 1) == nil, "not under another model version")
+        #expect(ahead.score(of: read, modelVersion: 1, events: 2) == nil, "not when the transaction has other new events")
         // another writer moves the lead between the read and the write
         _ = try await store.ingest([Self.event("other", 0, "content_download", minute: 5)], options: IngestOptions(), now: Self.now)
-        let written = try await store.writer.write { db in
-            try LeadRows.write(db, id: read.id, projection: projection, ifStill: read.blob, modelVersion: version)
-        }
-        #expect(!written)
-        #expect(try await store.lead(key)?.state.stage == .iql, "the other writer's download stands; the demo was not written")
-        let unchanged = try await store.writer.read { db in try LeadRows.loadStored(db, key: key)! }
-        let rewritten = try await store.writer.write { db in
-            try LeadRows.write(db, id: read.id, projection: projection, ifStill: unchanged.blob, modelVersion: version)
-        }
-        #expect(rewritten, "written when the row is as read")
+        let changed = try await store.storedLeads([key]).leads[key]!
+        #expect(ahead.score(of: changed, modelVersion: 1, events: 1) == nil, "the row changed: scored in the transaction")
+        #expect(try await store.lead(key)?.state.stage == .iql, "the other writer's download stands")
     }
 }

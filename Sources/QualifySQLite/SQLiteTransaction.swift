@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import QualifyCore
+import QualifyStore
+
+/// The storage verbs inside one write transaction on SQLite. Each verb is one hop onto GRDB's writer connection; the
+/// transaction was begun (`BEGIN IMMEDIATE`) by ``SQLiteLeadStore/transaction(_:)``, which holds the store's
+/// ``WriteGate`` until it commits or rolls back, so nothing else writes between the hops.
+struct SQLiteTransaction: LeadTransaction {
+    let writer: any DatabaseWriter
+
+    private func hop<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.writeWithoutTransaction(work)
+    }
+
+    func activeModelVersion() async throws -> Int {
+        try await hop { db in
+            guard let version = try Int.fetchOne(try db.cachedStatement(sql: "SELECT MAX(version) FROM model_version")) else {
+                throw StoreError.noActiveModel
+            }
+            return version
+        }
+    }
+
+    func modelVersion(_ version: Int) async throws -> ModelVersion {
+        try await hop { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT version, model, source, activated_at FROM model_version WHERE version = ?",
+                                             arguments: [version]) else {
+                throw StoreError.corrupt("model version \(version) is not recorded")
+            }
+            return try SQLiteLeadStore.modelVersion(row)
+        }
+    }
+
+    func lockLeads(_ keys: Set<LeadKey>) async throws -> [LeadKey: StoredLead] {
+        guard !keys.isEmpty else { return [:] }
+        return try await hop { db in try LeadRows.load(db, keys: keys) }
+    }
+
+    func insertLead(_ key: LeadKey, accountDomain: String?, company: String?, at: Timestamp, modelVersion: Int) async throws -> StoredLead {
+        try await hop { db in
+            try LeadRows.insert(db, key: key, accountDomain: accountDomain, company: company, at: at, modelVersion: modelVersion)
+        }
+    }
+
+    func appendEvents(_ events: [EventRow], receivedAt: Timestamp) async throws -> Set<EventID> {
+        guard !events.isEmpty else { return [] }
+        return try await hop { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO event(id, lead_id, type, at, properties, received_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO NOTHING
+                """)
+            var inserted: Set<EventID> = []
+            inserted.reserveCapacity(events.count)
+            for row in events {
+                try insert.execute(arguments: [row.event.id.rawValue, row.leadID, row.type, row.event.at.millis, row.properties, receivedAt.millis])
+                if db.changesCount > 0 { inserted.insert(row.event.id) }
+            }
+            return inserted
+        }
+    }
+
+    func eventLog(of lead: StoredLead) async throws -> [Event] {
+        try await hop { db in try StoredEvent.fetchAll(db, leadID: lead.id, key: lead.key) }
+    }
+
+    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws {
+        guard !writes.isEmpty else { return }
+        try await hop { db in
+            for write in writes {
+                try LeadRows.write(db, id: write.lead.id, projection: LeadRows.Projection(write.projection, modelVersion: modelVersion, at: at))
+                if !write.changes.isEmpty {
+                    try LeadRows.recordStageChanges(db, leadID: write.lead.id, key: write.lead.key, changes: write.changes,
+                                                    modelVersion: modelVersion, now: at)
+                }
+            }
+        }
+    }
+
+    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws {
+        try await hop { db in
+            try db.cachedStatement(sql: "INSERT INTO lead_merge(lead_id, at, origin, changes) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [leadID, at.millis, origin, FlatJSON.encode(changes)])
+        }
+    }
+}
+
+extension SQLiteLeadStore {
+    /// Two: while one batch is written (SQLite has one writer), the next is scored on a read snapshot
+    /// (``storedLeads(_:)``), so an import keeps both cores busy.
+    public var ingestWriters: Int { 2 }
+    public var scoresAhead: Bool { true }
+
+    public func transaction<Result: Sendable>(_ body: (any LeadTransaction) async throws -> Result) async throws -> Result {
+        let writer = self.writer
+        return try await gate.run {
+            try await writer.writeWithoutTransaction { db in try db.beginTransaction(.immediate) }
+            do {
+                let result = try await body(SQLiteTransaction(writer: writer))
+                try await writer.writeWithoutTransaction { db in try db.commit() }
+                return result
+            } catch {
+                // Synchronously: the async form gives up on a cancelled task, which would leave the transaction open.
+                Self.rollback(writer)
+                throw error
+            }
+        }
+    }
+
+    /// Rolls back the transaction left open on the writer, if any, waiting for the writer's queue (a short wait: the
+    /// gate is held, so nothing else is queued there).
+    private static func rollback(_ writer: any DatabaseWriter) {
+        try? writer.writeWithoutTransaction { db in if db.isInsideTransaction { try db.rollback() } }
+    }
+
+    public func storedLeads(_ keys: Set<LeadKey>) async throws -> (modelVersion: Int, leads: [LeadKey: StoredLead]) {
+        try await read { db in
+            guard let version = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version") else { throw StoreError.noActiveModel }
+            return (version, try LeadRows.load(db, keys: keys))
+        }
+    }
+}

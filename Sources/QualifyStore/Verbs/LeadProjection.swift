@@ -1,0 +1,35 @@
+import Foundation
+import QualifyCore
+
+/// The values of a lead row's projection columns — what the queue filters and orders by, and the state blob — for a
+/// state under a model. Computed once here, so every store writes the same columns from the same state.
+public struct LeadProjection: Sendable, Hashable {
+    public var fitPoints: Int
+    public var grade: Grade
+    public var stage: Stage
+    /// The main engagement group's amplitude against ``Decay/epoch`` (the queue reads temperature off it at `now`).
+    public var engagementAmplitude: Double
+    public var lastActivity: Timestamp?
+    /// The latest folded event's time and id (where an in-order fold continues from).
+    public var lastAt: Timestamp?
+    public var lastID: EventID?
+    public var name: String?
+    public var company: String?
+    public var owner: String?
+    public var state: Data
+
+    public init(state: LeadState, model: QualificationModel) {
+        let f = state.fields
+        fitPoints = state.fitPoints
+        grade = state.grade
+        stage = state.stage
+        engagementAmplitude = state.mainAmplitude(model)
+        lastActivity = state.lastActivity
+        lastAt = state.last?.at
+        lastID = state.last?.id
+        name = LeadFields.personName(f)
+        company = f["company"]
+        owner = f["owner"]
+        self.state = Data(LeadStateCodec.encode(state))
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import QualifyCore
+
+/// The storage verbs of one write transaction: what a use case (ingest, upsert, a person's stage move) asks of a
+/// store while it decides. Every decision — create or reject an unknown lead, duplicate or new, fold or replay, what
+/// goes to the outbox — is the use case's (QualifyUseCases); a store only reads, locks and writes rows.
+///
+/// A transaction lands whole or not at all: ``LeadStore/transaction(_:)`` commits when its body returns and rolls
+/// back when it throws. Its body may run more than once (PostgreSQL retries a transaction the server aborted to break
+/// a deadlock), so it must decide from what it reads, not from what an earlier attempt saw.
+public protocol LeadTransaction: Sendable {
+    /// The active model's version number; throws ``StoreError/noActiveModel`` before the first activation.
+    func activeModelVersion() async throws -> Int
+    /// A recorded model version (versions never change once written).
+    func modelVersion(_ version: Int) async throws -> ModelVersion
+    /// The stored rows of the leads among `keys`, held for the rest of the transaction (PostgreSQL locks them in
+    /// email order; SQLite has one writer). Keys without a lead are absent from the answer.
+    func lockLeads(_ keys: Set<LeadKey>) async throws -> [LeadKey: StoredLead]
+    /// Inserts a lead with an empty state (its first event fills it), linked to the account of `accountDomain` when
+    /// there is one (created if new, named `company` if it has no name yet). If another transaction inserted the
+    /// lead meanwhile, returns that row, held like ``lockLeads(_:)``'s.
+    func insertLead(_ key: LeadKey, accountDomain: String?, company: String?, at: Timestamp, modelVersion: Int) async throws -> StoredLead
+    /// Appends events to the log (in the order given); an event whose id is already stored is skipped. Returns the
+    /// ids it inserted.
+    func appendEvents(_ events: [EventRow], receivedAt: Timestamp) async throws -> Set<EventID>
+    /// A lead's whole event log, in ``EventOrder``.
+    func eventLog(of lead: StoredLead) async throws -> [Event]
+    /// Writes each lead's projection (``LeadProjection``), then its stage changes and their outbox messages, in the
+    /// order given.
+    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws
+    /// Records a merge of incoming values into a lead (the upsert's audit line).
+    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws
+}
+
+/// A lead row as a transaction read it: the row id, the model version its state was folded under, and the state's
+/// stored bytes (what a write scored ahead compares against; decoded only by whoever needs the state).
+public struct StoredLead: Sendable {
+    public var id: Int64
+    public var key: LeadKey
+    public var modelVersion: Int
+    public var stateBytes: Data
+    public init(id: Int64, key: LeadKey, modelVersion: Int, stateBytes: Data) {
+        self.id = id
+        self.key = key
+        self.modelVersion = modelVersion
+        self.stateBytes = stateBytes
+    }
+
+    /// The stored state, decoded; names the lead and the fix when it does not decode.
+    public func state() throws -> LeadState {
+        do { return try LeadStateCodec.decode(stateBytes) } catch {
+            throw StoreError.corrupt("state of lead '\(key.email)' does not decode (\(error)); `qualify rescore` rebuilds it from events")
+        }
+    }
+
+    /// A new lead's row before its first event: the empty state.
+    public static func empty(id: Int64, key: LeadKey, modelVersion: Int) -> StoredLead {
+        StoredLead(id: id, key: key, modelVersion: modelVersion, stateBytes: Data(LeadStateCodec.encode(LeadState(key: key))))
+    }
+}
+
+/// An event to append, with its lead's row id and its properties in stored form.
+public struct EventRow: Sendable {
+    public var event: Event
+    public var leadID: Int64
+    /// ``StoredEventCodec/properties(of:)``, computed once by the use case.
+    public var properties: String
+    public var type: String { event.typeName }
+    public init(event: Event, leadID: Int64, properties: String) {
+        self.event = event
+        self.leadID = leadID
+        self.properties = properties
+    }
+    public init(event: Event, leadID: Int64) {
+        self.init(event: event, leadID: leadID, properties: StoredEventCodec.properties(of: event))
+    }
+}
+
+/// One lead's new state to write: its projection columns, and the stage changes to record and announce.
+public struct LeadWrite: Sendable {
+    public var lead: StoredLead
+    public var projection: LeadProjection
+    public var changes: [StageChange]
+    public init(lead: StoredLead, projection: LeadProjection, changes: [StageChange]) {
+        self.lead = lead
+        self.projection = projection
+        self.changes = changes
+    }
+}

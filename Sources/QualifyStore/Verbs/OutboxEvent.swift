@@ -1,0 +1,46 @@
+import QualifyCore
+
+/// What an outbox message announces, as a typed value: encoded to the stored `kind` and `payload` here and only
+/// here, and decoded back by whoever reads the outbox (metrics, delivery).
+public enum OutboxEvent: Sendable, Hashable {
+    /// A lead moved from one stage to another (automatically or by a person), with the reason.
+    case stageChanged(lead: String, change: StageChange)
+
+    /// The stored `kind` column.
+    public var kind: String {
+        switch self {
+        case .stageChanged: return "stage_changed"
+        }
+    }
+
+    /// The stored payload: a flat JSON object of text.
+    public var payload: String {
+        switch self {
+        case .stageChanged(let lead, let change):
+            return FlatJSON.encode([
+                "lead": lead, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
+                "reason": change.reason, "by": change.by, "event": change.eventID.rawValue,
+            ])
+        }
+    }
+
+    /// The event a stored message holds; nil for a kind this build does not know or a payload it cannot read.
+    public init?(kind: String, payload: String) {
+        guard let p = FlatJSON.decode(payload) else { return nil }
+        switch kind {
+        case "stage_changed":
+            guard let lead = p["lead"], let from = p["from"].flatMap(Stage.init(rawValue:)),
+                  let to = p["to"].flatMap(Stage.init(rawValue:)), let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
+            // messages written before the event id was part of the payload have none
+            self = .stageChanged(lead: lead, change: StageChange(from: from, to: to, at: at, eventID: EventID(p["event"] ?? ""),
+                                                                 reason: p["reason"] ?? "", by: p["by"] ?? ""))
+        default:
+            return nil
+        }
+    }
+}
+
+extension OutboxMessage {
+    /// The typed event this message announces (nil for a kind this build does not know).
+    public var event: OutboxEvent? { OutboxEvent(kind: kind, payload: payload) }
+}

@@ -1,0 +1,82 @@
+import QualifyCore
+import QualifyStore
+
+/// Everything a lead's card shows, assembled in one place (``LeadCards/card(_:asOf:now:)``) for the API, the CLI and
+/// the web pages: the scores and ledger from the lead's events under the active model (with the store's installed
+/// lists), the email check (the installed hygiene lists), the checklist, the installed prediction and the flags.
+public struct LeadCardView: Sendable, Hashable {
+    public var card: LeadCard
+    /// The active model's version number and name.
+    public var modelVersion: Int
+    public var modelName: String
+    public var emailCheck: EmailVerification
+    /// The model's checklist assessed on the lead's answers; nil when the model has no checklist.
+    public var priority: PriorityAssessment?
+    /// The installed prediction's chance and top factors; nil without one, or when it cannot score this lead
+    /// (``chanceProblem`` says why).
+    public var chance: ScoredRow?
+    public var chanceProblem: String?
+    /// Where grade, temperature, chance and stage disagree.
+    public var flags: [SignalFlag]
+}
+
+/// The lead card use case: one function every shell calls, so a lead looks the same everywhere.
+public struct LeadCards: Sendable {
+    public let store: any LeadStore
+    /// The installed hygiene lists' verifier (the card's email check).
+    public let verifier: EmailVerifier
+    /// The installed prediction model, if any.
+    public let prediction: TrainedModel?
+
+    public init(store: any LeadStore, verifier: EmailVerifier, prediction: TrainedModel?) {
+        self.store = store
+        self.verifier = verifier
+        self.prediction = prediction
+    }
+
+    public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
+        case unknownLead(String)
+        /// The lead had no history yet at the date asked for.
+        case noHistory(String, Timestamp)
+
+        public var description: String {
+            switch self {
+            case .unknownLead(let email): return "no lead with email '\(email)'"
+            case .noHistory(let email, let at): return "'\(email)' had no history yet on \(at.isoDate)"
+            }
+        }
+    }
+
+    /// The time a card's `as of` text means: a date (`2026-03-01`) is the end of that day, a date-time itself; nil if
+    /// the text is neither.
+    public static func asOf(_ text: String) -> Timestamp? {
+        guard let t = Timestamp(iso8601: text) else { return nil }
+        return text.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
+    }
+
+    /// The card of `key` as it stood at `asOf` (nil: now).
+    public func card(_ key: LeadKey, asOf: Timestamp?, now: Timestamp) async throws -> LeadCardView {
+        guard let record = try await store.lead(key) else { throw Problem.unknownLead(key.email) }
+        guard let active = try await store.activeModel() else { throw StoreError.noActiveModel }
+        let (model, engine) = try store.engines.cached(version: active.version) ?? store.engines.compile(active, lists: store.lists)
+        let at = asOf ?? now
+        let account = record.account.map { a in a.name.map { "\($0) (\(a.domain))" } ?? a.domain }
+        let card = LeadCard.build(key: key, events: record.events, account: account, engine: engine, asOf: at)
+        if card.events == 0 && asOf != nil { throw Problem.noHistory(key.email, at) }
+        var chance: ScoredRow?
+        var chanceProblem: String?
+        if let prediction {
+            do {
+                chance = try LeadPrediction.score(prediction, fields: card.fields,
+                                                  activity: LeadPrediction.activity(events: record.events, card: card, asOf: at))
+            } catch {
+                chanceProblem = "\(error)"
+            }
+        }
+        return LeadCardView(
+            card: card, modelVersion: model.version, modelName: model.model.name, emailCheck: verifier.verify(key.email),
+            priority: model.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: at) },
+            chance: chance, chanceProblem: chanceProblem,
+            flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability))
+    }
+}

@@ -1,0 +1,70 @@
+import QualifyCore
+import QualifyStore
+
+extension LeadStore {
+    /// Creates or merges leads (by identity), in one transaction: later non-empty values win (``FieldMerge``); every
+    /// change is a fields-update event in the lead's log plus a merge record, so fit follows and a replay reproduces
+    /// it. A new lead is linked to its account by domain (``EmailLists/accountDomain(of:)``). Unchanged rows write
+    /// nothing.
+    public func upsertLeads(_ rows: [LeadUpsert], source: String, at now: Timestamp) async throws -> [UpsertOutcome] {
+        let (lists, engines) = (self.lists, self.engines)
+        return try await transaction { tx in
+            var leads = try await tx.lockLeads(Set(rows.map(\.key)))
+            let (model, engine) = try await engines.current(tx, lists: lists)
+            var outcomes: [UpsertOutcome] = []
+            outcomes.reserveCapacity(rows.count)
+            for row in rows {
+                let at = row.time(now: now)
+                var created = false
+                let lead: StoredLead
+                if let held = leads[row.key] {
+                    lead = held
+                } else {
+                    lead = try await tx.insertLead(row.key, accountDomain: lists.accountDomain(of: row.key), company: row.fields["company"],
+                                                   at: at, modelVersion: model.version)
+                    created = true
+                }
+                let state = try lead.state()
+                guard case let (changes, event)? = FieldMerge.merge(row.fields, into: state.fields, key: row.key, origin: row.origin,
+                                                                     at: at, eventCount: state.eventCount, created: created) else {
+                    leads[row.key] = lead
+                    outcomes.append(.unchanged)
+                    continue
+                }
+                guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: at).contains(event.id) else {
+                    throw StoreError.duplicateEventID(event.id)
+                }
+                try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: changes)
+                let write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+                try await tx.writeLeads([write], modelVersion: model.version, at: at)
+                leads[row.key] = write.written(modelVersion: model.version)
+                outcomes.append(created ? .created : .merged(changes.keys.sorted()))
+            }
+            return outcomes
+        }
+    }
+
+    /// Records a person's stage move (an event in the lead's log, checked by ``StageAction/request(from:lead:reason:by:id:at:)``
+    /// in the core) and applies it, in one transaction.
+    public func moveStage(_ key: LeadKey, action: StageAction, reason: String, by: String, id: EventID, at: Timestamp)
+        async throws -> StageChange
+    {
+        if reason.trimmingSpaces.isEmpty { throw StoreError.stageMove(.emptyReason) }
+        let (lists, engines) = (self.lists, self.engines)
+        return try await transaction { tx in
+            guard let lead = try await tx.lockLeads([key])[key] else { throw StoreError.unknownLead(key) }
+            let (model, engine) = try await engines.current(tx, lists: lists)
+            let (event, change): (Event, StageChange)
+            switch action.request(from: try lead.state().stage, lead: key, reason: reason, by: by, id: id, at: at) {
+            case .success(let move): (event, change) = move
+            case .failure(let problem): throw StoreError.stageMove(problem)
+            }
+            guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: at).contains(id) else {
+                throw StoreError.duplicateEventID(id)
+            }
+            let write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+            try await tx.writeLeads([write], modelVersion: model.version, at: at)
+            return change
+        }
+    }
+}
