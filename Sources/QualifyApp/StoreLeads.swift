@@ -1,5 +1,6 @@
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Every lead of a store with its whole record, once each (the queue, stage by stage, lists every lead).
 /// Loads each lead's log: fine for tens of thousands of leads, slow for millions.

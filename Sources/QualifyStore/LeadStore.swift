@@ -36,8 +36,11 @@ public protocol LeadStore: Sendable {
     /// gives the same result (a late batch for a lead replays it).
     var ingestWriters: Int { get }
 
-    /// The sales queue: filtered, ordered by priority (grade × temperature at `now`, then engagement now).
-    func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary]
+    /// A page of the leads `filter` keeps, in the order of their band at the moment of `order` — the position
+    /// ``QueueOrder/positionByRanks`` gives their grade rank and temperature rank (amplitude against
+    /// ``QueueOrder/hotAmplitude`` and ``QueueOrder/warmAmplitude``) — then amplitude descending, then email (byte
+    /// order). The queue use case (QualifyUseCases) decides the filter and the order.
+    func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow]
     /// One lead's record and its whole event log (in ``EventOrder``), for its card; nil if unknown.
     func lead(_ key: LeadKey) async throws -> LeadRecord?
     /// Counts of what the store holds.

@@ -3,6 +3,7 @@ import Foundation
 import QualifyApp
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 extension Stage: ExpressibleByArgument {}
 extension Temperature: ExpressibleByArgument {}
