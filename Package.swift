@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -55,13 +56,18 @@ let package = Package(
         ]),
         // The system resolver (libresolv) for MX look-ups: a thin C shim, because Glibc does not export resolv.h.
         .target(name: "CResolv", linkerSettings: [.linkedLibrary("resolv")]),
-        // Composition root: store by URL, file import pipelines (CSV / JSON lines), list loading, DNS, configuration.
+        // Composition root: store by URL, what is installed beside a database, `serve`'s service group (the HTTP server,
+        // the PostgreSQL client), file import pipelines (CSV / JSON lines), list loading, DNS, the environment read once.
         .target(name: "QualifyApp", dependencies: [
-            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifySQLite", "QualifyModelFile", "CResolv",
+            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifySQLite", "QualifyModelFile", "QualifyServer", "CResolv",
             .target(name: "QualifyPostgres", condition: .when(traits: ["Postgres"])),
+            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Resources/lists")]),
-        // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics.
+        // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics. It sees the
+        // use cases and the store protocol, never a concrete store (QualifyApp composes them).
         .target(name: "QualifyServer", dependencies: [
             "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyModelFile",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -3,6 +3,7 @@ import Logging
 import QualifyCore
 import QualifyModelFile
 #if Postgres
+import PostgresNIO
 import QualifyPostgres
 #endif
 import QualifySQLite
@@ -21,11 +22,7 @@ public enum StoreOpener {
     /// built-in model active; an existing one whose schema is behind this build (or ahead of it) is refused with a
     /// message naming the migrations and the command that fixes it (`qualify migrate --database …`).
     public static func open(_ location: String, now: Timestamp) async throws -> any LeadStore {
-        let store = try await openStore(location, migrations: .createIfNew).store
-        if try await store.activeModel() == nil {
-            _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
-        }
-        return store
+        try await activatingDefault(try await openStore(location, migrations: .createIfNew).store, now: now)
     }
 
     /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, short
@@ -33,6 +30,32 @@ public enum StoreOpener {
     public static func openForServing(_ location: String, now: Timestamp) async throws -> any LeadStore {
         let store = try await open(location, now: now)
         if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.serverCheckpointPages) }
+        return store
+    }
+
+    #if Postgres
+    /// Opens the PostgreSQL store at `location` on a client the caller runs (`qualify serve`'s service group), as
+    /// ``open(_:now:)`` does.
+    public static func openForServing(_ location: String, now: Timestamp, postgresClient: PostgresClient, logger: Logger) async throws -> any LeadStore {
+        guard case .postgres(let url) = DatabaseLocation(location) else { return try await openForServing(location, now: now) }
+        let store: PostgresLeadStore
+        do {
+            store = try await PostgresLeadStore.open(client: postgresClient, url: url, lists: try lists(forDatabase: location),
+                                                     logger: logger, migrations: .createIfNew).store
+        } catch StoreError.schemaBehind(let pending) {
+            throw OpenError.schemaBehind(DatabaseLocation(location), pending: pending)
+        } catch StoreError.schemaAhead(let unknown) {
+            throw OpenError.schemaAhead(DatabaseLocation(location), unknown: unknown)
+        }
+        return try await activatingDefault(store, now: now)
+    }
+    #endif
+
+    /// A new database gets the built-in model, active.
+    static func activatingDefault(_ store: any LeadStore, now: Timestamp) async throws -> any LeadStore {
+        if try await store.activeModel() == nil {
+            _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
+        }
         return store
     }
 

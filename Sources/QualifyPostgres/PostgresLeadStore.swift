@@ -8,11 +8,13 @@ import QualifyStore
 /// Every write method is one transaction; the lead rows it changes are locked (`SELECT … FOR UPDATE`), so two
 /// processes writing to one lead go one after the other and neither loses the other's update.
 ///
-/// Its ``PostgresClient`` (a connection pool) runs in a task the store owns: ``close()`` stops it, and so does
-/// dropping the last copy of the store.
+/// Its ``PostgresClient`` (a connection pool) runs either as a service of `qualify serve`'s service group
+/// (``open(client:url:lists:logger:migrations:)``), or, for a one-off command, in a task the store owns: ``close()``
+/// stops it, and so does dropping the last copy of the store.
 public struct PostgresLeadStore: LeadStore {
     let client: PostgresClient
-    let runner: ClientRunner
+    /// The task running the client when the store started it itself; nil when the caller runs the client.
+    let runner: ClientRunner?
     public let lists: EmailLists
     let logger: Logger
     public let engines = EngineCache()
@@ -30,12 +32,30 @@ public struct PostgresLeadStore: LeadStore {
     public static func open(url: String, lists: EmailLists = .builtIn, maximumConnections: Int = 20,
                             logger: Logger = Logger(label: "qualify.postgres"),
                             migrations policy: MigrationPolicy) async throws -> (store: PostgresLeadStore, applied: [String]) {
+        let client = try await client(url: url, maximumConnections: maximumConnections, logger: logger)
+        return try await open(client: client, runner: ClientRunner(Task { await client.run() }), address: try PostgresURL(url),
+                              lists: lists, logger: logger, migrations: policy)
+    }
+
+    /// A connection pool for the database at `url`, checked by one connection first (so a wrong address, password or
+    /// database is reported at once, by name). The caller runs it: `qualify serve` as a service of its group.
+    public static func client(url: String, maximumConnections: Int = 20, logger: Logger) async throws -> PostgresClient {
         let address = try PostgresURL(url)
         try await address.probe(logger: logger)
         var configuration = address.configuration
         configuration.options.maximumConnections = max(1, maximumConnections)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let runner = ClientRunner(Task { await client.run() })
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Opens the store on a client the caller runs (``client(url:maximumConnections:logger:)``; its queries wait
+    /// until it runs) and applies the migrations `policy` allows, as ``open(url:lists:maximumConnections:logger:migrations:)``.
+    public static func open(client: PostgresClient, url: String, lists: EmailLists, logger: Logger,
+                            migrations policy: MigrationPolicy) async throws -> (store: PostgresLeadStore, applied: [String]) {
+        try await open(client: client, runner: nil, address: try PostgresURL(url), lists: lists, logger: logger, migrations: policy)
+    }
+
+    private static func open(client: PostgresClient, runner: ClientRunner?, address: PostgresURL, lists: EmailLists, logger: Logger,
+                             migrations policy: MigrationPolicy) async throws -> (store: PostgresLeadStore, applied: [String]) {
         let store = PostgresLeadStore(client: client, runner: runner, lists: lists, logger: logger)
         do {
             return (store, try await client.withConnection { db in try await migrate(db, policy: policy, logger: logger) })
@@ -65,8 +85,10 @@ public struct PostgresLeadStore: LeadStore {
         }
     }
 
-    /// Stops the connection pool. The store cannot be used afterwards.
+    /// Stops the connection pool the store runs itself (a client run by the caller stops with the caller's group).
+    /// The store cannot be used afterwards.
     public func close() async {
+        guard let runner else { return }
         runner.task.cancel()
         await runner.task.value
     }

@@ -37,7 +37,7 @@ struct DatabaseOptions: ParsableArguments {
     var database: String?
 
     var location: String {
-        database ?? ProcessInfo.processInfo.environment[StoreOpener.environmentVariable] ?? StoreOpener.defaultPath
+        database ?? QualifyEnvironment.current.database ?? StoreOpener.defaultPath
     }
 
     /// Opens the store (see ``StoreOpener/open(_:now:)``); `serving` sets it up for a long-running server.
@@ -75,7 +75,7 @@ struct Failure: Error, CustomStringConvertible {
 final class ProgressBar: Sendable {
     let enabled: Bool
     init() {
-        enabled = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+        enabled = isatty(STDERR_FILENO) == 1 && !QualifyEnvironment.current.isCI
     }
 
     func update(_ p: ImportProgress) {

@@ -35,7 +35,7 @@ struct QualifyLeadCommand: AsyncParsableCommand {
         guard let model = try await store.activeModel() else { throw Failure("no model is active") }
         guard let checklist = model.model.checklist else { throw Failure(ChecklistProblem.noChecklist.description) }
         guard let record = try await store.lead(key) else { throw Failure("no lead with email '\(key.email)' (import it first)") }
-        let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "cli"
+        let who = by ?? QualifyEnvironment.current.user ?? "cli"
 
         var given: [(String, String)] = []
         for a in answers {

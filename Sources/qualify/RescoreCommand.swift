@@ -57,7 +57,7 @@ struct StageCommand: AsyncParsableCommand {
         }
         let now = Timestamp.now()
         let store = try await db.open(now: now)
-        let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "someone"
+        let who = by ?? QualifyEnvironment.current.user ?? "someone"
         do {
             let change = try await store.moveStage(key, action: action, reason: reason, by: who,
                                                    id: EventID("$stage:\(UUID().uuidString.lowercased())"), at: now)

@@ -32,20 +32,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "qualify")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let store = try await db.open(now: .now(), serving: true)
-        let keys = try await store.apiKeys().filter { $0.revokedAt == nil }
-        let model = try await store.activeModel()
-        let settings = QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20)
+        logger.logLevel = QualifyEnvironment.current.logLevel ?? .info
         let location = db.location
-        let cards = try Installation.cards(for: store, location: location)
-        let app = try await QualifyServer.application(cards: cards, mailDomainLookup: VerifyCommand.mailDomainLookup(), settings: settings,
-                                                      logger: logger) { boundPort in
-            print("qualify: serving http://\(host):\(boundPort) on \(location) (model v\(model?.version ?? 0), \(keys.count) active API key\(keys.count == 1 ? "" : "s"))")
-            if keys.isEmpty { print("qualify: no API keys yet; make one with: qualify keys create --role admin --name me") }
-            fflush(nil)
+        let settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20),
+                                     mailDomainLookup: VerifyCommand.mailDomainLookup())
+        do {
+            try await Serving.run(settings, logger: logger) { started in
+                print("qualify: serving http://\(host):\(started.port) on \(DatabaseLocation(location)) (model v\(started.modelVersion ?? 0), \(started.activeKeys) active API key\(started.activeKeys == 1 ? "" : "s"))")
+                if started.activeKeys == 0 { print("qualify: no API keys yet; make one with: qualify keys create --role admin --name me") }
+                fflush(nil)
+            }
+        } catch let error as StoreOpener.OpenError {
+            throw Failure(error.description)
         }
-        try await app.runService()
     }
 }
 

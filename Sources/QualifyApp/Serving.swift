@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+#if Postgres
+import PostgresNIO
+import QualifyPostgres
+#endif
+import QualifyCore
+import QualifyServer
+import QualifyStore
+import QualifyUseCases
+import ServiceLifecycle
+
+/// What `qualify serve` runs: the database, the HTTP server's settings, the DNS check for `POST /verify`.
+public struct ServeSettings: Sendable {
+    public var location: String
+    public var server: QualifyServer.Settings
+    public var mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?
+    public init(location: String, server: QualifyServer.Settings, mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?) {
+        self.location = location
+        self.server = server
+        self.mailDomainLookup = mailDomainLookup
+    }
+}
+
+/// `qualify serve` composed: one service group, stopped gracefully by SIGTERM or SIGINT — the HTTP server (requests
+/// in flight finish, and with them their transactions; new connections are refused) and, on PostgreSQL, the
+/// connection pool, which stops after the server. Background workers join the same group.
+public enum Serving {
+    /// What the server says once it listens: the address, the database, the model and the keys.
+    public struct Started: Sendable {
+        public var port: Int
+        public var modelVersion: Int?
+        public var activeKeys: Int
+    }
+
+    public static func run(_ settings: ServeSettings, logger: Logger, onStarted: @escaping @Sendable (Started) async -> Void) async throws {
+        var services: [any Service] = []
+        let open: @Sendable () async throws -> any LeadStore
+        switch DatabaseLocation(settings.location) {
+        case .postgres(let url):
+            #if Postgres
+            let poolLogger = { var l = logger; l.logLevel = max(logger.logLevel, .error); return l }()
+            let client: PostgresClient
+            do { client = try await PostgresLeadStore.client(url: url, logger: poolLogger) } catch {
+                throw StoreOpener.OpenError.unsupported("cannot open database '\(DatabaseLocation(settings.location))': \(error)")
+            }
+            services.append(client)
+            open = { try await StoreOpener.openForServing(settings.location, now: .now(), postgresClient: client, logger: poolLogger) }
+            #else
+            _ = url
+            open = { try await StoreOpener.openForServing(settings.location, now: .now()) }
+            #endif
+        case .sqlite:
+            open = { try await StoreOpener.openForServing(settings.location, now: .now()) }
+        }
+        services.append(APIService(settings: settings, open: open, logger: logger, onStarted: onStarted))
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// The HTTP API as a service: opens the store (its pool already running beside it), then serves until shut down.
+struct APIService: Service {
+    let settings: ServeSettings
+    let open: @Sendable () async throws -> any LeadStore
+    let logger: Logger
+    let onStarted: @Sendable (Serving.Started) async -> Void
+
+    func run() async throws {
+        let store = try await open()
+        let cards = try Installation.cards(for: store, location: settings.location)
+        let keys = try await store.apiKeys().filter { $0.revokedAt == nil }.count
+        let model = try await store.activeModel()?.version
+        let app = try await QualifyServer.application(cards: cards, mailDomainLookup: settings.mailDomainLookup, settings: settings.server,
+                                                      logger: logger) { port in
+            await onStarted(Serving.Started(port: port, modelVersion: model, activeKeys: keys))
+        }
+        try await app.run()
+    }
+}
