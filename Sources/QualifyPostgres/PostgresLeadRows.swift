@@ -121,19 +121,22 @@ enum PostgresLeadRows {
                 event.append(change.eventID.rawValue)
                 reason.append(change.reason)
                 by.append(change.by)
-                let message = OutboxEvent.stageChanged(lead: w.lead.key.email, change: change)
+            }
+            for message in w.messages {
                 kind.append(message.kind)
                 payload.append(message.payload)
             }
         }
-        guard !lead.isEmpty else { return }
-        try await db.query("""
-            INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
-            SELECT lead_id, from_stage, to_stage, at, event_id, reason, by, \(modelVersion)
-            FROM UNNEST(\(lead)::int8[], \(from)::text[], \(to)::text[], \(at)::int8[], \(event)::text[], \(reason)::text[],
-                        \(by)::text[]) WITH ORDINALITY AS u(lead_id, from_stage, to_stage, at, event_id, reason, by, n)
-            ORDER BY n
-            """, logger: logger)
+        if !lead.isEmpty {
+            try await db.query("""
+                INSERT INTO stage_change(lead_id, from_stage, to_stage, at, event_id, reason, by, model_version)
+                SELECT lead_id, from_stage, to_stage, at, event_id, reason, by, \(modelVersion)
+                FROM UNNEST(\(lead)::int8[], \(from)::text[], \(to)::text[], \(at)::int8[], \(event)::text[], \(reason)::text[],
+                            \(by)::text[]) WITH ORDINALITY AS u(lead_id, from_stage, to_stage, at, event_id, reason, by, n)
+                ORDER BY n
+                """, logger: logger)
+        }
+        guard !payload.isEmpty else { return }
         try await db.query("""
             INSERT INTO outbox(kind, payload, created_at)
             SELECT kind, payload, \(now.millis) FROM UNNEST(\(kind)::text[], \(payload)::text[]) WITH ORDINALITY AS u(kind, payload, n)

@@ -71,8 +71,8 @@ enum LeadRows {
         try db.cachedStatement(sql: updateProjection).execute(arguments: StatementArguments(projection.values + [id.databaseValue]))
     }
 
-    /// Records stage changes and their outbox messages (same transaction as the change).
-    static func recordStageChanges(_ db: Database, leadID: Int64, key: LeadKey, changes: [StageChange], modelVersion: Int,
+    /// Records a lead's stage changes and appends its outbox messages (same transaction as the change).
+    static func recordStageChanges(_ db: Database, leadID: Int64, changes: [StageChange], messages: [OutboxEvent], modelVersion: Int,
                                    now: Timestamp) throws {
         for change in changes {
             try db.cachedStatement(sql: """
@@ -80,7 +80,8 @@ enum LeadRows {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [leadID, change.from.rawValue, change.to.rawValue, change.at.millis, change.eventID.rawValue,
                                  change.reason, change.by, modelVersion])
-            let message = OutboxEvent.stageChanged(lead: key.email, change: change)
+        }
+        for message in messages {
             try db.cachedStatement(sql: "INSERT INTO outbox(kind, payload, created_at) VALUES (?, ?, ?)")
                 .execute(arguments: [message.kind, message.payload, now.millis])
         }

@@ -74,7 +74,9 @@ enum Rescorer {
             for lead in scored {
                 try LeadRows.write(db, id: lead.id, projection: lead.projection)
                 if let change = lead.change {
-                    try LeadRows.recordStageChanges(db, leadID: lead.id, key: lead.key, changes: [change], modelVersion: model.version, now: now)
+                    try LeadRows.recordStageChanges(db, leadID: lead.id, changes: [change],
+                                                    messages: [.stageChanged(lead: lead.key.email, change: change, outcome: nil)],
+                                                    modelVersion: model.version, now: now)
                 }
             }
         }

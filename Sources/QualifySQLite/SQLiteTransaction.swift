@@ -69,8 +69,8 @@ struct SQLiteTransaction: LeadTransaction {
         try await hop { db in
             for write in writes {
                 try LeadRows.write(db, id: write.lead.id, projection: LeadRows.Projection(write.projection, modelVersion: modelVersion, at: at))
-                if !write.changes.isEmpty {
-                    try LeadRows.recordStageChanges(db, leadID: write.lead.id, key: write.lead.key, changes: write.changes,
+                if !write.changes.isEmpty || !write.messages.isEmpty {
+                    try LeadRows.recordStageChanges(db, leadID: write.lead.id, changes: write.changes, messages: write.messages,
                                                     modelVersion: modelVersion, now: at)
                 }
             }

@@ -82,7 +82,7 @@ final class TransitionCounter: Sendable {
         while let batch = try? await store.outboxMessages(after: position, limit: 5_000), !batch.isEmpty {
             for message in batch {
                 switch message.event {
-                case .stageChanged(_, let change)?: metrics.stageTransition(from: change.from, to: change.to)
+                case .stageChanged(_, let change, _)?: metrics.stageTransition(from: change.from, to: change.to)
                 case nil: continue
                 }
             }

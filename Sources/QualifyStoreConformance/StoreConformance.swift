@@ -19,6 +19,7 @@ public enum StoreConformance {
         ("ingest rejects bad events with a reason and keeps the good ones", ingestRejects),
         ("a late event gives the same result as a replay in order", lateEventEqualsReplay),
         ("stage moves are recorded with reasons and sent to the outbox", stageMovesRecorded),
+        ("a move is announced once, however many late events become its cause; an outcome is marked", announcedOnce),
         ("a person's stage move is checked, recorded and replayed", manualMoves),
         ("the queue is ordered by priority and filtered", queueOrder),
         ("a dry run reports changes and writes nothing; activation applies them", dryRunAndActivate),
@@ -216,6 +217,22 @@ public enum StoreConformance {
         try expect(after.map(\.id) == outbox.dropFirst().map(\.id), "messages after the first: \(after.map(\.id))")
         try expect(outbox.count == 2 && outbox.allSatisfy { $0.kind == "stage_changed" }, "outbox: \(outbox)")
         try expect(outbox.last?.payload.contains("\"to\":\"sql\"") == true, "payload names the new stage: \(outbox.last?.payload ?? "")")
+    }
+
+    static func announcedOnce(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        _ = try await store.ingest([event("o1", "ada@acme.io", "demo_request", day(5))], options: IngestOptions(), now: now)
+        for (n, d) in [4, 3, 2].enumerated() {
+            _ = try await store.ingest([event("late\(n)", "ada@acme.io", "contact_sales", day(Int64(d)))], options: IngestOptions(), now: now)
+        }
+        let events = try await store.outboxMessages(after: 0, limit: 100).compactMap(\.event)
+        let toSQL = events.filter { if case .stageChanged(_, let c, _) = $0 { return c.to == .sql } else { return false } }
+        try expect(toSQL.count == 1, "one announcement of the move to SQL, not \(toSQL.count): \(events)")
+        _ = try await store.moveStage(key("ada@acme.io"), action: .win, reason: "signed", by: "sam", id: EventID("won1"), at: day(6))
+        let last = try await store.outboxMessages(after: 0, limit: 100).last?.event
+        guard case .stageChanged(_, let change, let outcome)? = last else { throw ConformanceFailure("no message for the win: \(String(describing: last))") }
+        try expect(change.to == .customer && outcome == true, "the win is an outcome: \(change) \(String(describing: outcome))")
     }
 
     static func manualMoves(_ store: any LeadStore) async throws {

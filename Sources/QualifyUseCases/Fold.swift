@@ -12,9 +12,20 @@ enum Fold {
         if lead.modelVersion == model.version, let inOrder = engine.applyInOrder(newEvents, to: &state) {
             changes = inOrder
         } else {
-            (state, changes) = engine.replay(lead.key, log: try await tx.eventLog(of: lead), newEvents: newEvents)
+            (state, changes) = engine.replay(lead.key, log: try await tx.eventLog(of: lead), previous: state.stageHistory)
         }
-        return LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: changes)
+        return LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: changes,
+                         messages: announcements(of: changes, lead: lead.key, newEvents: newEvents))
+    }
+
+    /// One outbox message per move; a person's `win` or `lose` among the new events marks its move as an outcome.
+    static func announcements(of changes: [StageChange], lead: LeadKey, newEvents: [Event]) -> [OutboxEvent] {
+        guard !changes.isEmpty else { return [] }
+        var outcomes: [EventID: Bool] = [:]
+        for event in newEvents {
+            if case .stageMove(let action, _, _) = event.kind, let outcome = action.outcome { outcomes[event.id] = outcome }
+        }
+        return changes.map { .stageChanged(lead: lead.email, change: $0, outcome: outcomes[$0.eventID]) }
     }
 }
 

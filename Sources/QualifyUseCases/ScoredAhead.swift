@@ -51,6 +51,7 @@ struct ScoredAhead: Sendable {
     func score(of lead: StoredLead, modelVersion: Int, events: Int) -> LeadWrite? {
         guard modelVersion == self.modelVersion, let scored = leads[lead.key], scored.events == events,
               lead.modelVersion == scored.from.modelVersion, lead.stateBytes == scored.from.stateBytes else { return nil }
-        return LeadWrite(lead: lead, projection: scored.projection, changes: scored.changes)
+        return LeadWrite(lead: lead, projection: scored.projection, changes: scored.changes,
+                         messages: Fold.announcements(of: scored.changes, lead: lead.key, newEvents: []))
     }
 }

@@ -25,9 +25,39 @@ struct FoldRuleTests {
         let before = state
         let late = F.activity("b", "content_download", F.at(days: 2))
         #expect(engine.applyInOrder([late], to: &state) == nil && state == before, "untouched")
-        let (after, moves) = engine.replay(F.ana, log: log + [late], newEvents: [late])
+        let (after, moves) = engine.replay(F.ana, log: log + [late], previous: before.stageHistory)
         #expect(after == engine.replay(F.ana, events: log + [late]).state)
         #expect(moves.map(\.eventID) == [EventID("b")] && moves.map(\.to) == [.iql], "the demo's move was recorded before")
+    }
+
+    @Test func lateEventsThatCauseARecordedMoveAgainDoNotAnnounceIt() {
+        let engine = F.engine()
+        var log = [F.activity("a", "content_download", F.at(days: 1)), F.activity("d", "demo_request", F.at(days: 10))]
+        var state = engine.replay(F.ana, events: log).state
+        #expect(state.stageHistory.map(\.to) == [.iql, .sql])
+        var announced: [StageChange] = []
+        // three late demo requests, each earlier than the last: each now causes the move to SQL
+        for (n, day) in [8.0, 6, 4].enumerated() {
+            let late = F.activity("late\(n)", "demo_request", F.at(days: day))
+            log.append(late)
+            let (after, moves) = engine.replay(F.ana, log: log, previous: state.stageHistory)
+            #expect(after.stageHistory.last?.eventID == late.id, "the late request is now the cause")
+            announced += moves
+            state = after
+        }
+        #expect(announced.isEmpty, "the lead became SQL once: \(announced)")
+    }
+
+    @Test func aStageNotEnteredBeforeIsANewEffectWhateverEventCausesIt() {
+        let engine = F.engine()
+        let log = [F.activity("a", "content_download", F.at(days: 1))]
+        let before = engine.replay(F.ana, events: log).state
+        #expect(before.stageHistory.map(\.to) == [.iql])
+        // a late demo request before the download: the lead goes straight to SQL, and the download moves it no further
+        let late = F.activity("b", "demo_request", F.at(days: 0.5))
+        let (after, moves) = engine.replay(F.ana, log: log + [late], previous: before.stageHistory)
+        #expect(after.stageHistory.map(\.to) == [.sql])
+        #expect(moves.map(\.to) == [.sql] && moves.map(\.eventID) == [EventID("b")], "\(moves)")
     }
 
     @Test func aRescoreMoveOnlyWhenTheStageDiffers() {

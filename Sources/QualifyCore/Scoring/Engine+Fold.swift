@@ -2,7 +2,7 @@
 extension Engine {
     /// Applies `newEvents` (sorted here) to `state` when they all come after its latest event, and returns the stage
     /// changes they caused; nil, with `state` untouched, when one is older (a late event: the lead must be replayed
-    /// with ``replay(_:log:newEvents:)``). Only for a state folded under this engine's model.
+    /// with ``replay(_:log:previous:)``). Only for a state folded under this engine's model.
     public func applyInOrder(_ newEvents: [Event], to state: inout LeadState) -> [StageChange]? {
         let sorted = newEvents.count > 1 ? newEvents.sorted { $0.order < $1.order } : newEvents
         guard let first = sorted.first else { return [] }
@@ -13,11 +13,19 @@ extension Engine {
     }
 
     /// Replays a lead's whole `log` (the new events included) and returns its state with the stage changes that are
-    /// new effects: those the new events caused (earlier ones were already recorded).
-    public func replay(_ key: LeadKey, log: [Event], newEvents: [Event]) -> (state: LeadState, changes: [StageChange]) {
+    /// new effects: the moves of the replayed history beyond those of the `previous` one (the stored state's), matched
+    /// by the stage they enter. A move already recorded is never a new effect again, whichever event now causes it
+    /// (a late demo request before the recorded one does not make the lead "become SQL" twice), and a move an old
+    /// event makes only now (a late event raised its score past a threshold) is one.
+    public func replay(_ key: LeadKey, log: [Event], previous: [StageChange]) -> (state: LeadState, changes: [StageChange]) {
         let state = replay(key, events: log).state
-        let newIDs = Set(newEvents.map(\.id))
-        return (state, state.stageHistory.filter { newIDs.contains($0.eventID) })
+        var recorded: [Stage: Int] = [:]
+        for change in previous { recorded[change.to, default: 0] += 1 }
+        var changes: [StageChange] = []
+        for change in state.stageHistory {
+            if let n = recorded[change.to], n > 0 { recorded[change.to] = n - 1 } else { changes.append(change) }
+        }
+        return (state, changes)
     }
 }
 

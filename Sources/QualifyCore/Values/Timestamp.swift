@@ -167,6 +167,7 @@ public struct TimeSpan: Sendable, Hashable, Codable, Comparable, CustomStringCon
     public init(millis: Int64) { self.millis = millis }
     public static func days(_ n: Int64) -> TimeSpan { TimeSpan(millis: n * 86_400_000) }
     public static func hours(_ n: Int64) -> TimeSpan { TimeSpan(millis: n * 3_600_000) }
+    public static func seconds(_ n: Int64) -> TimeSpan { TimeSpan(millis: n * 1_000) }
     public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.millis < rhs.millis }
 
     /// Parses `<integer><unit>` with unit `w`, `d`, `h`, `m` or `s`.

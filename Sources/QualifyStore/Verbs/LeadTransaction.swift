@@ -25,7 +25,7 @@ public protocol LeadTransaction: Sendable {
     func appendEvents(_ events: [EventRow], receivedAt: Timestamp) async throws -> Set<EventID>
     /// A lead's whole event log, in ``EventOrder``.
     func eventLog(of lead: StoredLead) async throws -> [Event]
-    /// Writes each lead's projection (``LeadProjection``), then its stage changes and their outbox messages, in the
+    /// Writes each lead's projection (``LeadProjection``), then its stage changes and its outbox messages, in the
     /// order given.
     func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws
     /// Records a merge of incoming values into a lead (the upsert's audit line).
@@ -76,14 +76,23 @@ public struct EventRow: Sendable {
     }
 }
 
-/// One lead's new state to write: its projection columns, and the stage changes to record and announce.
+/// One lead's new state to write: its projection columns, the stage changes to record, and the outbox messages that
+/// announce them (decided by the use case: one per real move).
 public struct LeadWrite: Sendable {
     public var lead: StoredLead
     public var projection: LeadProjection
     public var changes: [StageChange]
-    public init(lead: StoredLead, projection: LeadProjection, changes: [StageChange]) {
+    public var messages: [OutboxEvent]
+    public init(lead: StoredLead, projection: LeadProjection, changes: [StageChange], messages: [OutboxEvent]) {
         self.lead = lead
         self.projection = projection
         self.changes = changes
+        self.messages = messages
+    }
+
+    /// Each change announced as a plain stage change (no outcome).
+    public init(lead: StoredLead, projection: LeadProjection, changes: [StageChange]) {
+        self.init(lead: lead, projection: projection, changes: changes,
+                  messages: changes.map { .stageChanged(lead: lead.key.email, change: $0, outcome: nil) })
     }
 }

@@ -3,8 +3,9 @@ import QualifyCore
 /// What an outbox message announces, as a typed value: encoded to the stored `kind` and `payload` here and only
 /// here, and decoded back by whoever reads the outbox (metrics, delivery).
 public enum OutboxEvent: Sendable, Hashable {
-    /// A lead moved from one stage to another (automatically or by a person), with the reason.
-    case stageChanged(lead: String, change: StageChange)
+    /// A lead moved from one stage to another (automatically or by a person), with the reason; `outcome` is set when
+    /// the move records a deal's outcome (a person's `win`: true, `lose`: false).
+    case stageChanged(lead: String, change: StageChange, outcome: Bool?)
 
     /// The stored `kind` column.
     public var kind: String {
@@ -16,11 +17,13 @@ public enum OutboxEvent: Sendable, Hashable {
     /// The stored payload: a flat JSON object of text.
     public var payload: String {
         switch self {
-        case .stageChanged(let lead, let change):
-            return FlatJSON.encode([
+        case .stageChanged(let lead, let change, let outcome):
+            var fields = [
                 "lead": lead, "from": change.from.rawValue, "to": change.to.rawValue, "at": change.at.iso8601,
                 "reason": change.reason, "by": change.by, "event": change.eventID.rawValue,
-            ])
+            ]
+            if let outcome { fields["outcome"] = outcome ? "won" : "lost" }
+            return FlatJSON.encode(fields)
         }
     }
 
@@ -32,8 +35,9 @@ public enum OutboxEvent: Sendable, Hashable {
             guard let lead = p["lead"], let from = p["from"].flatMap(Stage.init(rawValue:)),
                   let to = p["to"].flatMap(Stage.init(rawValue:)), let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
             // messages written before the event id was part of the payload have none
+            let outcome: Bool? = p["outcome"] == "won" ? true : p["outcome"] == "lost" ? false : nil
             self = .stageChanged(lead: lead, change: StageChange(from: from, to: to, at: at, eventID: EventID(p["event"] ?? ""),
-                                                                 reason: p["reason"] ?? "", by: p["by"] ?? ""))
+                                                                 reason: p["reason"] ?? "", by: p["by"] ?? ""), outcome: outcome)
         default:
             return nil
         }
