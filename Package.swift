@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -41,6 +42,15 @@ let package = Package(
         // The application layer: each use case that touches storage (ingest, upsert, stage moves, the card), decided
         // once over the storage verbs of QualifyStore, for every store and every shell.
         .target(name: "QualifyUseCases", dependencies: ["QualifyCore", "QualifyStore"]),
+        // Webhook delivery: Standard Webhooks signatures (swift-crypto), the HTTP client (async-http-client), the worker
+        // that turns the outbox into deliveries and sends them (a service of `qualify serve`).
+        .target(name: "QualifyDelivery", dependencies: [
+            "QualifyCore", "QualifyStore", "QualifyUseCases",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // The embedded default store (GRDB, WAL).
         .target(name: "QualifySQLite", dependencies: [
             "QualifyCore", "QualifyStore",
@@ -59,7 +69,7 @@ let package = Package(
         // Composition root: store by URL, what is installed beside a database, `serve`'s service group (the HTTP server,
         // the PostgreSQL client), file import pipelines (CSV / JSON lines), list loading, DNS, the environment read once.
         .target(name: "QualifyApp", dependencies: [
-            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifySQLite", "QualifyModelFile", "QualifyServer", "CResolv",
+            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifySQLite", "QualifyModelFile", "QualifyServer", "QualifyDelivery", "CResolv",
             .target(name: "QualifyPostgres", condition: .when(traits: ["Postgres"])),
             .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
             .product(name: "Logging", package: "swift-log"),
@@ -78,12 +88,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
         .executableTarget(name: "qualify", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyServer",
+            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyServer", "QualifyDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .testTarget(name: "QualifyCoreTests", dependencies: ["QualifyCore"]),
         .testTarget(name: "QualifyUseCasesTests", dependencies: ["QualifyUseCases", "QualifyStore", "QualifySQLite", "QualifyCore", "QualifyModelFile"]),
+        .testTarget(name: "QualifyDeliveryTests", dependencies: [
+            "QualifyDelivery", "QualifyUseCases", "QualifyStore", "QualifySQLite", "QualifyCore", "QualifyModelFile",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "QualifyModelFileTests", dependencies: ["QualifyModelFile", "QualifyCore"]),
         .testTarget(name: "QualifySQLiteTests", dependencies: [
             "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyUseCases", "QualifyCore", "QualifyModelFile",

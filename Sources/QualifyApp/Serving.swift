@@ -6,6 +6,7 @@ import PostgresNIO
 import QualifyPostgres
 #endif
 import QualifyCore
+import QualifyDelivery
 import QualifyServer
 import QualifyStore
 import QualifyUseCases
@@ -16,10 +17,20 @@ public struct ServeSettings: Sendable {
     public var location: String
     public var server: QualifyServer.Settings
     public var mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?
-    public init(location: String, server: QualifyServer.Settings, mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?) {
+    /// Deliver webhooks from this instance (several instances share the work safely).
+    public var deliversWebhooks: Bool
+    /// Let webhooks go to loopback and private networks.
+    public var allowPrivateWebhooks: Bool
+    /// The server's public address, for links to lead cards in webhooks.
+    public var publicURL: String?
+    public init(location: String, server: QualifyServer.Settings, mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?,
+                deliversWebhooks: Bool = true, allowPrivateWebhooks: Bool = false, publicURL: String? = nil) {
         self.location = location
         self.server = server
         self.mailDomainLookup = mailDomainLookup
+        self.deliversWebhooks = deliversWebhooks
+        self.allowPrivateWebhooks = allowPrivateWebhooks
+        self.publicURL = publicURL
     }
 }
 
@@ -36,7 +47,7 @@ public enum Serving {
 
     public static func run(_ settings: ServeSettings, logger: Logger, onStarted: @escaping @Sendable (Started) async -> Void) async throws {
         var services: [any Service] = []
-        let open: @Sendable () async throws -> any LeadStore
+        let open: @Sendable () async throws -> any QualifyStorage
         switch DatabaseLocation(settings.location) {
         case .postgres(let url):
             #if Postgres
@@ -61,10 +72,11 @@ public enum Serving {
     }
 }
 
-/// The HTTP API as a service: opens the store (its pool already running beside it), then serves until shut down.
+/// The HTTP API and the webhook worker as a service: opens the store (its pool already running beside it), then runs
+/// both until shut down (the worker finishes the sends in flight).
 struct APIService: Service {
     let settings: ServeSettings
-    let open: @Sendable () async throws -> any LeadStore
+    let open: @Sendable () async throws -> any QualifyStorage
     let logger: Logger
     let onStarted: @Sendable (Serving.Started) async -> Void
 
@@ -77,6 +89,26 @@ struct APIService: Service {
                                                       logger: logger) { port in
             await onStarted(Serving.Started(port: port, modelVersion: model, activeKeys: keys))
         }
-        try await app.run()
+        var services: [any Service] = [app]
+        if settings.deliversWebhooks {
+            services.append(WebhookWorker(store: store, cards: cards, settings: settings, logger: logger))
+        }
+        try await ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger)).run()
+    }
+}
+
+/// The webhook deliverer with its own HTTP client, shut down after it stops.
+struct WebhookWorker: Service {
+    let store: any QualifyStorage
+    let cards: LeadCards
+    let settings: ServeSettings
+    let logger: Logger
+
+    func run() async throws {
+        try await WebhookSender.with(allowPrivate: settings.allowPrivateWebhooks) { sender in
+            let deliverer = WebhookDeliverer(store: store, cards: cards, sender: sender, publicURL: settings.publicURL, logger: logger,
+                                             clock: { .now() })
+            try await WebhookDeliveryService(deliverer: deliverer).run()
+        }
     }
 }

@@ -21,13 +21,13 @@ public enum StoreOpener {
     /// `postgres://user[:password]@host[:port]/database` URL. A new database is created with every migration and the
     /// built-in model active; an existing one whose schema is behind this build (or ahead of it) is refused with a
     /// message naming the migrations and the command that fixes it (`qualify migrate --database …`).
-    public static func open(_ location: String, now: Timestamp) async throws -> any LeadStore {
+    public static func open(_ location: String, now: Timestamp) async throws -> any QualifyStorage {
         try await activatingDefault(try await openStore(location, migrations: .createIfNew).store, now: now)
     }
 
     /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, short
     /// WAL checkpoints so no request waits long behind one (``SQLiteLeadStore/serverCheckpointPages``).
-    public static func openForServing(_ location: String, now: Timestamp) async throws -> any LeadStore {
+    public static func openForServing(_ location: String, now: Timestamp) async throws -> any QualifyStorage {
         let store = try await open(location, now: now)
         if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.serverCheckpointPages) }
         return store
@@ -36,7 +36,7 @@ public enum StoreOpener {
     #if Postgres
     /// Opens the PostgreSQL store at `location` on a client the caller runs (`qualify serve`'s service group), as
     /// ``open(_:now:)`` does.
-    public static func openForServing(_ location: String, now: Timestamp, postgresClient: PostgresClient, logger: Logger) async throws -> any LeadStore {
+    public static func openForServing(_ location: String, now: Timestamp, postgresClient: PostgresClient, logger: Logger) async throws -> any QualifyStorage {
         guard case .postgres(let url) = DatabaseLocation(location) else { return try await openForServing(location, now: now) }
         let store: PostgresLeadStore
         do {
@@ -52,7 +52,7 @@ public enum StoreOpener {
     #endif
 
     /// A new database gets the built-in model, active.
-    static func activatingDefault(_ store: any LeadStore, now: Timestamp) async throws -> any LeadStore {
+    static func activatingDefault(_ store: any QualifyStorage, now: Timestamp) async throws -> any QualifyStorage {
         if try await store.activeModel() == nil {
             _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
         }

@@ -4,7 +4,7 @@ import GRDB
 /// PostgreSQL store uses the same names.
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
-                        "v7-queue-indexes"]
+                        "v7-queue-indexes", "v8-webhooks"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -137,6 +137,52 @@ enum Migrations {
                 CREATE INDEX lead_stage ON lead(stage);
                 DROP INDEX IF EXISTS lead_owner;
                 CREATE INDEX lead_owner ON lead(owner) WHERE owner IS NOT NULL;
+                """)
+        }
+        // Webhook subscriptions, one delivery per outbox message, event type and subscription, and the log of
+        // attempts (see PostgresMigrations for the columns' meaning).
+        m.registerMigration("v8-webhooks") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook_subscription (
+                  id TEXT PRIMARY KEY,
+                  url TEXT NOT NULL,
+                  events TEXT NOT NULL,
+                  description TEXT NOT NULL,
+                  secret TEXT NOT NULL,
+                  format TEXT NOT NULL,
+                  enabled INTEGER NOT NULL,
+                  failing INTEGER NOT NULL,
+                  created_at INTEGER NOT NULL
+                );
+                CREATE TABLE webhook_delivery (
+                  id INTEGER PRIMARY KEY,
+                  message_id INTEGER NOT NULL,
+                  subscription_id TEXT NOT NULL,
+                  event_type TEXT NOT NULL,
+                  lead TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  attempts INTEGER NOT NULL,
+                  next_at INTEGER NOT NULL,
+                  lease_until INTEGER,
+                  created_at INTEGER NOT NULL,
+                  finished_at INTEGER,
+                  UNIQUE(message_id, subscription_id, event_type)
+                );
+                CREATE INDEX webhook_delivery_due ON webhook_delivery(state, next_at);
+                CREATE INDEX webhook_delivery_order ON webhook_delivery(subscription_id, lead, state, id);
+                CREATE TABLE webhook_attempt (
+                  id INTEGER PRIMARY KEY,
+                  delivery_id INTEGER,
+                  subscription_id TEXT NOT NULL,
+                  webhook_id TEXT NOT NULL,
+                  event_type TEXT NOT NULL,
+                  at INTEGER NOT NULL,
+                  status INTEGER,
+                  latency_ms INTEGER NOT NULL,
+                  error TEXT,
+                  response TEXT
+                );
+                CREATE INDEX webhook_attempt_subscription ON webhook_attempt(subscription_id, id);
                 """)
         }
         return m

@@ -27,7 +27,7 @@ struct Qualify: AsyncParsableCommand {
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, IcpCommand.self, TrainCommand.self, PredictCommand.self,
             VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self, CalibrationCommand.self,
-            MigrateCommand.self, CopyCommand.self,
+            MigrateCommand.self, CopyCommand.self, WebhooksCommand.self,
         ])
 }
 
@@ -41,7 +41,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Opens the store (see ``StoreOpener/open(_:now:)``); `serving` sets it up for a long-running server.
-    func open(now: Timestamp, serving: Bool = false) async throws -> any LeadStore {
+    func open(now: Timestamp, serving: Bool = false) async throws -> any QualifyStorage {
         do {
             return try await serving ? StoreOpener.openForServing(location, now: now) : StoreOpener.open(location, now: now)
         } catch let error as StoreOpener.OpenError {

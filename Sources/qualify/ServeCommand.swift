@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the JSON API (leads, events, stages, model, health, metrics) on the database.",
         discussion: """
-            The API is described by Sources/QualifyServer/openapi.yaml. Every endpoint but /health/live and \
+            The API is described by Sources/QualifyServer/openapi.yaml. The server also delivers webhooks (see \
+            `qualify webhooks`) unless --no-webhooks. Every endpoint but /health/live and \
             /health/ready needs an API key (`Authorization: Bearer qk_…`): make one with `qualify keys create --role \
             admin`. SIGTERM or Ctrl-C stops the server gracefully: requests in flight finish (a batch answered is a \
             batch stored) and new connections are refused. A new database is created; an existing one whose schema is \
@@ -23,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on (0.0.0.0 for every interface).") var host = "127.0.0.1"
     @Option(help: "The port to listen on (0 picks a free one and prints it).") var port = 8080
     @Option(help: "The largest request body accepted, in MiB (a batch of 10,000 events is about 2–3 MiB).") var maxBodyMb = 16
+    @Flag(help: "Do not deliver webhooks from this instance (another instance, or `qualify webhooks deliver`, does).")
+    var noWebhooks = false
+    @Flag(help: "Let webhooks go to loopback or private-network addresses (a receiver on the same network).")
+    var allowPrivateWebhooks = false
+    @Option(help: "The address people reach this server at (e.g. https://qualify.example.com), for links to lead cards in webhooks.")
+    var publicUrl: String?
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -35,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = QualifyEnvironment.current.logLevel ?? .info
         let location = db.location
         let settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20),
-                                     mailDomainLookup: VerifyCommand.mailDomainLookup())
+                                     mailDomainLookup: VerifyCommand.mailDomainLookup(), deliversWebhooks: !noWebhooks,
+                                     allowPrivateWebhooks: allowPrivateWebhooks, publicURL: publicUrl)
         do {
             try await Serving.run(settings, logger: logger) { started in
                 print("qualify: serving http://\(host):\(started.port) on \(DatabaseLocation(location)) (model v\(started.modelVersion ?? 0), \(started.activeKeys) active API key\(started.activeKeys == 1 ? "" : "s"))")

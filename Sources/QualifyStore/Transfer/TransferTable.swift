@@ -66,6 +66,20 @@ public struct TransferTable: Sendable, Hashable, CustomStringConvertible {
             .init("id", .text), .init("secret_hash", .text), .init("name", .text), .init("role", .text),
             .init("created_at", .integer), .init("revoked_at", .integer, nullable: true),
         ]),
+        TransferTable("webhook_subscription", key: "id", generatedKey: false, [
+            .init("id", .text), .init("url", .text), .init("events", .text), .init("description", .text), .init("secret", .text),
+            .init("format", .text), .init("enabled", .integer), .init("failing", .integer), .init("created_at", .integer),
+        ]),
+        TransferTable("webhook_delivery", key: "id", generatedKey: true, [
+            .init("id", .integer), .init("message_id", .integer), .init("subscription_id", .text), .init("event_type", .text),
+            .init("lead", .text), .init("state", .text), .init("attempts", .integer), .init("next_at", .integer),
+            .init("lease_until", .integer, nullable: true), .init("created_at", .integer), .init("finished_at", .integer, nullable: true),
+        ]),
+        TransferTable("webhook_attempt", key: "id", generatedKey: true, [
+            .init("id", .integer), .init("delivery_id", .integer, nullable: true), .init("subscription_id", .text),
+            .init("webhook_id", .text), .init("event_type", .text), .init("at", .integer), .init("status", .integer, nullable: true),
+            .init("latency_ms", .integer), .init("error", .text, nullable: true), .init("response", .text, nullable: true),
+        ]),
     ]
 
     public static func named(_ name: String) -> TransferTable? { all.first { $0.name == name } }

@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+import QualifyCore
+
+/// Standard Webhooks signatures (standardwebhooks.com): `v1,` and the base64 HMAC-SHA256, keyed by the secret's
+/// bytes, of `webhook-id.webhook-timestamp.body`. Secrets are `whsec_` and the base64 of 24 random bytes.
+public enum WebhookSignature {
+    public static let secretPrefix = "whsec_"
+
+    /// A new secret.
+    public static func makeSecret() -> String {
+        secretPrefix + Data(SymmetricKey(size: .init(bitCount: 192)).withUnsafeBytes { Array($0) }).base64EncodedString()
+    }
+
+    /// A new subscription id: `wh_` and 16 characters.
+    public static func makeID() -> String {
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyz23456789")
+        var generator = SystemRandomNumberGenerator()
+        return "wh_" + String((0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+    }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case badSecret
+        public var description: String { "the subscription's secret is not 'whsec_' followed by base64" }
+    }
+
+    /// The `webhook-signature` header of `body` sent as `id` at `timestamp` (seconds since 1970).
+    public static func sign(id: String, timestamp: Int64, body: Data, secret: String) throws -> String {
+        guard secret.hasPrefix(secretPrefix), let key = Data(base64Encoded: String(secret.dropFirst(secretPrefix.count))), !key.isEmpty else {
+            throw Problem.badSecret
+        }
+        var signed = Data("\(id).\(timestamp).".utf8)
+        signed.append(body)
+        let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: key))
+        return "v1," + Data(mac).base64EncodedString()
+    }
+}

@@ -1,0 +1,153 @@
+import GRDB
+import QualifyCore
+import QualifyStore
+
+extension SQLiteLeadStore: WebhookStore {
+    public func addSubscription(_ s: WebhookSubscription) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                INSERT INTO webhook_subscription(id, url, events, description, secret, format, enabled, failing, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [s.id, s.url, s.eventList, s.description, s.secret, s.format.rawValue, s.enabled, s.failing, s.createdAt.millis])
+        }
+    }
+
+    public func subscriptions() async throws -> [WebhookSubscription] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM webhook_subscription ORDER BY created_at, id").map(Self.subscription) }
+    }
+
+    static func subscription(_ row: Row) -> WebhookSubscription {
+        WebhookSubscription(id: row["id"], url: row["url"], events: WebhookSubscription.events(row["events"]), description: row["description"],
+                            secret: row["secret"], format: WebhookFormat(rawValue: row["format"]) ?? .standard, enabled: row["enabled"],
+                            failing: row["failing"], createdAt: Timestamp(millis: row["created_at"]))
+    }
+
+    public func updateSubscription(_ id: String, enabled: Bool?, failing: Bool?) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE webhook_subscription SET enabled = COALESCE(?, enabled), failing = COALESCE(?, failing) WHERE id = ?
+                """, arguments: [enabled, failing, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func removeSubscription(_ id: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM webhook_delivery WHERE subscription_id = ? AND state = 'pending'", arguments: [id])
+            try db.execute(sql: "DELETE FROM webhook_subscription WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func dispatchOutbox(limit: Int, now: Timestamp,
+                               plan: @escaping @Sendable ([OutboxMessage], [WebhookSubscription]) -> [NewDelivery]) async throws -> Int {
+        // most polls find nothing: look on a reader first, so they take no write lock
+        let waiting = try await read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE delivered_at IS NULL)") ?? false }
+        guard waiting else { return 0 }
+        return try await write { db in
+            let messages = try Row.fetchAll(db, sql: "SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?",
+                                            arguments: [limit])
+                .map { OutboxMessage(id: $0["id"], kind: $0["kind"], payload: $0["payload"], createdAt: Timestamp(millis: $0["created_at"])) }
+            guard let last = messages.last else { return 0 }
+            let subscriptions = try Row.fetchAll(db, sql: "SELECT * FROM webhook_subscription WHERE enabled = 1 ORDER BY created_at, id")
+                .map(Self.subscription)
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO webhook_delivery(message_id, subscription_id, event_type, lead, state, attempts, next_at, created_at)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            for d in plan(messages, subscriptions) {
+                try insert.execute(arguments: [d.messageID, d.subscriptionID, d.eventType.rawValue, d.lead, now.millis, now.millis])
+            }
+            try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE delivered_at IS NULL AND id <= ?", arguments: [now.millis, last.id])
+            return messages.count
+        }
+    }
+
+    public func claimDeliveries(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [ClaimedDelivery] {
+        let any = try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM webhook_delivery WHERE state = 'pending' AND next_at <= ?)",
+                              arguments: [now.millis]) ?? false
+        }
+        guard any else { return [] }
+        return try await write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.id AS delivery_id, d.event_type, d.lead, d.attempts, o.id AS message_id, o.kind, o.payload,
+                       o.created_at AS message_at, s.*
+                FROM webhook_delivery d JOIN outbox o ON o.id = d.message_id JOIN webhook_subscription s ON s.id = d.subscription_id
+                WHERE d.state = 'pending' AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?) AND s.enabled = 1
+                  AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.subscription_id = d.subscription_id AND e.lead = d.lead
+                                  AND e.state = 'pending' AND e.id < d.id)
+                ORDER BY d.id LIMIT ?
+                """, arguments: [now.millis, now.millis, limit])
+            let update = try db.cachedStatement(sql: "UPDATE webhook_delivery SET lease_until = ? WHERE id = ?")
+            return try rows.map { row in
+                let id: Int64 = row["delivery_id"]
+                try update.execute(arguments: [leaseUntil.millis, id])
+                return ClaimedDelivery(id: id, eventType: WebhookEventType(rawValue: row["event_type"]) ?? .stageChanged, lead: row["lead"],
+                                       attempts: row["attempts"],
+                                       message: OutboxMessage(id: row["message_id"], kind: row["kind"], payload: row["payload"],
+                                                              createdAt: Timestamp(millis: row["message_at"])),
+                                       subscription: Self.subscription(row))
+            }
+        }
+    }
+
+    public func finishDelivery(_ id: Int64, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE webhook_delivery SET state = ?, attempts = attempts + 1, next_at = COALESCE(?, next_at), lease_until = NULL,
+                  finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
+                WHERE id = ?
+                """, arguments: [state.rawValue, nextAt?.millis, state.rawValue, attempt.at.millis, id])
+            try Self.insert(db, attempt)
+            if state == .failed {
+                try db.execute(sql: "UPDATE webhook_subscription SET failing = 1 WHERE id = ?", arguments: [attempt.subscriptionID])
+            }
+        }
+    }
+
+    static func insert(_ db: Database, _ a: WebhookAttempt) throws {
+        try db.execute(sql: """
+            INSERT INTO webhook_attempt(delivery_id, subscription_id, webhook_id, event_type, at, status, latency_ms, error, response)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [a.deliveryID, a.subscriptionID, a.webhookID, a.eventType.rawValue, a.at.millis, a.status, a.latencyMillis, a.error,
+                             a.response])
+    }
+
+    public func logAttempt(_ attempt: WebhookAttempt) async throws {
+        try await write { db in try Self.insert(db, attempt) }
+    }
+
+    public func attempts(subscription: String?, limit: Int) async throws -> [WebhookAttempt] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM webhook_attempt WHERE (? IS NULL OR subscription_id = ?) ORDER BY id DESC LIMIT ?
+                """, arguments: [subscription, subscription, limit]).map { row in
+                WebhookAttempt(deliveryID: row["delivery_id"], subscriptionID: row["subscription_id"], webhookID: row["webhook_id"],
+                               eventType: WebhookEventType(rawValue: row["event_type"]) ?? .stageChanged, at: Timestamp(millis: row["at"]),
+                               status: row["status"], latencyMillis: row["latency_ms"], error: row["error"], response: row["response"])
+            }
+        }
+    }
+
+    public func redeliver(messageID: Int64?, since: Timestamp?, now: Timestamp) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_at = ?, lease_until = NULL, finished_at = NULL
+                WHERE (? IS NOT NULL AND message_id = ?)
+                   OR (? IS NOT NULL AND message_id IN (SELECT id FROM outbox WHERE created_at >= ?))
+                """, arguments: [now.millis, messageID, messageID, since?.millis, since?.millis])
+            return db.changesCount
+        }
+    }
+
+    public func deliveryCounts() async throws -> [DeliveryState: Int] {
+        try await read { db in
+            var counts: [DeliveryState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM webhook_delivery GROUP BY state") {
+                if let state = DeliveryState(rawValue: row[0]) { counts[state] = row[1] }
+            }
+            return counts
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import QualifyCore
+import QualifyStore
+
+/// What a webhook says, decided once for every sender: Standard Webhooks' `{"type", "timestamp", "data"}` with the
+/// event's data, or, for a chat subscription, `{"text": …}`.
+public struct WebhookData: Sendable, Hashable, Codable {
+    public var lead: String?
+    public var from: String?
+    public var to: String?
+    public var reason: String?
+    public var by: String?
+    public var at: String
+    /// The lead's card in the web app or the API (when the server knows its public address).
+    public var link: String?
+    /// `won` or `lost` (lead.outcome).
+    public var outcome: String?
+    /// The hand-off's summary (lead.became_sql).
+    public var summary: Summary?
+    /// The subscription a ping tests.
+    public var subscription: String?
+
+    public struct Summary: Sendable, Hashable, Codable {
+        public var name: String?
+        public var company: String?
+        public var jobTitle: String?
+        public var grade: String
+        public var fitPoints: Int
+        public var temperature: String
+        public var engagement: Double
+        public var stage: String
+        public var chance: Double?
+        /// The ledger's lines worth most now (at most five).
+        public var topReasons: [Reason]
+        enum CodingKeys: String, CodingKey {
+            case name, company, jobTitle = "job_title", grade, fitPoints = "fit_points", temperature, engagement, stage, chance
+            case topReasons = "top_reasons"
+        }
+    }
+
+    public struct Reason: Sendable, Hashable, Codable {
+        public var rule: String
+        public var kind: String
+        public var points: Int
+        public var worthNow: Double
+        enum CodingKeys: String, CodingKey { case rule, kind, points, worthNow = "worth_now" }
+    }
+
+    /// The data of an outbox event as `type`; the hand-off's summary comes from the lead's card.
+    public init(_ type: WebhookEventType, event: OutboxEvent, card: LeadCardView?, link: String?) {
+        switch event {
+        case .stageChanged(let lead, let change, let outcome):
+            self.lead = lead
+            from = change.from.rawValue
+            to = change.to.rawValue
+            reason = change.reason
+            by = change.by
+            at = change.at.iso8601
+            self.link = link
+            self.outcome = type == .outcome ? outcome.map { $0 ? "won" : "lost" } : nil
+            summary = type == .becameSQL ? card.map(Self.summary) : nil
+        }
+    }
+
+    /// A ping's data.
+    public init(ping subscription: String, at: Timestamp) {
+        self.subscription = subscription
+        self.at = at.iso8601
+    }
+
+    static func summary(_ view: LeadCardView) -> Summary {
+        let c = view.card
+        let top = c.ledger.sorted { abs($0.valueNow) > abs($1.valueNow) }.prefix(5).map { line in
+            Reason(rule: line.entry.ruleID.description, kind: line.entry.kind.rawValue, points: line.entry.points,
+                   worthNow: (line.valueNow * 100).rounded() / 100)
+        }
+        return Summary(name: LeadFields.personName(c.fields), company: c.fields["company"], jobTitle: c.fields["job_title"],
+                       grade: c.grade.rawValue, fitPoints: c.fitPoints, temperature: c.temperature.rawValue,
+                       engagement: (c.engagement * 100).rounded() / 100, stage: c.stage.rawValue,
+                       chance: view.chance.map { ($0.probability * 1000).rounded() / 1000 }, topReasons: Array(top))
+    }
+
+    /// One line a person reads in a chat: "New SQL: Ada Lovelace (Acme, grade A, hot) — demo request. <link>".
+    public func chatText(_ type: WebhookEventType) -> String {
+        let who = lead ?? "a lead"
+        let linkText = link.map { " <\($0)>" } ?? ""
+        let why = reason ?? ""
+        switch type {
+        case .becameSQL:
+            let facts = [summary?.company, summary.map { "grade \($0.grade)" }, summary?.temperature].compactMap { $0 }.joined(separator: ", ")
+            return "New SQL: \(summary?.name ?? who)\(facts.isEmpty ? "" : " (\(facts))") — \(why).\(linkText)"
+        case .outcome:
+            return "Deal \(outcome ?? "decided"): \(who) — \(why).\(linkText)"
+        case .stageChanged:
+            return "\(who): \(from ?? "?") → \(to ?? "?") — \(why).\(linkText)"
+        case .ping:
+            return "Qualify webhook test for \(subscription ?? "a subscription")"
+        }
+    }
+}
+
+public enum WebhookBody {
+    struct Envelope: Encodable {
+        var type: String
+        var timestamp: String
+        var data: WebhookData
+    }
+
+    struct Chat: Encodable {
+        var text: String
+    }
+
+    /// The body to send: the Standard Webhooks envelope, or a chat message.
+    public static func encode(_ type: WebhookEventType, format: WebhookFormat, data: WebhookData, at: Timestamp) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        switch format {
+        case .standard: return try encoder.encode(Envelope(type: type.rawValue, timestamp: at.iso8601, data: data))
+        case .slack: return try encoder.encode(Chat(text: data.chatText(type)))
+        }
+    }
+}
