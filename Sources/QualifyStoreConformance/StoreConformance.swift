@@ -28,6 +28,8 @@ public enum StoreConformance {
         ("the queue pages by offset and filters by time of change", queuePages),
         ("the queue filters by owner and follows a change of owner", queueByOwner),
         ("one person written with a Unicode or ASCII domain, NFC or NFD local part is one lead", oneLeadPerPerson),
+        ("webhooks: each message dispatched once, a lead's deliveries claimed in order under a lease, retried, given up, redelivered",
+         webhookDelivery),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {
