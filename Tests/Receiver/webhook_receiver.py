@@ -3,6 +3,8 @@
 
     python3 webhook_receiver.py PORT SECRET OUTFILE [--fail-first N]
 
+SECRET may be @FILE: the secret is read from FILE at the first request (the test learns it after the receiver's port).
+
 Answers 204 to a verified request, 401 to one that does not verify, 503 to the first N requests with --fail-first.
 Prints "listening PORT" once it listens (port 0 picks a free one).
 """
@@ -14,8 +16,13 @@ from standardwebhooks.webhooks import Webhook
 
 port, secret, out = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 fail_first = int(sys.argv[sys.argv.index("--fail-first") + 1]) if "--fail-first" in sys.argv else 0
-hook = Webhook(secret)
-seen = {"n": 0}
+seen = {"n": 0, "hook": None}
+
+
+def verifier():
+    if seen["hook"] is None:
+        seen["hook"] = Webhook(open(secret[1:]).read().strip() if secret.startswith("@") else secret)
+    return seen["hook"]
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -29,7 +36,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            payload = hook.verify(body, headers)
+            payload = verifier().verify(body, headers)
             verified = True
         except Exception as error:  # the verifier's own error, recorded for the test to read
             payload, verified = {"error": str(error)}, False
