@@ -8,7 +8,7 @@ import QualifyUseCases
 public enum Installation {
     /// The lead card use case for `store`, opened from `location` (its lists and prediction are the ones installed
     /// for that location; see ``HygieneListLoader`` and ``InstalledPrediction``).
-    public static func cards(for store: any LeadStore, location: String) throws -> LeadCards {
+    public static func cards(for store: any QualifyStorage, location: String) throws -> LeadCards {
         let hygiene = try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: location))
         return LeadCards(store: store, verifier: hygiene.verifier(), prediction: try InstalledPrediction.load(forDatabase: location))
     }

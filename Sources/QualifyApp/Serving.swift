@@ -84,31 +84,27 @@ struct APIService: Service {
         let store = try await open()
         let cards = try Installation.cards(for: store, location: settings.location)
         let keys = try await store.apiKeys().filter { $0.revokedAt == nil }.count
-        let model = try await store.activeModel()?.version
-        let app = try await QualifyServer.application(cards: cards, mailDomainLookup: settings.mailDomainLookup, settings: settings.server,
-                                                      logger: logger) { port in
-            await onStarted(Serving.Started(port: port, modelVersion: model, activeKeys: keys))
+        let started = Serving.Started(port: 0, modelVersion: try await store.activeModel()?.version, activeKeys: keys)
+        // one HTTP client for webhooks, shut down after the server and the worker have stopped
+        try await WebhookSender.with(allowPrivate: settings.allowPrivateWebhooks) { (sender: WebhookSender) async throws -> Void in
+            try await serve(store: store, cards: cards, sender: sender, started: started)
+        }
+    }
+
+    private func serve(store: any QualifyStorage, cards: LeadCards, sender: WebhookSender, started: Serving.Started) async throws {
+        let deliverer = WebhookDeliverer(store: store, cards: cards, sender: sender, publicURL: settings.publicURL, logger: logger,
+                                         clock: { .now() })
+        var ping: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)?
+        if settings.deliversWebhooks { ping = { @Sendable subscription in try await deliverer.ping(subscription) } }
+        let onStarted = self.onStarted
+        let app = try await QualifyServer.application(cards: cards, webhookPing: ping, mailDomainLookup: settings.mailDomainLookup,
+                                                      settings: settings.server, logger: logger) { port in
+            var s = started
+            s.port = port
+            await onStarted(s)
         }
         var services: [any Service] = [app]
-        if settings.deliversWebhooks {
-            services.append(WebhookWorker(store: store, cards: cards, settings: settings, logger: logger))
-        }
+        if settings.deliversWebhooks { services.append(WebhookDeliveryService(deliverer: deliverer)) }
         try await ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger)).run()
-    }
-}
-
-/// The webhook deliverer with its own HTTP client, shut down after it stops.
-struct WebhookWorker: Service {
-    let store: any QualifyStorage
-    let cards: LeadCards
-    let settings: ServeSettings
-    let logger: Logger
-
-    func run() async throws {
-        try await WebhookSender.with(allowPrivate: settings.allowPrivateWebhooks) { sender in
-            let deliverer = WebhookDeliverer(store: store, cards: cards, sender: sender, publicURL: settings.publicURL, logger: logger,
-                                             clock: { .now() })
-            try await WebhookDeliveryService(deliverer: deliverer).run()
-        }
     }
 }

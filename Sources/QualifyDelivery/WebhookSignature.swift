@@ -3,21 +3,9 @@ import Foundation
 import QualifyCore
 
 /// Standard Webhooks signatures (standardwebhooks.com): `v1,` and the base64 HMAC-SHA256, keyed by the secret's
-/// bytes, of `webhook-id.webhook-timestamp.body`. Secrets are `whsec_` and the base64 of 24 random bytes.
+/// bytes, of `webhook-id.webhook-timestamp.body`. Secrets are `whsec_` and the base64 of the key (WebhookCredentials).
 public enum WebhookSignature {
     public static let secretPrefix = "whsec_"
-
-    /// A new secret.
-    public static func makeSecret() -> String {
-        secretPrefix + Data(SymmetricKey(size: .init(bitCount: 192)).withUnsafeBytes { Array($0) }).base64EncodedString()
-    }
-
-    /// A new subscription id: `wh_` and 16 characters.
-    public static func makeID() -> String {
-        let alphabet = Array("abcdefghijkmnopqrstuvwxyz23456789")
-        var generator = SystemRandomNumberGenerator()
-        return "wh_" + String((0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
-    }
 
     public enum Problem: Error, CustomStringConvertible {
         case badSecret

@@ -28,6 +28,9 @@ enum OperationAccess {
         case "getModel", "listModelVersions", "validateModel", "dryRunModel": return .readModel
         case "activateModel": return .manageModel
         case "verifyEmails": return .verifyEmails
+        case "listWebhooks", "addWebhook", "listWebhookAttempts", "redeliverWebhooks", "removeWebhook", "enableWebhook", "disableWebhook",
+             "testWebhook":
+            return .manageWebhooks
         default: return nil // unknown: refused below, never let through by omission
         }
     }

@@ -9,9 +9,12 @@ import QualifyUseCases
 /// output. Rules live in the core and the store; nothing here decides a score or a stage.
 struct QualifyAPI: APIProtocol {
     let cards: LeadCards
-    var store: any LeadStore { cards.store }
+    var store: any QualifyStorage { cards.store }
     var verifier: EmailVerifier { cards.verifier }
     let mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?
+    /// Sends a ping to a subscription now (the delivery module's sender, given by the composition root); nil: none.
+    let webhookPing: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)?
+    let allowPrivateWebhooks: Bool
     let metrics: ServerMetrics
     let transitions: TransitionCounter
     let clock: @Sendable () -> Timestamp

@@ -15,7 +15,11 @@ public enum QualifyServer {
         public var port: Int
         public var maxBodyBytes: Int
         public var keyCacheSeconds: Double
-        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 16 << 20, keyCacheSeconds: Double = 10) {
+        /// Let webhook subscriptions name loopback or private-network targets.
+        public var allowPrivateWebhooks: Bool
+        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 16 << 20, keyCacheSeconds: Double = 10,
+                    allowPrivateWebhooks: Bool = false) {
+            self.allowPrivateWebhooks = allowPrivateWebhooks
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
@@ -25,6 +29,7 @@ public enum QualifyServer {
 
     /// The router alone (for tests and for `application`).
     public static func router(cards: LeadCards,
+                              webhookPing: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)? = nil,
                               mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)? = nil,
                               settings: Settings = Settings(), logger: Logger,
                               clock: @escaping @Sendable () -> Timestamp = { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }) async throws -> Router<BasicRequestContext> {
@@ -35,7 +40,8 @@ public enum QualifyServer {
         let router = Router()
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
-        let api = QualifyAPI(cards: cards, mailDomainLookup: mailDomainLookup, metrics: metrics, transitions: transitions, clock: clock)
+        let api = QualifyAPI(cards: cards, mailDomainLookup: mailDomainLookup, webhookPing: webhookPing,
+                             allowPrivateWebhooks: settings.allowPrivateWebhooks, metrics: metrics, transitions: transitions, clock: clock)
         let routes = RouteTable(router: router)
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
@@ -47,9 +53,11 @@ public enum QualifyServer {
     /// The application `qualify serve` runs: stops gracefully on SIGTERM or SIGINT (in-flight requests finish, and
     /// with them their database transactions; new connections are refused).
     public static func application(cards: LeadCards,
+                                   webhookPing: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)? = nil,
                                    mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?, settings: Settings, logger: Logger,
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-        let router = try await router(cards: cards, mailDomainLookup: mailDomainLookup, settings: settings, logger: logger)
+        let router = try await router(cards: cards, webhookPing: webhookPing, mailDomainLookup: mailDomainLookup, settings: settings,
+                                      logger: logger)
         return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
                            logger: logger)

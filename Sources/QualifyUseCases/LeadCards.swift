@@ -22,13 +22,13 @@ public struct LeadCardView: Sendable, Hashable {
 
 /// The lead card use case: one function every shell calls, so a lead looks the same everywhere.
 public struct LeadCards: Sendable {
-    public let store: any LeadStore
+    public let store: any QualifyStorage
     /// The installed hygiene lists' verifier (the card's email check).
     public let verifier: EmailVerifier
     /// The installed prediction model, if any.
     public let prediction: TrainedModel?
 
-    public init(store: any LeadStore, verifier: EmailVerifier, prediction: TrainedModel?) {
+    public init(store: any QualifyStorage, verifier: EmailVerifier, prediction: TrainedModel?) {
         self.store = store
         self.verifier = verifier
         self.prediction = prediction

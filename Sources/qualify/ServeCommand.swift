@@ -41,7 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "qualify")
         logger.logLevel = QualifyEnvironment.current.logLevel ?? .info
         let location = db.location
-        let settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20),
+        let settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20,
+                                                                   allowPrivateWebhooks: allowPrivateWebhooks),
                                      mailDomainLookup: VerifyCommand.mailDomainLookup(), deliversWebhooks: !noWebhooks,
                                      allowPrivateWebhooks: allowPrivateWebhooks, publicURL: publicUrl)
         do {

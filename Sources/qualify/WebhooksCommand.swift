@@ -55,8 +55,8 @@ struct WebhooksCommand: AsyncParsableCommand {
         func run() async throws {
             let now = Timestamp.now()
             let store = try await db.open(now: now)
-            let subscription = WebhookSubscription(id: WebhookSignature.makeID(), url: url, events: try Self.types(events), description: description,
-                                                   secret: WebhookSignature.makeSecret(), format: format, enabled: true, failing: false,
+            let subscription = WebhookSubscription(id: WebhookCredentials.makeID(), url: url, events: try Self.types(events), description: description,
+                                                   secret: WebhookCredentials.makeSecret(), format: format, enabled: true, failing: false,
                                                    createdAt: now)
             try await store.addSubscription(subscription)
             print(subscription.secret)

@@ -1,5 +1,6 @@
 import Foundation
 import QualifyDelivery
+import QualifyUseCases
 import Testing
 
 /// Standard Webhooks signatures, checked against the specification's published example (the same value the
@@ -12,21 +13,21 @@ import Testing
     }
 
     @Test func anyChangeOfIdTimeOrBodyChangesTheSignature() throws {
-        let secret = WebhookSignature.makeSecret()
+        let secret = WebhookCredentials.makeSecret()
         let base = try WebhookSignature.sign(id: "msg_1", timestamp: 100, body: Data("{}".utf8), secret: secret)
         #expect(try WebhookSignature.sign(id: "msg_2", timestamp: 100, body: Data("{}".utf8), secret: secret) != base)
         #expect(try WebhookSignature.sign(id: "msg_1", timestamp: 101, body: Data("{}".utf8), secret: secret) != base)
         #expect(try WebhookSignature.sign(id: "msg_1", timestamp: 100, body: Data("{ }".utf8), secret: secret) != base)
-        #expect(try WebhookSignature.sign(id: "msg_1", timestamp: 100, body: Data("{}".utf8), secret: WebhookSignature.makeSecret()) != base)
+        #expect(try WebhookSignature.sign(id: "msg_1", timestamp: 100, body: Data("{}".utf8), secret: WebhookCredentials.makeSecret()) != base)
     }
 
     @Test func secretsAndIdsAreFreshAndWellFormed() throws {
-        let secrets = Set((0..<20).map { _ in WebhookSignature.makeSecret() })
+        let secrets = Set((0..<20).map { _ in WebhookCredentials.makeSecret() })
         #expect(secrets.count == 20)
         for secret in secrets {
             #expect(secret.hasPrefix("whsec_") && Data(base64Encoded: String(secret.dropFirst(6)))?.count == 24)
         }
-        let id = WebhookSignature.makeID()
+        let id = WebhookCredentials.makeID()
         #expect(id.hasPrefix("wh_") && id.count == 19)
         #expect(throws: WebhookSignature.Problem.self) { try WebhookSignature.sign(id: "m", timestamp: 1, body: Data(), secret: "nope") }
     }

@@ -46,6 +46,8 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case verifyEmails = "verify email addresses"
     /// Prometheus scraping (admin only: the four roles are the issue's; a narrower monitoring role may come later).
     case readMetrics = "read metrics"
+    /// Webhook subscriptions, their secrets and delivery log (admin only: a subscription sends lead data out).
+    case manageWebhooks = "manage webhooks"
 }
 
 extension Array where Element == Role {
