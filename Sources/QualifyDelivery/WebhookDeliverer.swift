@@ -113,7 +113,7 @@ public struct WebhookDeliveryService: Service {
     let deliverer: WebhookDeliverer
     let idle: Duration
 
-    public init(deliverer: WebhookDeliverer, idle: Duration = .milliseconds(200)) {
+    public init(deliverer: WebhookDeliverer, idle: Duration = .milliseconds(100)) {
         self.deliverer = deliverer
         self.idle = idle
     }

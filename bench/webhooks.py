@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Webhook delivery benchmark (issue 13), each figure measured in the same run:
+
+  latency     time from a stage change's commit to its receipt by a local receiver, p50 and p99, while events are
+              ingested through POST /events/batch (the demo's events, in time order, in batches) with delivery on.
+              The commit time is the message's outbox time (the envelope's `timestamp`, written in the ingest
+              transaction, so the figure slightly overstates the wait). Goal: p99 < 1 s.
+  throughput  deliveries per second with one receiver: the same data ingested with `serve --no-webhooks`, then a
+              server with delivery on drains the outbox; deliveries over the time from the first to the last receipt.
+  cost        ingest events/s with delivery on vs off (two fresh databases, same events). Goal: delivery costs < 10 %.
+
+Usage: python3 bench/webhooks.py [--leads 5000] [--batch 500] [--rounds 3]
+Needs the release build: swift build -c release --product qualify --scratch-path .build-release
+"""
+import argparse, http.client, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{p.stdout}\n{p.stderr}")
+    return p.stdout
+
+
+class Receiver:
+    """Records (webhook-id, receipt time, envelope timestamp) for every request; answers 204."""
+
+    def __init__(self):
+        self.got = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                now = time.time()
+                stamp = json.loads(body).get("timestamp")
+                with outer.lock:
+                    outer.got.append((self.headers.get("webhook-id"), now, stamp))
+                self.send_response(204)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def parse_time(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def serve(binary, db, port, extra):
+    proc = subprocess.Popen([binary, "serve", "--port", str(port), "--database", db] + extra,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for _ in range(600):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                sys.exit(f"serve exited: {proc.stdout.read()}")
+            time.sleep(0.05)
+    sys.exit("serve did not listen")
+
+
+def prepare(binary, work, name, leads_csv, receiver_port):
+    db = os.path.join(work, name + ".sqlite")
+    run([binary, "import", "leads", leads_csv, "--database", db])
+    key = run([binary, "keys", "create", "--role", "admin", "--name", "bench", "--database", db]).strip()
+    if receiver_port:
+        run([binary, "webhooks", "add", f"http://127.0.0.1:{receiver_port}/hook", "--events",
+             "lead.stage_changed,lead.became_sql", "--allow-private", "--database", db])
+    return db, key
+
+
+def ingest(port, key, bodies):
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    started = time.time()
+    events = 0
+    for body, n in bodies:
+        conn.request("POST", "/events/batch", body, {"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            sys.exit(f"batch answered {r.status}")
+        events += n
+    return events / (time.time() - started)
+
+
+def batches(events_csv, size):
+    import csv
+    rows = list(csv.DictReader(open(events_csv)))
+    rows.sort(key=lambda r: r["at"])
+    out = []
+    for i in range(0, len(rows), size):
+        chunk = []
+        for r in rows[i:i + size]:
+            props = {k: v for k, v in r.items() if k not in ("id", "email", "type", "at") and v}
+            chunk.append({"id": r["id"], "email": r["email"], "type": r["type"], "at": r["at"], "properties": props})
+        out.append((json.dumps({"events": chunk}), len(chunk)))
+    return out
+
+
+def wait_drained(receiver, expected, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with receiver.lock:
+            if len(receiver.got) >= expected:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=os.path.join(ROOT, ".build-release/release/qualify"))
+    ap.add_argument("--leads", type=int, default=5000)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="qualify-bench-webhooks-")
+    run([args.binary, "demo", "--leads", str(args.leads), "--seed", "5", "--out", os.path.join(work, "demo")])
+    leads_csv, events_csv = os.path.join(work, "demo/leads.csv"), os.path.join(work, "demo/events.csv")
+    bodies = batches(events_csv, args.batch)
+    print(f"{args.leads} leads, {sum(n for _, n in bodies)} events in batches of {args.batch}")
+    results = {"on": [], "off": [], "p50": [], "p99": [], "rate": []}
+    for r in range(args.rounds):
+        receiver = Receiver()
+        # delivery on, while ingesting
+        db, key = prepare(args.binary, work, f"on{r}", leads_csv, receiver.port)
+        port = free_port()
+        proc = serve(args.binary, db, port, ["--allow-private-webhooks"])
+        rate_on = ingest(port, key, bodies)
+        wait_drained(receiver, 10**9, timeout=3)  # a moment for the last deliveries
+        proc.terminate(); proc.wait()
+        # whatever was still due is delivered by a last pass: count what the store made
+        listing = run([args.binary, "webhooks", "list", "--database", db])
+        counts = listing.rsplit("deliveries: ", 1)[1].strip().split(", ")
+        made = sum(int(c.split()[0]) for c in counts)
+        latencies = [(t - parse_time(stamp)) for (_, t, stamp) in receiver.got]
+        # delivery off, same events
+        db_off, key_off = prepare(args.binary, work, f"off{r}", leads_csv, None)
+        port = free_port()
+        proc = serve(args.binary, db_off, port, ["--no-webhooks"])
+        rate_off = ingest(port, key_off, bodies)
+        proc.terminate(); proc.wait()
+        # drain rate: the 'off' database's outbox delivered by a fresh server to a fresh receiver
+        drain = Receiver()
+        run([args.binary, "webhooks", "add", f"http://127.0.0.1:{drain.port}/hook", "--events", "lead.stage_changed,lead.became_sql",
+             "--allow-private", "--database", db_off])
+        run([args.binary, "webhooks", "redeliver", "--since", "2000-01-01", "--database", db_off])
+        port = free_port()
+        proc = serve(args.binary, db_off, port, ["--allow-private-webhooks"])
+        wait_drained(drain, made)
+        proc.terminate(); proc.wait()
+        times = sorted(t for (_, t, _) in drain.got)
+        rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0
+        results["on"].append(rate_on); results["off"].append(rate_off)
+        if latencies:
+            results["p50"].append(pct(latencies, 50)); results["p99"].append(pct(latencies, 99))
+        results["rate"].append(rate)
+        print(f"round {r + 1}: ingest on {rate_on:,.0f} ev/s, off {rate_off:,.0f} ev/s ({rate_on / rate_off:.2f}x); "
+              f"{len(receiver.got)} of {made} delivered while ingesting, commit→receipt p50 {pct(latencies, 50) * 1000:.0f} ms "
+              f"p99 {pct(latencies, 99) * 1000:.0f} ms; drain {len(drain.got)} at {rate:,.0f} deliveries/s" if latencies else
+              f"round {r + 1}: nothing received")
+    med = statistics.median
+    print(f"MEDIANS ({args.rounds} rounds): ingest with delivery on {med(results['on']):,.0f} ev/s vs off {med(results['off']):,.0f} "
+          f"({med(results['on']) / med(results['off']):.2f}x; goal >= 0.90x); commit→receipt p50 {med(results['p50']) * 1000:.0f} ms, "
+          f"p99 {med(results['p99']) * 1000:.0f} ms (goal < 1000 ms); {med(results['rate']):,.0f} deliveries/s to one receiver")
+
+
+if __name__ == "__main__":
+    main()
