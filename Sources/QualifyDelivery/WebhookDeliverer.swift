@@ -17,8 +17,9 @@ public struct WebhookDeliverer: Sendable {
     let publicURL: String?
     let clock: @Sendable () -> Timestamp
     let logger: Logger
-    /// How long a claimed delivery is held: longer than one send may take.
-    public static let lease = TimeSpan(millis: 60_000)
+    /// How long a claimed delivery is held: longer than one send may take (15 s). A delivery claimed by a server that
+    /// died is sent again once its lease ends.
+    public static let lease = TimeSpan(millis: 30_000)
 
     public init(store: any WebhookStore, cards: LeadCards?, sender: WebhookSender, publicURL: String?, logger: Logger,
                 clock: @escaping @Sendable () -> Timestamp) {

@@ -20,32 +20,11 @@ struct TwoServersTests {
     }
 
     func post(_ url: String, key: String, body: String) async throws -> (Int, String) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(body.utf8)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        try await ServeProcess.call("POST", url, key: key, body: body)
     }
 
     func startServer(_ db: String, in dir: URL, name: String) async throws -> (Spawned, Int) {
-        var env = ProcessInfo.processInfo.environment
-        env["QUALIFY_DATABASE"] = db
-        let log = dir.appendingPathComponent("\(name).log")
-        let server = try Spawned(CLI.binary.path, ["serve", "--port", "0"], environment: env, directory: dir.path,
-                                 standardOutput: log.path, standardError: log.path + ".err")
-        for _ in 0..<400 {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"serving http://127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-               let port = Int(text[range].split(separator: ":").last ?? "") {
-                return (server, port)
-            }
-            guard server.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        server.kill()
-        throw TestDatabaseFailure("\(name) did not start: \((try? String(contentsOf: URL(fileURLWithPath: log.path + ".err"), encoding: .utf8)) ?? "")")
+        try await ServeProcess.start(db, in: dir, name: name)
     }
 
     @Test func twoServersOnOneDatabaseEqualOneProcessReplayingTheSameEvents() async throws {

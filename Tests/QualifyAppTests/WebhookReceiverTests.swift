@@ -1,4 +1,5 @@
 import Foundation
+@testable import QualifyPostgres
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -34,10 +35,11 @@ struct Receiver {
         return p.wait(timeLimit: 60) == 0
     }
 
-    static func start(in dir: URL, secretFile: URL, port: Int = 0, failFirst: Int = 0) async throws -> Receiver {
+    static func start(in dir: URL, secretFile: URL, port: Int = 0, failFirst: Int = 0, delayMillis: Int = 0) async throws -> Receiver {
         let out = dir.appendingPathComponent("received-\(UInt32.random(in: 0...UInt32.max)).jsonl")
         let log = dir.appendingPathComponent("receiver-\(UInt32.random(in: 0...UInt32.max)).log")
-        let process = try Spawned("/usr/bin/env", ["python3", script, String(port), "@" + secretFile.path, out.path, "--fail-first", String(failFirst)],
+        let process = try Spawned("/usr/bin/env", ["python3", script, String(port), "@" + secretFile.path, out.path, "--fail-first", String(failFirst),
+                                                      "--delay-ms", String(delayMillis)],
                                   environment: ProcessInfo.processInfo.environment, standardOutput: log.path, standardError: log.path + ".err")
         for _ in 0..<200 {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -143,29 +145,12 @@ struct Receiver {
         try added.out.trimmingCharacters(in: .whitespacesAndNewlines).write(to: secretFile, atomically: true, encoding: .utf8)
         let key = try CLI.run(["keys", "create", "--role", "admin", "--name", "test"], in: dir).out.trimmingCharacters(in: .whitespacesAndNewlines)
 
-        var env = ProcessInfo.processInfo.environment
-        env["QUALIFY_DATABASE"] = dir.appendingPathComponent("cli.sqlite").path
-        let log = dir.appendingPathComponent("serve.log")
-        let server = try Spawned(CLI.binary.path, ["serve", "--port", "0", "--allow-private-webhooks", "--public-url", "https://q.example"],
-                                 environment: env, directory: dir.path, standardOutput: log.path, standardError: log.path + ".err")
+        let (server, port) = try await ServeProcess.start(dir.appendingPathComponent("cli.sqlite").path, in: dir, name: "serve",
+                                                          flags: ["--allow-private-webhooks", "--public-url", "https://q.example"])
         defer { server.kill() }
-        var port: Int?
-        for _ in 0..<300 where port == nil && server.isRunning {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"serving http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: ":").last ?? "")
-            } else {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
-        let base = "http://127.0.0.1:\(try #require(port, "no port printed"))"
+        let base = "http://127.0.0.1:\(port)"
         func send(_ method: String, _ path: String, _ body: String) async throws -> Int {
-            var request = URLRequest(url: URL(string: base + path)!)
-            request.httpMethod = method
-            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(body.utf8)
-            return (try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode ?? 0
+            try await ServeProcess.call(method, base + path, key: key, body: body).0
         }
         #expect(try await send("PUT", "/leads/ada@acme.io", #"{"fields":{"first_name":"Ada","company":"Acme","job_title":"CTO"}}"#) == 200)
         let sent = Date()
@@ -183,6 +168,137 @@ struct Receiver {
         #expect(raw.contains(#""name": "Ada""#) && raw.contains("https://q.example/leads/ada@acme.io") && raw.contains("top_reasons"),
                 "the hand-off carries the summary and the link: \(raw)")
         kill(server.pid, SIGTERM)
-        #expect(server.wait(timeLimit: 30) == 0, "serve stops cleanly with the worker: \((try? String(contentsOf: URL(fileURLWithPath: log.path + ".err"), encoding: .utf8)) ?? "")")
+        #expect(server.wait(timeLimit: 30) == 0, "serve stops cleanly with the worker")
+    }
+}
+
+/// Delivery across crashes and instances: at least once, in order per lead, never the same message from two
+/// instances at once.
+@Suite(.serialized) struct WebhookFaultTests {
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-webhook-faults-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    /// The demo's events as API batches, in time order.
+    func batches(leads: Int, seed: Int, size: Int) throws -> [String] {
+        #expect(try CLI.run(["demo", "--leads", String(leads), "--seed", String(seed), "--out", "demo"], in: dir).status == 0)
+        let text = try String(contentsOf: dir.appendingPathComponent("demo/events.csv"), encoding: .utf8)
+        let rows = text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let events = rows.sorted { $0[3] < $1[3] }.map { r in #"{"id":"\#(r[0])","email":"\#(r[1])","type":"\#(r[2])","at":"\#(r[3])"}"# }
+        return stride(from: 0, to: events.count, by: size).map { #"{"events":[\#(events[$0..<min($0 + size, events.count)].joined(separator: ","))]}"# }
+    }
+
+    func waitUntilDelivered(_ database: String, timeLimit: Double) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeLimit)
+        var listed = ""
+        while Date() < deadline {
+            listed = try CLI.run(["webhooks", "list", "--database", database], in: dir).out
+            if listed.contains(" 0 pending") && !listed.contains(" 0 delivered") { return listed }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return listed
+    }
+
+    static func delivered(_ listed: String) -> Int? {
+        listed.range(of: #"(\d+) delivered"#, options: .regularExpression).flatMap { Int(listed[$0].split(separator: " ")[0]) }
+    }
+
+    @Test func aServerKilledMidDeliveryLosesNothingAndResendsWithTheSameID() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard Receiver.available() else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("python3 with standardwebhooks is needed") }
+            return
+        }
+        let database = dir.appendingPathComponent("q.sqlite").path
+        let bodies = try batches(leads: 150, seed: 8, size: 200)
+        #expect(try CLI.run(["import", "leads", "demo/leads.csv", "--database", database], in: dir).status == 0)
+        let secretFile = dir.appendingPathComponent("secret")
+        let receiver = try await Receiver.start(in: dir, secretFile: secretFile, delayMillis: 400)
+        defer { receiver.stop() }
+        let added = try CLI.run(["webhooks", "add", "http://127.0.0.1:\(receiver.port)/hook", "--events", "lead.stage_changed,lead.became_sql",
+                                 "--allow-private", "--database", database], in: dir)
+        try added.out.trimmingCharacters(in: .whitespacesAndNewlines).write(to: secretFile, atomically: true, encoding: .utf8)
+        let key = try CLI.run(["keys", "create", "--role", "admin", "--database", database], in: dir).out.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let (first, port) = try await ServeProcess.start(database, in: dir, name: "first", flags: ["--allow-private-webhooks"])
+        for body in bodies { #expect(try await ServeProcess.call("POST", "http://127.0.0.1:\(port)/events/batch", key: key, body: body).0 == 200) }
+        for _ in 0..<200 where receiver.lines().isEmpty { try await Task.sleep(for: .milliseconds(25)) }
+        kill(first.pid, SIGKILL)
+        _ = first.wait(timeLimit: 10)
+        try await Task.sleep(for: .milliseconds(600))  // what was in flight reaches the receiver, unacknowledged
+        let before = Set(receiver.lines().map(\.id))
+        #expect(!before.isEmpty, "some messages arrived before the kill")
+
+        let (second, _) = try await ServeProcess.start(database, in: dir, name: "second", flags: ["--allow-private-webhooks"])
+        defer { second.kill() }
+        let listed = try await waitUntilDelivered(database, timeLimit: 120)
+        let lines = receiver.lines()
+        let unique = Set(lines.map(\.id))
+        #expect(listed.contains(" 0 pending") && Self.delivered(listed) == unique.count,
+                "every delivery reached the receiver (\(unique.count) distinct of \(lines.count) received): \(listed)")
+        #expect(unique.count > before.count || lines.count > unique.count,
+                "the kill interrupted delivery: the rest arrived after the restart, or what was in flight was sent again (\(before.count) before, \(unique.count) distinct, \(lines.count) received)")
+        #expect(lines.filter { !$0.verified }.isEmpty, "every signature verifies")
+        // the first receipt of each message, per lead, in order (a resend repeats only what was in flight)
+        var firstSeen: [String] = []
+        for line in lines where !firstSeen.contains(line.id) { firstSeen.append(line.id) }
+        let byLead = Dictionary(grouping: firstSeen.compactMap { id in lines.first { $0.id == id } }, by: \.lead)
+        for (lead, received) in byLead {
+            let numbers = received.map { Int($0.id.split(separator: "_")[1]) ?? 0 }
+            #expect(numbers == numbers.sorted(), "\(lead): \(received.map(\.id))")
+        }
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["QUALIFY_TEST_POSTGRES_URL"] != nil || ProcessInfo.processInfo.environment["CI"] != nil,
+                   "QUALIFY_TEST_POSTGRES_URL is not set"))
+    func twoServersOnOnePostgreSQLDatabaseDeliverEachMessageOnceAndInOrder() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard let server = ProcessInfo.processInfo.environment["QUALIFY_TEST_POSTGRES_URL"] else {
+            Issue.record("CI=true but QUALIFY_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
+            return
+        }
+        guard Receiver.available() else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("python3 with standardwebhooks is needed") }
+            return
+        }
+        let name = "qwh_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        try await PostgresAdmin.create(database: name, serverURL: server)
+        let database = try PostgresAdmin.url(server, database: name)
+        let bodies = try batches(leads: 60, seed: 9, size: 50)
+        #expect(try CLI.run(["import", "leads", "demo/leads.csv", "--database", database], in: dir).status == 0)
+        let secretFile = dir.appendingPathComponent("secret")
+        let receiver = try await Receiver.start(in: dir, secretFile: secretFile, delayMillis: 20)
+        defer { receiver.stop() }
+        let added = try CLI.run(["webhooks", "add", "http://127.0.0.1:\(receiver.port)/hook", "--events", "lead.stage_changed,lead.became_sql",
+                                 "--allow-private", "--database", database], in: dir)
+        try added.out.trimmingCharacters(in: .whitespacesAndNewlines).write(to: secretFile, atomically: true, encoding: .utf8)
+        let key = try CLI.run(["keys", "create", "--role", "admin", "--database", database], in: dir).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (a, portA) = try await ServeProcess.start(database, in: dir, name: "a", flags: ["--allow-private-webhooks"])
+        defer { a.kill() }
+        let (b, portB) = try await ServeProcess.start(database, in: dir, name: "b", flags: ["--allow-private-webhooks"])
+        defer { b.kill() }
+        // ingest through both at once, each batch to one of them, while both deliver
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for (n, body) in bodies.enumerated() {
+                let port = n % 2 == 0 ? portA : portB
+                group.addTask { try await ServeProcess.call("POST", "http://127.0.0.1:\(port)/events/batch", key: key, body: body).0 }
+                if n % 4 == 3 { for try await status in group { #expect(status == 200) } }
+            }
+            for try await status in group { #expect(status == 200) }
+        }
+        let listed = try await waitUntilDelivered(database, timeLimit: 120)
+        let lines = receiver.lines()
+        #expect(listed.contains(" 0 pending") && listed.contains(" 0 failed") && Self.delivered(listed) == lines.count,
+                "each delivery received once (\(lines.count) received): \(listed)")
+        #expect(Set(lines.map(\.id)).count == lines.count, "no message twice")
+        #expect(lines.filter { !$0.verified }.isEmpty, "every signature verifies")
+        for (lead, received) in Dictionary(grouping: lines, by: \.lead) {
+            let numbers = received.map { Int($0.id.split(separator: "_")[1]) ?? 0 }
+            #expect(numbers == numbers.sorted(), "\(lead): \(received.map(\.id))")
+        }
+        try? await PostgresAdmin.drop(database: name, serverURL: server)
     }
 }
