@@ -116,6 +116,7 @@ let package = Package(
         .testTarget(name: "QualifyServerTests", dependencies: [
             "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyUseCases",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
     ]
 )

@@ -50,10 +50,20 @@ public struct WebhookDeliverer: Sendable {
         let now = clock()
         let claimed = try await store.claimDeliveries(now: now, leaseUntil: now.adding(Self.lease), limit: limit)
         guard !claimed.isEmpty else { return pass }
-        let results = try await withThrowingTaskGroup(of: DeliveryState.self) { group in
-            for delivery in claimed { group.addTask { try await send(delivery) } }
+        // one failing send (a storage error recording it) must not cancel the others: each is caught on its own, and
+        // an unrecorded one is sent again when its lease ends
+        let results = await withTaskGroup(of: DeliveryState?.self) { group in
+            for delivery in claimed {
+                group.addTask {
+                    do { return try await send(delivery) } catch {
+                        logger.error("webhook attempt not recorded; it is sent again when its lease ends",
+                                     metadata: ["webhook.id": .string(delivery.webhookID), "error": .string("\(type(of: error))")])
+                        return nil
+                    }
+                }
+            }
             var states: [DeliveryState] = []
-            for try await state in group { states.append(state) }
+            for await state in group { if let state { states.append(state) } }
             return states
         }
         pass.attempted = results.count
@@ -80,12 +90,12 @@ public struct WebhookDeliverer: Sendable {
                                      response: nil)
         }
         let (state, next) = WebhookPlan.after(attempt, attemptsBefore: delivery.attempts, jitter: Double.random(in: 0..<1))
-        try await store.finishDelivery(delivery.id, attempt: attempt, state: state, nextAt: next)
+        try await store.finishDelivery(delivery.id, leaseUntil: delivery.leaseUntil, attempt: attempt, state: state, nextAt: next)
         if !attempt.succeeded {
+            // no URL and no error text in the log: a chat webhook's URL is its credential (the attempt log has the text)
             logger.warning("webhook not delivered", metadata: [
                 "webhook.id": .string(delivery.webhookID), "subscription.id": .string(delivery.subscription.id),
-                "status": .string(attempt.status.map(String.init) ?? "-"), "error": .string(attempt.error ?? ""),
-                "next": .string(next?.iso8601 ?? state.rawValue),
+                "status": .string(attempt.status.map(String.init) ?? "no answer"), "next": .string(next?.iso8601 ?? state.rawValue),
             ])
         }
         return state

@@ -1,5 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -40,8 +43,14 @@ public struct WebhookSender: Sendable {
             return WebhookAttempt(deliveryID: deliveryID, subscriptionID: subscription.id, webhookID: webhookID, eventType: type, at: started,
                                   status: status, latencyMillis: millis, error: error, response: response)
         }
-        if case .failure(let problem) = WebhookTarget.check(subscription.url, allowPrivate: allowPrivate) {
-            return attempt(status: nil, error: problem.description, response: nil)
+        let target: WebhookTarget
+        switch WebhookTarget.check(subscription.url, allowPrivate: allowPrivate) {
+        case .success(let t): target = t
+        case .failure(let problem): return attempt(status: nil, error: problem.description, response: nil)
+        }
+        // a name (or a numeric form such as 2130706433) may lead to a private address: check what it resolves to
+        if !allowPrivate, let host = target.host, let address = Self.resolve(host).first(where: WebhookTarget.isPrivate(host:)) {
+            return attempt(status: nil, error: "the target's host resolves to \(address), on loopback or a private network; allow it with --allow-private-webhooks", response: nil)
         }
         let timestamp = started.millis / 1000
         let signature: String
@@ -56,16 +65,58 @@ public struct WebhookSender: Sendable {
         request.headers.add(name: "webhook-timestamp", value: String(timestamp))
         request.headers.add(name: "webhook-signature", value: signature)
         request.body = .bytes(ByteBuffer(bytes: body))
+        // the whole exchange, the response body included, within the time limit
+        let client = self.client
+        let prepared = request
         do {
-            let response = try await client.execute(request, timeout: Self.totalTimeout)
-            var text: String?
-            if let buffer = try? await response.body.collect(upTo: 64 * 1024) {
-                text = String(decoding: buffer.readableBytesView.prefix(WebhookAttempt.responseLimit), as: UTF8.self)
+            let answer = try await withThrowingTaskGroup(of: (Int, String?)?.self) { group in
+                group.addTask {
+                    let response = try await client.execute(prepared, timeout: Self.totalTimeout)
+                    let buffer = try? await response.body.collect(upTo: 64 * 1024)
+                    return (Int(response.status.code), buffer.map { String(decoding: $0.readableBytesView.prefix(WebhookAttempt.responseLimit), as: UTF8.self) })
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(15))
+                    return nil
+                }
+                let first = try await group.next() ?? nil
+                group.cancelAll()
+                return first
             }
-            return attempt(status: Int(response.status.code), error: nil, response: text)
+            guard let (status, text) = answer else { return attempt(status: nil, error: "no complete answer within 15 s", response: nil) }
+            return attempt(status: status, error: nil, response: text)
         } catch {
             return attempt(status: nil, error: Self.describe(error), response: nil)
         }
+    }
+
+    /// The addresses `host` resolves to, numeric (getaddrinfo, which also reads numeric forms like `2130706433`).
+    static func resolve(_ host: String) -> [String] {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return [] }
+        defer { freeaddrinfo(first) }
+        var out: [String] = []
+        var node: UnsafeMutablePointer<addrinfo>? = first
+        while let info = node {
+            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+            if info.pointee.ai_family == AF_INET, let raw = info.pointee.ai_addr {
+                raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
+                    var addr = sin.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
+                }
+                out.append(String(cString: buffer))
+            } else if info.pointee.ai_family == AF_INET6, let raw = info.pointee.ai_addr {
+                raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
+                    var addr = sin6.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
+                }
+                out.append(String(cString: buffer))
+            }
+            node = info.pointee.ai_next
+        }
+        return out
     }
 
     /// A failure as a person reads it (no secrets: the URL is the subscriber's own, the body is ours).

@@ -4,6 +4,9 @@ import QualifyCore
 import QualifyStore
 
 extension PostgresLeadStore: WebhookStore {
+    /// The advisory lock that makes one instance at a time the dispatcher.
+    static let dispatchLockKey: Int64 = 0x7175_616c_6966_7902
+
     static let subscriptionColumns = "s.id, s.url, s.events, s.description, s.secret, s.format, s.enabled, s.failing, s.created_at"
     typealias SubscriptionRow = (String, String, String, String, String, String, Int64, Int64, Int64)
 
@@ -59,9 +62,13 @@ extension PostgresLeadStore: WebhookStore {
                                plan: @escaping @Sendable ([OutboxMessage], [WebhookSubscription]) -> [NewDelivery]) async throws -> Int {
         let logger = self.logger
         return try await write { db in
-            // rows another instance is dispatching are skipped, not waited for; a row that commits later is taken later
+            // one instance dispatches at a time (another finds the lock taken and leaves it the work): two dispatching
+            // side by side could turn a lead's later message into a delivery before its earlier one. A row that commits
+            // later is taken by a later call; per lead, rows commit in id order (the lead's row lock), so order holds.
+            let locked = try await db.query("SELECT pg_try_advisory_xact_lock(\(Self.dispatchLockKey))", logger: logger).collect()
+            guard try locked.first?.decode(Bool.self) == true else { return 0 }
             let rows = try await db.query("""
-                SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                SELECT id, kind, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT \(limit)
                 """, logger: logger)
             var messages: [OutboxMessage] = []
             for try await (id, kind, payload, at) in rows.decode((Int64, String, String, Int64).self) {
@@ -69,7 +76,7 @@ extension PostgresLeadStore: WebhookStore {
             }
             guard !messages.isEmpty else { return 0 }
             var subscriptions: [WebhookSubscription] = []
-            let subs = try await db.query("SELECT \(unescaped: Self.subscriptionColumns) FROM webhook_subscription s WHERE s.enabled = 1 ORDER BY s.created_at, s.id",
+            let subs = try await db.query("SELECT \(unescaped: Self.subscriptionColumns) FROM webhook_subscription s ORDER BY s.created_at, s.id",
                                           logger: logger)
             for try await row in subs.decode(SubscriptionRow.self) { subscriptions.append(Self.subscription(row)) }
             let deliveries = plan(messages, subscriptions)
@@ -96,8 +103,8 @@ extension PostgresLeadStore: WebhookStore {
                 WHERE d.state = 'pending' AND d.next_at <= \(now.millis) AND (d.lease_until IS NULL OR d.lease_until < \(now.millis))
                   AND s.enabled = 1
                   AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.subscription_id = d.subscription_id AND e.lead = d.lead
-                                  AND e.state = 'pending' AND e.id < d.id)
-                ORDER BY d.id LIMIT \(limit)
+                                  AND e.state = 'pending' AND (e.message_id < d.message_id OR (e.message_id = d.message_id AND e.id < d.id)))
+                ORDER BY d.message_id, d.id LIMIT \(limit)
                 FOR UPDATE OF d SKIP LOCKED
                 """, logger: logger)
             var claimed: [ClaimedDelivery] = []
@@ -107,7 +114,7 @@ extension PostgresLeadStore: WebhookStore {
                 claimed.append(ClaimedDelivery(id: id, eventType: WebhookEventType(rawValue: type) ?? .stageChanged, lead: lead,
                                                attempts: Int(attempts),
                                                message: OutboxMessage(id: messageID, kind: kind, payload: payload, createdAt: Timestamp(millis: at)),
-                                               subscription: Self.subscription((s0, s1, s2, s3, s4, s5, s6, s7, s8))))
+                                               subscription: Self.subscription((s0, s1, s2, s3, s4, s5, s6, s7, s8)), leaseUntil: leaseUntil))
             }
             if !claimed.isEmpty {
                 try await db.query("UPDATE webhook_delivery SET lease_until = \(leaseUntil.millis) WHERE id = ANY(\(claimed.map(\.id)))",
@@ -117,17 +124,18 @@ extension PostgresLeadStore: WebhookStore {
         }
     }
 
-    public func finishDelivery(_ id: Int64, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
+    public func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
         let logger = self.logger
         try await write { db in
             let finished: Int64? = state == .pending ? nil : attempt.at.millis
-            try await db.query("""
+            let held = try await db.query("""
                 UPDATE webhook_delivery SET state = \(state.rawValue), attempts = attempts + 1, next_at = COALESCE(\(nextAt?.millis)::int8, next_at),
                   lease_until = NULL, finished_at = \(finished)::int8
-                WHERE id = \(id)
-                """, logger: logger)
+                WHERE id = \(id) AND state = 'pending' AND lease_until = \(leaseUntil.millis)
+                RETURNING id
+                """, logger: logger).collect()
             try await Self.insert(db, attempt, logger: logger)
-            if state == .failed {
+            if !held.isEmpty && state == .failed {
                 try await db.query("UPDATE webhook_subscription SET failing = 1 WHERE id = \(attempt.subscriptionID)", logger: logger)
             }
         }
@@ -169,9 +177,10 @@ extension PostgresLeadStore: WebhookStore {
         let sinceMillis = since?.millis
         return try await write { db in
             let rows = try await db.query("""
-                UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_at = \(now.millis), lease_until = NULL, finished_at = NULL
-                WHERE (\(messageID)::int8 IS NOT NULL AND message_id = \(messageID)::int8)
-                   OR (\(sinceMillis)::int8 IS NOT NULL AND message_id IN (SELECT id FROM outbox WHERE created_at >= \(sinceMillis)::int8))
+                UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_at = \(now.millis), finished_at = NULL
+                WHERE NOT (state = 'pending' AND lease_until IS NOT NULL AND lease_until >= \(now.millis))
+                  AND ((\(messageID)::int8 IS NOT NULL AND message_id = \(messageID)::int8)
+                   OR (\(sinceMillis)::int8 IS NOT NULL AND message_id IN (SELECT id FROM outbox WHERE created_at >= \(sinceMillis)::int8)))
                 RETURNING id
                 """, logger: logger).collect()
             return rows.count

@@ -159,7 +159,7 @@ enum PostgresMigrations {
         // dispatched: turned into one `webhook_delivery` row per event type and subscription that wants it. A
         // delivery is pending until a 2xx (delivered) or its last retry (failed); `lease_until` holds it for the
         // instance sending it. Per subscription and lead, only the first pending delivery is sent (order). Every
-        // attempt is logged, the response body truncated.
+        // attempt is logged, the response body truncated. Messages from before this migration count as dispatched.
         ("v8-webhooks", [
             """
             CREATE TABLE webhook_subscription (
@@ -207,6 +207,8 @@ enum PostgresMigrations {
             )
             """,
             "CREATE INDEX webhook_attempt_subscription ON webhook_attempt(subscription_id, id)",
+            // what happened before webhooks existed is not announced to the first subscriber
+            "UPDATE outbox SET delivered_at = created_at WHERE delivered_at IS NULL",
         ]),
     ]
 

@@ -183,6 +183,7 @@ enum Migrations {
                   response TEXT
                 );
                 CREATE INDEX webhook_attempt_subscription ON webhook_attempt(subscription_id, id);
+                UPDATE outbox SET delivered_at = created_at WHERE delivered_at IS NULL;
                 """)
         }
         return m

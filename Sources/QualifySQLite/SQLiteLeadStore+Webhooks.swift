@@ -49,7 +49,7 @@ extension SQLiteLeadStore: WebhookStore {
                                             arguments: [limit])
                 .map { OutboxMessage(id: $0["id"], kind: $0["kind"], payload: $0["payload"], createdAt: Timestamp(millis: $0["created_at"])) }
             guard let last = messages.last else { return 0 }
-            let subscriptions = try Row.fetchAll(db, sql: "SELECT * FROM webhook_subscription WHERE enabled = 1 ORDER BY created_at, id")
+            let subscriptions = try Row.fetchAll(db, sql: "SELECT * FROM webhook_subscription ORDER BY created_at, id")
                 .map(Self.subscription)
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO webhook_delivery(message_id, subscription_id, event_type, lead, state, attempts, next_at, created_at)
@@ -63,21 +63,28 @@ extension SQLiteLeadStore: WebhookStore {
         }
     }
 
+    /// Deliveries that may be claimed at `now`: pending and due, not leased, of an enabled subscription, and the first
+    /// pending one (by outbox message) of their subscription and lead.
+    static let claimable = """
+        FROM webhook_delivery d JOIN outbox o ON o.id = d.message_id JOIN webhook_subscription s ON s.id = d.subscription_id
+        WHERE d.state = 'pending' AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?) AND s.enabled = 1
+          AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.subscription_id = d.subscription_id AND e.lead = d.lead
+                          AND e.state = 'pending' AND (e.message_id < d.message_id OR (e.message_id = d.message_id AND e.id < d.id)))
+        """
+
     public func claimDeliveries(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [ClaimedDelivery] {
+        // most polls find nothing to claim: look on a reader first, with the claim's own conditions, so they take no
+        // write lock (deliveries waiting behind a retry or for a disabled subscription do not count)
         let any = try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM webhook_delivery WHERE state = 'pending' AND next_at <= ?)",
-                              arguments: [now.millis]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 \(Self.claimable))", arguments: [now.millis, now.millis]) ?? false
         }
         guard any else { return [] }
         return try await write { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.id AS delivery_id, d.event_type, d.lead, d.attempts, o.id AS message_id, o.kind, o.payload,
                        o.created_at AS message_at, s.*
-                FROM webhook_delivery d JOIN outbox o ON o.id = d.message_id JOIN webhook_subscription s ON s.id = d.subscription_id
-                WHERE d.state = 'pending' AND d.next_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?) AND s.enabled = 1
-                  AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.subscription_id = d.subscription_id AND e.lead = d.lead
-                                  AND e.state = 'pending' AND e.id < d.id)
-                ORDER BY d.id LIMIT ?
+                \(Self.claimable)
+                ORDER BY d.message_id, d.id LIMIT ?
                 """, arguments: [now.millis, now.millis, limit])
             let update = try db.cachedStatement(sql: "UPDATE webhook_delivery SET lease_until = ? WHERE id = ?")
             return try rows.map { row in
@@ -87,20 +94,21 @@ extension SQLiteLeadStore: WebhookStore {
                                        attempts: row["attempts"],
                                        message: OutboxMessage(id: row["message_id"], kind: row["kind"], payload: row["payload"],
                                                               createdAt: Timestamp(millis: row["message_at"])),
-                                       subscription: Self.subscription(row))
+                                       subscription: Self.subscription(row), leaseUntil: leaseUntil)
             }
         }
     }
 
-    public func finishDelivery(_ id: Int64, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
+    public func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
         try await write { db in
             try db.execute(sql: """
                 UPDATE webhook_delivery SET state = ?, attempts = attempts + 1, next_at = COALESCE(?, next_at), lease_until = NULL,
                   finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
-                WHERE id = ?
-                """, arguments: [state.rawValue, nextAt?.millis, state.rawValue, attempt.at.millis, id])
+                WHERE id = ? AND state = 'pending' AND lease_until = ?
+                """, arguments: [state.rawValue, nextAt?.millis, state.rawValue, attempt.at.millis, id, leaseUntil.millis])
+            let held = db.changesCount > 0
             try Self.insert(db, attempt)
-            if state == .failed {
+            if held && state == .failed {
                 try db.execute(sql: "UPDATE webhook_subscription SET failing = 1 WHERE id = ?", arguments: [attempt.subscriptionID])
             }
         }
@@ -120,9 +128,11 @@ extension SQLiteLeadStore: WebhookStore {
 
     public func attempts(subscription: String?, limit: Int) async throws -> [WebhookAttempt] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM webhook_attempt WHERE (? IS NULL OR subscription_id = ?) ORDER BY id DESC LIMIT ?
-                """, arguments: [subscription, subscription, limit]).map { row in
+            let rows = subscription == nil
+                ? try Row.fetchAll(db, sql: "SELECT * FROM webhook_attempt ORDER BY id DESC LIMIT ?", arguments: [limit])
+                : try Row.fetchAll(db, sql: "SELECT * FROM webhook_attempt WHERE subscription_id = ? ORDER BY id DESC LIMIT ?",
+                                   arguments: [subscription, limit])
+            return rows.map { row in
                 WebhookAttempt(deliveryID: row["delivery_id"], subscriptionID: row["subscription_id"], webhookID: row["webhook_id"],
                                eventType: WebhookEventType(rawValue: row["event_type"]) ?? .stageChanged, at: Timestamp(millis: row["at"]),
                                status: row["status"], latencyMillis: row["latency_ms"], error: row["error"], response: row["response"])
@@ -133,10 +143,11 @@ extension SQLiteLeadStore: WebhookStore {
     public func redeliver(messageID: Int64?, since: Timestamp?, now: Timestamp) async throws -> Int {
         try await write { db in
             try db.execute(sql: """
-                UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_at = ?, lease_until = NULL, finished_at = NULL
-                WHERE (? IS NOT NULL AND message_id = ?)
-                   OR (? IS NOT NULL AND message_id IN (SELECT id FROM outbox WHERE created_at >= ?))
-                """, arguments: [now.millis, messageID, messageID, since?.millis, since?.millis])
+                UPDATE webhook_delivery SET state = 'pending', attempts = 0, next_at = ?, finished_at = NULL
+                WHERE NOT (state = 'pending' AND lease_until IS NOT NULL AND lease_until >= ?)
+                  AND ((? IS NOT NULL AND message_id = ?)
+                   OR (? IS NOT NULL AND message_id IN (SELECT id FROM outbox WHERE created_at >= ?)))
+                """, arguments: [now.millis, now.millis, messageID, messageID, since?.millis, since?.millis])
             return db.changesCount
         }
     }

@@ -23,6 +23,9 @@ struct APIProblem: Error, Sendable {
     static func unprocessable(_ detail: String, field: String? = nil) -> APIProblem {
         APIProblem(status: .unprocessableContent, title: "The request could not be applied", detail: detail, field: field)
     }
+    /// Our fault, probably passing (storage busy or down): 503 with Retry-After, no details (the log has them).
+    static let unavailable = APIProblem(status: .serviceUnavailable, title: "Service unavailable",
+                                        detail: "the server could not complete the request; send it again shortly (events and upserts are idempotent)")
     static let unauthorized = APIProblem(status: .unauthorized, title: "Unauthorized",
                                          detail: "send an API key as 'Authorization: Bearer qk_…' (make one with `qualify keys create --role ROLE`)")
 
@@ -39,6 +42,7 @@ struct APIProblem: Error, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if status == .serviceUnavailable { headers[.retryAfter] = "1" }
         return (HTTPResponse(status: status, headerFields: headers), HTTPBody(data))
     }
 
@@ -49,10 +53,16 @@ struct APIProblem: Error, Sendable {
             if let inner = server.underlyingError as? APIProblem { return inner }
             if let inner = server.underlyingError as? StoreError { return from(inner) }
             if let decoding = server.underlyingError as? DecodingError { return from(decoding) }
-            // the runtime's own request errors (missing parameter, wrong content type, bad value)
-            let text = "\(server.underlyingError)"
             if server.underlyingError is CancellationError { return APIProblem(status: .serviceUnavailable, title: "Cancelled") }
-            return .badRequest(Self.clean(text.isEmpty ? server.causeDescription : text))
+            // the runtime's own request errors (missing parameter, wrong content type, bad value): the client's fault
+            if let request = server.underlyingError as? any HTTPResponseConvertible, (400..<500).contains(request.httpStatus.code) {
+                let text = "\(server.underlyingError)"
+                return APIProblem(status: request.httpStatus == .unsupportedMediaType ? .unsupportedMediaType : .badRequest,
+                                  title: "The request is not valid", detail: Self.clean(text.isEmpty ? server.causeDescription : text))
+            }
+            // anything else a handler threw is ours — the database locked, full or unreachable: try again later (the
+            // request may be sent again as it was; ingest is idempotent), never the client's fault, no internals shown
+            return unavailable
         }
         if let store = error as? StoreError { return from(store) }
         if let decoding = error as? DecodingError { return from(decoding) }

@@ -11,18 +11,19 @@ import Testing
                                                                                      reason: "did demo_request", by: "model"), outcome: outcome)
         return OutboxMessage(id: id, kind: event.kind, payload: event.payload, createdAt: t0)
     }
-    static func subscription(_ id: String, _ events: [WebhookEventType], enabled: Bool = true) -> WebhookSubscription {
+    static func subscription(_ id: String, _ events: [WebhookEventType], enabled: Bool = true, since: Timestamp = t0) -> WebhookSubscription {
         WebhookSubscription(id: id, url: "https://example.com/\(id)", events: events, description: "", secret: "whsec_AAAA",
-                            format: .standard, enabled: enabled, failing: false, createdAt: t0)
+                            format: .standard, enabled: enabled, failing: false, createdAt: since)
     }
 
     @Test func eachMessageGoesAsEachOfItsTypesToTheSubscriptionsThatWantIt() {
         let subs = [Self.subscription("all", [.stageChanged, .becameSQL, .outcome]), Self.subscription("sql", [.becameSQL]),
-                    Self.subscription("off", [.stageChanged], enabled: false)]
+                    Self.subscription("off", [.stageChanged], enabled: false), Self.subscription("later", [.stageChanged], since: Self.t0.adding(.seconds(1)))]
         let plan = WebhookPlan.deliveries([Self.message(1, to: .iql), Self.message(2, to: .sql), Self.message(3, to: .customer, outcome: true),
                                            OutboxMessage(id: 4, kind: "unknown_kind", payload: "{}", createdAt: Self.t0)], subs)
         let got = plan.map { "\($0.messageID) \($0.eventType.tag) \($0.subscriptionID)" }
-        #expect(got == ["1 stage all", "2 stage all", "2 sql all", "2 sql sql", "3 stage all", "3 outcome all"])
+        #expect(got == ["1 stage all", "1 stage off", "2 stage all", "2 stage off", "2 sql all", "2 sql sql", "3 stage all", "3 stage off",
+                        "3 outcome all"], "a disabled subscription's deliveries are made (they wait); none for one made after the message")
         #expect(plan.allSatisfy { $0.lead == "ada@acme.io" })
     }
 
@@ -47,6 +48,9 @@ import Testing
         #expect(d?["lead"] as? String == "ada@acme.io" && d?["to"] as? String == "sql" && d?["link"] as? String == "https://q.example/leads/ada@acme.io")
         let chat = try JSONSerialization.jsonObject(with: try WebhookBody.encode(.becameSQL, format: .slack, data: data, at: Self.t0)) as? [String: Any]
         #expect(chat?["text"] as? String == "New SQL: ada@acme.io — did demo_request. <https://q.example/leads/ada@acme.io>")
+        var hostile = data
+        hostile.lead = "<!channel> <https://evil.example|Verify>"
+        #expect(hostile.chatText(.stageChanged).hasPrefix("&lt;!channel&gt; &lt;https://evil.example|Verify&gt;"), "form input cannot ping or link")
         let outcome = WebhookData(.outcome, event: Self.message(3, to: .customer, outcome: false).event!, card: nil, link: nil)
         #expect(outcome.outcome == "lost" && outcome.chatText(.outcome) == "Deal lost: ada@acme.io — did demo_request.")
     }

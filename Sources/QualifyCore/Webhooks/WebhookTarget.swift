@@ -1,9 +1,12 @@
 /// A subscription's URL, checked: http or https with a host, and — unless private targets are allowed — not on
 /// loopback, a private or link-local range, or `localhost` (a webhook must not become a way into the server's own
-/// network). Host names are not resolved here; only literal addresses and `localhost` are recognized.
+/// network). Host names are not resolved here (the sender resolves them before each send: ``isPrivate(host:)`` on
+/// every address); only literal addresses and `localhost` are recognized.
 public struct WebhookTarget: Sendable, Hashable {
     public var url: String
     public var isPrivate: Bool
+    /// The host as written (brackets of an IPv6 literal removed, lowercased).
+    public var host: String?
 
     public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
         case notHTTP(String)
@@ -38,10 +41,12 @@ public struct WebhookTarget: Sendable, Hashable {
         guard !host.isEmpty else { return .failure(.noHost(url)) }
         let isPrivate = Self.isPrivate(host: String(host).lowercased())
         if isPrivate && !allowPrivate { return .failure(.privateTarget(url)) }
-        return .success(WebhookTarget(url: url, isPrivate: isPrivate))
+        return .success(WebhookTarget(url: url, isPrivate: isPrivate, host: String(host).lowercased()))
     }
 
-    static func isPrivate(host: String) -> Bool {
+    /// Whether a host (a name or a numeric address as `inet_ntop` writes it) is loopback, private, link-local,
+    /// carrier-grade NAT or unspecified.
+    public static func isPrivate(host: String) -> Bool {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count == 4, let o = Optional(parts.compactMap { UInt8($0) }), o.count == 4 {
@@ -60,7 +65,8 @@ public struct WebhookTarget: Sendable, Hashable {
                 if word & 0xFE00 == 0xFC00 { return true }   // fc00::/7 unique local
                 if word & 0xFFC0 == 0xFE80 { return true }   // fe80::/10 link local
             }
-            if host.hasPrefix("::ffff:") { return isPrivate(host: String(host.dropFirst(7))) }
+            // IPv4-mapped and -compatible forms (::ffff:10.0.0.1, ::10.0.0.1)
+            if host.contains("."), let last = host.split(separator: ":").last { return isPrivate(host: String(last)) }
         }
         return false
     }

@@ -13,18 +13,19 @@ public protocol WebhookStore: Sendable {
     func removeSubscription(_ id: String) async throws -> Bool
 
     /// In one transaction: the outbox messages not yet dispatched (oldest first, at most `limit`; on PostgreSQL
-    /// skipping those another instance is dispatching), the deliveries `plan` makes of them for the enabled
-    /// subscriptions inserted (once each), the messages marked dispatched. Returns how many messages it took.
-    /// A message that commits late is simply taken by a later call: nothing is passed over.
+    /// one instance dispatches at a time), the deliveries `plan` makes of them for the subscriptions inserted (once
+    /// each), the messages marked dispatched. Returns how many messages it took. A message that commits late is
+    /// simply taken by a later call: nothing is passed over.
     func dispatchOutbox(limit: Int, now: Timestamp,
                         plan: @escaping @Sendable ([OutboxMessage], [WebhookSubscription]) -> [NewDelivery]) async throws -> Int
     /// Claims up to `limit` deliveries due at `now` until `leaseUntil`: pending, not leased by anyone, of an enabled
-    /// subscription, and each the first pending delivery of its subscription and lead (so a lead's messages reach a
-    /// subscriber in order). Oldest first.
+    /// subscription, and each the first pending delivery (by outbox message) of its subscription and lead, so a lead's
+    /// messages reach a subscriber in order. Oldest first. The claim's `leaseUntil` is its token.
     func claimDeliveries(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [ClaimedDelivery]
-    /// Records an attempt of a claimed delivery and its new state (pending again at `nextAt`, delivered, or failed —
-    /// which also flags the subscription as failing), releasing the lease.
-    func finishDelivery(_ id: Int64, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws
+    /// Records an attempt of a claimed delivery and, if the claim (`leaseUntil`) still holds it, its new state
+    /// (pending again at `nextAt`, delivered, or failed — which also flags the subscription as failing), releasing the
+    /// lease. A claim whose lease ended and went to another sender only logs its attempt.
+    func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws
     /// Logs an attempt made outside a delivery (a ping).
     func logAttempt(_ attempt: WebhookAttempt) async throws
     /// The latest attempts, newest first, of one subscription or of all.
@@ -98,7 +99,12 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var attempts: Int
     public var message: OutboxMessage
     public var subscription: WebhookSubscription
-    public init(id: Int64, eventType: WebhookEventType, lead: String, attempts: Int, message: OutboxMessage, subscription: WebhookSubscription) {
+    /// The claim's lease end, and its token: ``WebhookStore/finishDelivery(_:leaseUntil:attempt:state:nextAt:)``
+    /// changes the delivery only while it still holds this lease.
+    public var leaseUntil: Timestamp
+    public init(id: Int64, eventType: WebhookEventType, lead: String, attempts: Int, message: OutboxMessage, subscription: WebhookSubscription,
+                leaseUntil: Timestamp) {
+        self.leaseUntil = leaseUntil
         self.id = id
         self.eventType = eventType
         self.lead = lead

@@ -80,21 +80,25 @@ public struct WebhookData: Sendable, Hashable, Codable {
                        chance: view.chance.map { ($0.probability * 1000).rounded() / 1000 }, topReasons: Array(top))
     }
 
-    /// One line a person reads in a chat: "New SQL: Ada Lovelace (Acme, grade A, hot) — demo request. <link>".
+    /// One line a person reads in a chat: "New SQL: Ada Lovelace (Acme, grade A, hot) — demo request. <link>". What a
+    /// lead wrote (name, company, reason) is escaped (`&`, `<`, `>`), so form input cannot ping a channel or plant a link.
     public func chatText(_ type: WebhookEventType) -> String {
-        let who = lead ?? "a lead"
+        func e(_ text: String?) -> String? {
+            text.map { $0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;") }
+        }
+        let who = e(lead) ?? "a lead"
         let linkText = link.map { " <\($0)>" } ?? ""
-        let why = reason ?? ""
+        let why = e(reason) ?? ""
         switch type {
         case .becameSQL:
-            let facts = [summary?.company, summary.map { "grade \($0.grade)" }, summary?.temperature].compactMap { $0 }.joined(separator: ", ")
-            return "New SQL: \(summary?.name ?? who)\(facts.isEmpty ? "" : " (\(facts))") — \(why).\(linkText)"
+            let facts = [e(summary?.company), summary.map { "grade \($0.grade)" }, summary?.temperature].compactMap { $0 }.joined(separator: ", ")
+            return "New SQL: \(e(summary?.name) ?? who)\(facts.isEmpty ? "" : " (\(facts))") — \(why).\(linkText)"
         case .outcome:
             return "Deal \(outcome ?? "decided"): \(who) — \(why).\(linkText)"
         case .stageChanged:
             return "\(who): \(from ?? "?") → \(to ?? "?") — \(why).\(linkText)"
         case .ping:
-            return "Qualify webhook test for \(subscription ?? "a subscription")"
+            return "Qualify webhook test for \(e(subscription) ?? "a subscription")"
         }
     }
 }

@@ -16,7 +16,8 @@ public enum WebhookPlan {
         }
     }
 
-    /// The deliveries of `messages` to `subscriptions` (enabled ones), in message order.
+    /// The deliveries of `messages` to `subscriptions`, in message order: to each subscription that wants the type,
+    /// enabled or not (a disabled one's wait until it is enabled), for the messages made since it was.
     public static func deliveries(_ messages: [OutboxMessage], _ subscriptions: [WebhookSubscription]) -> [NewDelivery] {
         var out: [NewDelivery] = []
         for message in messages {
@@ -26,7 +27,7 @@ public enum WebhookPlan {
             case .stageChanged(let l, _, _): lead = l
             }
             for type in eventTypes(of: event) {
-                for subscription in subscriptions where subscription.enabled && subscription.events.contains(type) {
+                for subscription in subscriptions where subscription.events.contains(type) && message.createdAt >= subscription.createdAt {
                     out.append(NewDelivery(messageID: message.id, subscriptionID: subscription.id, eventType: type, lead: lead))
                 }
             }
