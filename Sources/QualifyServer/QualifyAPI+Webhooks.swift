@@ -17,6 +17,11 @@ extension QualifyAPI {
         if case .failure(let problem) = WebhookTarget.check(body.url, allowPrivate: allowPrivateWebhooks) {
             throw APIProblem.unprocessable(problem.description, field: "url")
         }
+        guard !body.events.isEmpty else { throw APIProblem.unprocessable("name at least one event type", field: "events") }
+        guard (body.description ?? "").count <= 200 else {
+            throw APIProblem.unprocessable("the description must be at most 200 characters", field: "description")
+        }
+        guard body.url.count <= 2000 else { throw APIProblem.unprocessable("the URL must be at most 2,000 characters", field: "url") }
         var events: [WebhookEventType] = []
         for event in body.events {
             guard let type = WebhookEventType(rawValue: event.rawValue) else {

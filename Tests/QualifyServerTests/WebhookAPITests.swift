@@ -27,6 +27,8 @@ import Testing
             #expect(loopback.status == .unprocessableContent && loopback["field"] as? String == "url", "\(loopback.text)")
             let bad = try await client.call(.post, "/webhooks", f.headers(.admin), #"{"url":"https://crm.example.com/h","events":["lead.nope"]}"#)
             #expect(bad.status == .badRequest, "an unknown event type is refused: \(bad.text)")
+            let none = try await client.call(.post, "/webhooks", f.headers(.admin), #"{"url":"https://crm.example.com/h","events":[]}"#)
+            #expect(none.status == .unprocessableContent && none["field"] as? String == "events", "\(none.text)")
             let added = try await client.call(.post, "/webhooks", f.headers(.admin),
                                               #"{"url":"https://crm.example.com/h","events":["lead.became_sql","lead.outcome"],"description":"CRM","format":"slack"}"#)
             #expect(added.status == .created, "\(added.text)")
