@@ -44,8 +44,21 @@ struct PostgresLeadTransaction: LeadTransaction {
         try await PostgresStoredEvent.fetchAll(db, leadID: lead.id, key: lead.key, logger: logger)
     }
 
-    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws {
-        try await PostgresLeadRows.writeAll(db, writes, modelVersion: modelVersion, at: at, logger: logger)
+    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws -> Set<Int64> {
+        // a guarded write (a lead scored ahead; this store does not score ahead, but honours the verb) is checked on
+        // the row, locked here, before the batch is written
+        var notWritten: Set<Int64> = []
+        let guarded = writes.filter { $0.ifUnchanged != nil }
+        if !guarded.isEmpty {
+            let held = try await PostgresLeadRows.loadAll(db, keys: Set(guarded.map(\.lead.key)), logger: logger)
+            for write in guarded {
+                let now = held[write.lead.key], expected = write.ifUnchanged!
+                if now?.stateBytes != expected.stateBytes || now?.modelVersion != expected.modelVersion { notWritten.insert(write.lead.id) }
+            }
+        }
+        try await PostgresLeadRows.writeAll(db, writes.filter { !notWritten.contains($0.lead.id) }, modelVersion: modelVersion, at: at,
+                                            logger: logger)
+        return notWritten
     }
 
     func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws {

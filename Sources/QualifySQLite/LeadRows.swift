@@ -71,6 +71,15 @@ enum LeadRows {
         try db.cachedStatement(sql: updateProjection).execute(arguments: StatementArguments(projection.values + [id.databaseValue]))
     }
 
+    /// Writes a projection computed from the row as read elsewhere (a snapshot), only if the row still holds that state
+    /// under that model version; false if it changed since (then nothing is written). The comparison reads the row by
+    /// its id, so a lead scored ahead costs the writer no look-up by email.
+    static func write(_ db: Database, id: Int64, projection: Projection, ifStill blob: Data, modelVersion: Int) throws -> Bool {
+        try db.cachedStatement(sql: updateProjection + " AND model_version = ? AND state = ?")
+            .execute(arguments: StatementArguments(projection.values + [id.databaseValue, modelVersion.databaseValue, blob.databaseValue]))
+        return db.changesCount == 1
+    }
+
     /// Records a lead's stage changes and appends its outbox messages (same transaction as the change).
     static func recordStageChanges(_ db: Database, leadID: Int64, changes: [StageChange], messages: [OutboxEvent], modelVersion: Int,
                                    now: Timestamp) throws {

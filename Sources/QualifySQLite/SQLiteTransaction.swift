@@ -4,13 +4,17 @@ import QualifyCore
 import QualifyStore
 
 /// The storage verbs inside one write transaction on SQLite. Each verb is one hop onto GRDB's writer connection; the
-/// transaction was begun (`BEGIN IMMEDIATE`) by ``SQLiteLeadStore/transaction(_:)``, which holds the store's
-/// ``WriteGate`` until it commits or rolls back, so nothing else writes between the hops.
+/// first hop begins the transaction (`BEGIN IMMEDIATE`, in the same hop to save one), and
+/// ``SQLiteLeadStore/transaction(_:)`` holds the store's ``WriteGate`` until it commits or rolls back, so nothing else
+/// writes between the hops.
 struct SQLiteTransaction: LeadTransaction {
     let writer: any DatabaseWriter
 
     private func hop<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await writer.writeWithoutTransaction(work)
+        try await writer.writeWithoutTransaction { db in
+            if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
+            return try work(db)
+        }
     }
 
     func activeModelVersion() async throws -> Int {
@@ -64,16 +68,27 @@ struct SQLiteTransaction: LeadTransaction {
         try await hop { db in try StoredEvent.fetchAll(db, leadID: lead.id, key: lead.key) }
     }
 
-    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws {
-        guard !writes.isEmpty else { return }
-        try await hop { db in
+    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws -> Set<Int64> {
+        guard !writes.isEmpty else { return [] }
+        return try await hop { db in
+            var notWritten: Set<Int64> = []
             for write in writes {
-                try LeadRows.write(db, id: write.lead.id, projection: LeadRows.Projection(write.projection, modelVersion: modelVersion, at: at))
+                let projection = LeadRows.Projection(write.projection, modelVersion: modelVersion, at: at)
+                if let expected = write.ifUnchanged {
+                    guard try LeadRows.write(db, id: write.lead.id, projection: projection, ifStill: expected.stateBytes,
+                                             modelVersion: expected.modelVersion) else {
+                        notWritten.insert(write.lead.id)
+                        continue
+                    }
+                } else {
+                    try LeadRows.write(db, id: write.lead.id, projection: projection)
+                }
                 if !write.changes.isEmpty || !write.messages.isEmpty {
                     try LeadRows.recordStageChanges(db, leadID: write.lead.id, changes: write.changes, messages: write.messages,
                                                     modelVersion: modelVersion, now: at)
                 }
             }
+            return notWritten
         }
     }
 
@@ -94,10 +109,9 @@ extension SQLiteLeadStore {
     public func transaction<Result: Sendable>(_ body: (any LeadTransaction) async throws -> Result) async throws -> Result {
         let writer = self.writer
         return try await gate.run {
-            try await writer.writeWithoutTransaction { db in try db.beginTransaction(.immediate) }
             do {
                 let result = try await body(SQLiteTransaction(writer: writer))
-                try await writer.writeWithoutTransaction { db in try db.commit() }
+                try await writer.writeWithoutTransaction { db in if db.isInsideTransaction { try db.commit() } }
                 return result
             } catch {
                 // Synchronously: the async form gives up on a cancelled task, which would leave the transaction open.

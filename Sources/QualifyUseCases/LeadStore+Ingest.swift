@@ -28,9 +28,17 @@ extension LeadStore {
         let resolved = try await transaction { tx -> [IngestOutcome?] in
             var outcomes = checked
             // Hold every lead the batch touches first, then read the model: a model activated while this waited for
-            // a lock is the one it scores with.
-            var leads = try await tx.lockLeads(Set(keys.compactMap { $0 }))
+            // a lock is the one it scores with. A lead scored ahead is not read here: its write is guarded instead
+            // (written only if the row still holds the state it was scored from; otherwise it is read and folded).
+            let touched = Set(keys.compactMap { $0 })
+            let scoredAhead: Set<LeadKey> = Set(ahead.map { Array($0.leads.keys) } ?? [])
+            var leads = try await tx.lockLeads(touched.subtracting(scoredAhead))
             let (model, engine) = try await engines.current(tx, lists: lists)
+            var usable = ahead?.modelVersion == model.version ? ahead : nil
+            if usable == nil, !scoredAhead.isEmpty {
+                leads.merge(try await tx.lockLeads(scoredAhead.intersection(touched)), uniquingKeysWith: { a, _ in a })
+            }
+            for (key, lead) in usable?.leads ?? [:] { leads[key] = lead.from }
             var unknown: Set<LeadKey> = []
             var seen: Set<EventID> = []
             var notNew: Set<LeadKey> = []
@@ -76,15 +84,33 @@ extension LeadStore {
             }
             var writes: [LeadWrite] = []
             writes.reserveCapacity(fresh.count)
+            var unread: Set<LeadKey> = []
+            for (key, newEvents) in fresh where usable?.leads[key] != nil {
+                // scored ahead from all of the batch's events for it: written if the row is unchanged; otherwise read
+                if notNew.contains(key) || usable?.leads[key]?.events != newEvents.count { unread.insert(key) }
+            }
+            if !unread.isEmpty {
+                for (key, lead) in try await tx.lockLeads(unread) { leads[key] = lead }
+                for key in unread { usable?.leads[key] = nil }
+            }
             for (key, newEvents) in fresh.sorted(by: { $0.key < $1.key }) {
                 let lead = leads[key]!
-                if !notNew.contains(key), let scored = ahead?.score(of: lead, modelVersion: model.version, events: newEvents.count) {
+                if let scored = usable?.guardedWrite(of: lead) {
                     writes.append(scored)
                 } else {
                     writes.append(try await Fold.apply(newEvents, to: lead, engine: engine, model: model, in: tx))
                 }
             }
-            try await tx.writeLeads(writes, modelVersion: model.version, at: now)
+            // a guarded write whose row changed since the snapshot is not made: read that lead now and fold it
+            let changed = try await tx.writeLeads(writes, modelVersion: model.version, at: now)
+            if !changed.isEmpty {
+                let keysChanged = Set(writes.filter { changed.contains($0.lead.id) }.map(\.lead.key))
+                var retried: [LeadWrite] = []
+                for (key, lead) in try await tx.lockLeads(keysChanged).sorted(by: { $0.key < $1.key }) {
+                    retried.append(try await Fold.apply(fresh[key]!, to: lead, engine: engine, model: model, in: tx))
+                }
+                _ = try await tx.writeLeads(retried, modelVersion: model.version, at: now)
+            }
             return outcomes
         }
         return resolved.map { $0! }

@@ -4,10 +4,11 @@ import QualifyStore
 
 /// A batch's leads scored on a snapshot, outside the write transaction: for each lead that exists, is under the
 /// active model and gets only events after its latest (the common case of a stream in time order), its new
-/// projection and stage changes, with the stored state it was computed from. The write transaction uses one only if
-/// the row it holds is still that state under that model and every event of the lead was new; any other lead (new,
-/// late events, changed meanwhile by another writer) is scored in the transaction, so the result never depends on
-/// which path a lead took.
+/// projection and stage changes, with the stored state it was computed from. The write transaction does not read such
+/// a lead: it appends the events and writes the projection guarded (only if the row still holds that state under that
+/// model), and every event of the lead must have been new; any other lead (new, late events, changed meanwhile by
+/// another writer, a guard that failed) is read and scored in the transaction, so the result never depends on which
+/// path a lead took.
 struct ScoredAhead: Sendable {
     /// Below this many events a batch is scored inside its transaction: a single-event request would pay for a read
     /// of its own and gain nothing, as the scoring it moves is what it waits for anyway. The exact boundary is not
@@ -46,12 +47,13 @@ struct ScoredAhead: Sendable {
         return try store.engines.compile(active, lists: store.lists)
     }
 
-    /// The write scored ahead for `lead` as the transaction holds it, if it is still valid: same model version, the
-    /// same stored state, and the same number of new events (all of the batch's events for it were new).
-    func score(of lead: StoredLead, modelVersion: Int, events: Int) -> LeadWrite? {
-        guard modelVersion == self.modelVersion, let scored = leads[lead.key], scored.events == events,
-              lead.modelVersion == scored.from.modelVersion, lead.stateBytes == scored.from.stateBytes else { return nil }
-        return LeadWrite(lead: lead, projection: scored.projection, changes: scored.changes,
-                         messages: Fold.announcements(of: scored.changes, lead: lead.key, newEvents: []))
+    /// The write scored ahead for `lead`, guarded: the store makes it only if the row still holds the state it was
+    /// scored from under the same model version.
+    func guardedWrite(of lead: StoredLead) -> LeadWrite? {
+        guard let scored = leads[lead.key], scored.from.id == lead.id else { return nil }
+        var write = LeadWrite(lead: lead, projection: scored.projection, changes: scored.changes,
+                              messages: Fold.announcements(of: scored.changes, lead: lead.key, newEvents: []))
+        write.ifUnchanged = scored.from
+        return write
     }
 }

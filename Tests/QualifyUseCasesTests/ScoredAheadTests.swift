@@ -109,13 +109,17 @@ import Testing
         let event = Event(id: EventID("p"), lead: key, at: Self.at(minutes: 10), kind: .activity(type: "demo_request", properties: [:]))
         let ahead = try await ScoredAhead(store: store, events: [event], now: Self.now)
         let read = try await store.storedLeads([key]).leads[key]!
-        #expect(ahead.score(of: read, modelVersion: 1, events: 1)?.changes.last?.to == .sql, "usable while the row is as read")
-        #expect(ahead.score(of: read, modelVersion: 2, events: 1) == nil, "not under another model version")
-        #expect(ahead.score(of: read, modelVersion: 1, events: 2) == nil, "not when the transaction has other new events")
+        let write = try #require(ahead.guardedWrite(of: read))
+        #expect(write.changes.last?.to == .sql && write.ifUnchanged?.stateBytes == read.stateBytes, "guarded by the state it was scored from")
         // another writer moves the lead between the read and the write
         _ = try await store.ingest([Self.event("other", 0, "content_download", minute: 5)], options: IngestOptions(), now: Self.now)
-        let changed = try await store.storedLeads([key]).leads[key]!
-        #expect(ahead.score(of: changed, modelVersion: 1, events: 1) == nil, "the row changed: scored in the transaction")
-        #expect(try await store.lead(key)?.state.stage == .iql, "the other writer's download stands")
+        let skipped = try await store.transaction { tx in try await tx.writeLeads([write], modelVersion: 1, at: Self.now) }
+        #expect(skipped == [read.id], "the row changed: the guarded write is not made")
+        #expect(try await store.lead(key)?.state.stage == .iql, "the other writer's download stands; the demo was not written")
+        let current = try await store.storedLeads([key]).leads[key]!
+        var again = write
+        again.ifUnchanged = current
+        let none = try await store.transaction { tx in try await tx.writeLeads([again], modelVersion: 1, at: Self.now) }
+        #expect(none.isEmpty, "written when the row is as read")
     }
 }

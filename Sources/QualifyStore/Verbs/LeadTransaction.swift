@@ -26,8 +26,10 @@ public protocol LeadTransaction: Sendable {
     /// A lead's whole event log, in ``EventOrder``.
     func eventLog(of lead: StoredLead) async throws -> [Event]
     /// Writes each lead's projection (``LeadProjection``), then its stage changes and its outbox messages, in the
-    /// order given.
-    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws
+    /// order given. A write with ``LeadWrite/ifUnchanged`` is made only if the row still holds that state under that
+    /// model version; the ids of the leads whose guarded write was not made are returned (nothing of theirs written).
+    @discardableResult
+    func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws -> Set<Int64>
     /// Records a merge of incoming values into a lead (the upsert's audit line).
     func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws
 }
@@ -83,6 +85,9 @@ public struct LeadWrite: Sendable {
     public var projection: LeadProjection
     public var changes: [StageChange]
     public var messages: [OutboxEvent]
+    /// Write only if the row still holds this state under this model version (a lead scored ahead, not read in the
+    /// transaction); nil: write.
+    public var ifUnchanged: StoredLead?
     public init(lead: StoredLead, projection: LeadProjection, changes: [StageChange], messages: [OutboxEvent]) {
         self.lead = lead
         self.projection = projection
