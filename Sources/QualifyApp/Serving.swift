@@ -46,6 +46,9 @@ public enum Serving {
     }
 
     public static func run(_ settings: ServeSettings, logger: Logger, onStarted: @escaping @Sendable (Started) async -> Void) async throws {
+        // the installed lists, read once: the store scores with their email lists, the cards check addresses with them
+        let hygiene = try StoreOpener.hygiene(forDatabase: settings.location)
+        let lists = hygiene.emailLists
         var services: [any Service] = []
         let open: @Sendable () async throws -> any QualifyStorage
         switch DatabaseLocation(settings.location) {
@@ -57,15 +60,15 @@ public enum Serving {
                 throw StoreOpener.OpenError.unsupported("cannot open database '\(DatabaseLocation(settings.location))': \(error)")
             }
             services.append(client)
-            open = { try await StoreOpener.openForServing(settings.location, now: .now(), postgresClient: client, logger: poolLogger) }
+            open = { try await StoreOpener.openForServing(settings.location, now: .now(), lists: lists, postgresClient: client, logger: poolLogger) }
             #else
             _ = url
-            open = { try await StoreOpener.openForServing(settings.location, now: .now()) }
+            open = { try await StoreOpener.openForServing(settings.location, now: .now(), lists: lists) }
             #endif
         case .sqlite:
-            open = { try await StoreOpener.openForServing(settings.location, now: .now()) }
+            open = { try await StoreOpener.openForServing(settings.location, now: .now(), lists: lists) }
         }
-        services.append(APIService(settings: settings, open: open, logger: logger, onStarted: onStarted))
+        services.append(APIService(settings: settings, hygiene: hygiene, open: open, logger: logger, onStarted: onStarted))
         let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
@@ -76,13 +79,14 @@ public enum Serving {
 /// both until shut down (the worker finishes the sends in flight).
 struct APIService: Service {
     let settings: ServeSettings
+    let hygiene: LoadedHygieneLists
     let open: @Sendable () async throws -> any QualifyStorage
     let logger: Logger
     let onStarted: @Sendable (Serving.Started) async -> Void
 
     func run() async throws {
         let store = try await open()
-        let cards = try Installation.cards(for: store, location: settings.location)
+        let cards = try Installation.cards(for: store, hygiene: hygiene, location: settings.location)
         let keys = try await store.apiKeys().filter { $0.revokedAt == nil }.count
         let started = Serving.Started(port: 0, modelVersion: try await store.activeModel()?.version, activeKeys: keys)
         // one HTTP client for webhooks, shut down after the server and the worker have stopped

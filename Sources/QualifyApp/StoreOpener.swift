@@ -21,14 +21,16 @@ public enum StoreOpener {
     /// `postgres://user[:password]@host[:port]/database` URL. A new database is created with every migration and the
     /// built-in model active; an existing one whose schema is behind this build (or ahead of it) is refused with a
     /// message naming the migrations and the command that fixes it (`qualify migrate --database …`).
-    public static func open(_ location: String, now: Timestamp) async throws -> any QualifyStorage {
-        try await activatingDefault(try await openStore(location, migrations: .createIfNew).store, now: now)
+    /// `lists`: the email lists already loaded for `location` (``hygiene(forDatabase:)``), so a command that also needs
+    /// the verifier loads them once; nil: loaded here.
+    public static func open(_ location: String, now: Timestamp, lists: EmailLists? = nil) async throws -> any QualifyStorage {
+        try await activatingDefault(try await openStore(location, migrations: .createIfNew, lists: lists).store, now: now)
     }
 
     /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, short
     /// WAL checkpoints so no request waits long behind one (``SQLiteLeadStore/serverCheckpointPages``).
-    public static func openForServing(_ location: String, now: Timestamp) async throws -> any QualifyStorage {
-        let store = try await open(location, now: now)
+    public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil) async throws -> any QualifyStorage {
+        let store = try await open(location, now: now, lists: lists)
         if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.serverCheckpointPages) }
         return store
     }
@@ -36,11 +38,12 @@ public enum StoreOpener {
     #if Postgres
     /// Opens the PostgreSQL store at `location` on a client the caller runs (`qualify serve`'s service group), as
     /// ``open(_:now:)`` does.
-    public static func openForServing(_ location: String, now: Timestamp, postgresClient: PostgresClient, logger: Logger) async throws -> any QualifyStorage {
-        guard case .postgres(let url) = DatabaseLocation(location) else { return try await openForServing(location, now: now) }
+    public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil, postgresClient: PostgresClient,
+                                      logger: Logger) async throws -> any QualifyStorage {
+        guard case .postgres(let url) = DatabaseLocation(location) else { return try await openForServing(location, now: now, lists: lists) }
         let store: PostgresLeadStore
         do {
-            store = try await PostgresLeadStore.open(client: postgresClient, url: url, lists: try lists(forDatabase: location),
+            store = try await PostgresLeadStore.open(client: postgresClient, url: url, lists: try lists ?? Self.lists(forDatabase: location),
                                                      logger: logger, migrations: .createIfNew).store
         } catch StoreError.schemaBehind(let pending) {
             throw OpenError.schemaBehind(DatabaseLocation(location), pending: pending)
@@ -80,7 +83,8 @@ public enum StoreOpener {
 
     /// Opens the store at `location` under `policy`, with no model activated; a refused schema becomes an
     /// ``OpenError`` that says what to do.
-    static func openStore(_ location: String, migrations policy: MigrationPolicy) async throws -> (store: any StoreTransfer, applied: [String]) {
+    static func openStore(_ location: String, migrations policy: MigrationPolicy,
+                          lists: EmailLists? = nil) async throws -> (store: any StoreTransfer, applied: [String]) {
         let place = DatabaseLocation(location)
         do {
             switch place {
@@ -90,7 +94,7 @@ public enum StoreOpener {
                 // commands' standard error for errors
                 var logger = Logger(label: "qualify.postgres")
                 logger.logLevel = .error
-                let opened = try await PostgresLeadStore.open(url: url, lists: try lists(forDatabase: location), logger: logger,
+                let opened = try await PostgresLeadStore.open(url: url, lists: try lists ?? Self.lists(forDatabase: location), logger: logger,
                                                               migrations: policy)
                 return (opened.store, opened.applied)
                 #else
@@ -102,7 +106,7 @@ public enum StoreOpener {
                 if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
                     throw OpenError.unsupported("directory '\(directory)' for database '\(path)' does not exist")
                 }
-                let opened = try SQLiteLeadStore.open(path: path, lists: try lists(forDatabase: location), migrations: policy)
+                let opened = try SQLiteLeadStore.open(path: path, lists: try lists ?? Self.lists(forDatabase: location), migrations: policy)
                 return (opened.store, opened.applied)
             }
         } catch StoreError.schemaBehind(let pending) {
@@ -114,8 +118,13 @@ public enum StoreOpener {
 
     /// The full hygiene lists (bundled, or updated copies beside the database): they classify free and disposable mail.
     public static func lists(forDatabase location: String) throws -> EmailLists {
+        try hygiene(forDatabase: location).emailLists
+    }
+
+    /// The hygiene lists installed for `location` (their email lists classify mail; their verifier checks addresses).
+    public static func hygiene(forDatabase location: String) throws -> LoadedHygieneLists {
         do {
-            return try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: location)).emailLists
+            return try HygieneListLoader.load(overrideDirectory: HygieneListLoader.overrideDirectory(forDatabase: location))
         } catch {
             throw OpenError.unsupported("cannot load the email lists: \(error) (fix or remove the file, or run 'qualify lists reset')")
         }

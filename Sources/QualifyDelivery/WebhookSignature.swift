@@ -1,11 +1,11 @@
 import Crypto
 import Foundation
 import QualifyCore
+import QualifyUseCases
 
 /// Standard Webhooks signatures (standardwebhooks.com): `v1,` and the base64 HMAC-SHA256, keyed by the secret's
 /// bytes, of `webhook-id.webhook-timestamp.body`. Secrets are `whsec_` and the base64 of the key (WebhookCredentials).
 public enum WebhookSignature {
-    public static let secretPrefix = "whsec_"
 
     public enum Problem: Error, CustomStringConvertible {
         case badSecret
@@ -14,7 +14,8 @@ public enum WebhookSignature {
 
     /// The `webhook-signature` header of `body` sent as `id` at `timestamp` (seconds since 1970).
     public static func sign(id: String, timestamp: Int64, body: Data, secret: String) throws -> String {
-        guard secret.hasPrefix(secretPrefix), let key = Data(base64Encoded: String(secret.dropFirst(secretPrefix.count))), !key.isEmpty else {
+        let prefix = WebhookCredentials.secretPrefix
+        guard secret.hasPrefix(prefix), let key = Data(base64Encoded: String(secret.dropFirst(prefix.count))), !key.isEmpty else {
             throw Problem.badSecret
         }
         var signed = Data("\(id).\(timestamp).".utf8)

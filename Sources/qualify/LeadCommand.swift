@@ -40,8 +40,7 @@ struct LeadCommand: AsyncParsableCommand {
             case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
             }
         }
-        let store = try await db.open(now: now)
-        let cards = try Installation.cards(for: store, location: db.location)
+        let cards = try await db.cards(now: now)
         var documents: [String] = []
         for key in keys {
             let view: LeadCardView

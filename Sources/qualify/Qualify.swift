@@ -3,6 +3,7 @@ import Foundation
 import QualifyApp
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 @main
 struct Qualify: AsyncParsableCommand {
@@ -42,8 +43,17 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the store (see ``StoreOpener/open(_:now:)``); `serving` sets it up for a long-running server.
     func open(now: Timestamp, serving: Bool = false) async throws -> any QualifyStorage {
+        try await opening { try await serving ? StoreOpener.openForServing(location, now: now) : StoreOpener.open(location, now: now) }
+    }
+
+    /// Opens the store and its lead cards, with the installed lists read once (``Installation/open(_:now:serving:)``).
+    func cards(now: Timestamp) async throws -> LeadCards {
+        try await opening { try await Installation.open(location, now: now) }
+    }
+
+    private func opening<T>(_ open: () async throws -> T) async throws -> T {
         do {
-            return try await serving ? StoreOpener.openForServing(location, now: now) : StoreOpener.open(location, now: now)
+            return try await open()
         } catch let error as StoreOpener.OpenError {
             switch error {
             case .schemaBehind, .schemaAhead: throw Failure(error.description)

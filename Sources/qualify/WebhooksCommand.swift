@@ -181,8 +181,8 @@ struct WebhooksCommand: AsyncParsableCommand {
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
-            let store = try await db.open(now: .now())
-            let cards = try Installation.cards(for: store, location: db.location)
+            let cards = try await db.cards(now: .now())
+            let store = cards.store
             var total = WebhookDeliverer.Pass()
             try await WebhookSender.with(allowPrivate: allowPrivateWebhooks) { sender in
                 let deliverer = WebhookDeliverer(store: store, cards: cards, sender: sender, publicURL: publicURL, logger: Logger(label: "qualify"),
