@@ -10,6 +10,8 @@ public struct SQLiteLeadStore: LeadStore {
     public let engines = EngineCache()
     /// Every write (and, on an in-memory queue, every read) goes through it: see ``WriteGate``.
     let gate = WriteGate()
+    /// Where use-case transactions run (``WriterExecutor``).
+    let writerExecutor = WriterExecutor(label: "qualify.sqlite.transactions")
     /// An in-memory `DatabaseQueue` has one connection for reads and writes, so reads wait for the gate too.
     let readsShareWriter: Bool
 

@@ -1,37 +1,76 @@
-import GRDB
+import Synchronization
 
 /// One writer at a time, across suspension points. A use case's transaction (``SQLiteTransaction``) spans several
-/// hops onto GRDB's writer connection with awaits between them, so every other write — and, on an in-memory
-/// `DatabaseQueue`, every read, which shares the one connection — waits here until that transaction has committed or
-/// rolled back. First come, first served.
-actor WriteGate {
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+/// storage verbs with awaits between them, so every other write — and, on an in-memory `DatabaseQueue`, every read,
+/// which shares the one connection — waits here until that transaction has committed or rolled back. First come,
+/// first served.
+///
+/// A lock rather than an actor: taking a free gate and giving it back costs no suspension and no executor switch; a
+/// caller that finds it taken waits on a continuation, resumed in order by ``release()`` (on the caller's preferred
+/// executor: a transaction's is the ``WriterExecutor``).
+final class WriteGate: Sendable {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        var next = 0   // index of the first waiter still waiting
 
-    func acquire() async {
-        if !busy {
-            busy = true
-            return
+        mutating func takeWaiter() -> CheckedContinuation<Void, Never>? {
+            guard next < waiting.count else {
+                waiting.removeAll(keepingCapacity: true)
+                next = 0
+                return nil
+            }
+            defer {
+                next += 1
+                if next >= 64, next * 2 >= waiting.count {
+                    waiting.removeFirst(next)
+                    next = 0
+                }
+            }
+            return waiting[next]
         }
-        await withCheckedContinuation { waiting.append($0) }
     }
 
+    private let state = Mutex(State())
+
+    init() {}
+
+    func acquire() async {
+        let taken = state.withLock { s in
+            if s.busy { return false }
+            s.busy = true
+            return true
+        }
+        if taken { return }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let takenNow = state.withLock { s in
+                if !s.busy {
+                    s.busy = true
+                    return true
+                }
+                s.waiting.append(waiter)
+                return false
+            }
+            if takenNow { waiter.resume() }
+        }
+    }
+
+    /// Hands the gate to the longest waiter, or frees it.
     func release() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        let waiter = state.withLock { s in
+            let next = s.takeWaiter()
+            if next == nil { s.busy = false }
+            return next
+        }
+        waiter?.resume()
     }
 }
 
 extension WriteGate {
     /// Runs `body` holding the gate.
-    nonisolated func run<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+    func run<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         await acquire()
-        do {
-            let result = try await body()
-            await release()
-            return result
-        } catch {
-            await release()
-            throw error
-        }
+        defer { release() }
+        return try await body()
     }
 }
