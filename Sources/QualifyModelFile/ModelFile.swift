@@ -1,3 +1,4 @@
+import Foundation
 import QualifyCore
 import Yams
 
@@ -16,7 +17,7 @@ public enum ModelFile {
         guard let root else {
             return .failure(ModelIssues([ModelIssue(file: file, line: 1, path: "", message: "the file is empty; expected a model (see `qualify model show-default`)")]))
         }
-        return ModelParser.parse(convert(root), file: file)
+        return ModelParser.parse(convert(root), file: file, zoneExists: { TimeZone(identifier: $0) != nil })
     }
 
     /// The built-in default model, parsed (it is tested to parse without issues).

@@ -67,6 +67,49 @@ struct PostgresLeadTransaction: LeadTransaction {
             VALUES (\(leadID), \(at.millis), \(origin), \(FlatJSON.encode(changes)))
             """, logger: logger)
     }
+
+    /// Locks the pools' rows (and one row every routing decision locks, so decisions to a person, outside any pool,
+    /// wait their turn too), in name order, then counts open leads: a decision made after another's commit sees it.
+    func routingLoad(pools: [String], people: [String], openStages: [Stage]) async throws -> RoutingLoad {
+        var load = RoutingLoad()
+        let rows = (Set(pools).union([Self.everyDecision])).sorted()
+        try await db.query("""
+            INSERT INTO routing_turn(pool, next) SELECT pool, 0 FROM unnest(\(rows)::text[]) AS pool ORDER BY pool
+            ON CONFLICT (pool) DO NOTHING
+            """, logger: logger)
+        let turns = try await db.query("""
+            SELECT pool, next FROM routing_turn WHERE pool = ANY(\(rows)::text[]) ORDER BY pool FOR UPDATE
+            """, logger: logger)
+        for try await (pool, next) in turns.decode((String, Int64).self) where pool != Self.everyDecision {
+            load.nextTurn[pool] = Int(next)
+        }
+        if !people.isEmpty, !openStages.isEmpty {
+            let counts = try await db.query("""
+                SELECT owner, COUNT(*) FROM lead WHERE owner = ANY(\(people)::text[]) AND stage = ANY(\(openStages.map(\.rawValue))::text[])
+                GROUP BY owner
+                """, logger: logger)
+            for try await (owner, n) in counts.decode((String, Int64).self) { load.openLeads[owner] = Int(n) }
+        }
+        return load
+    }
+
+    /// The row every routing decision locks (not a pool: a pool id is an identifier, which never starts with '$').
+    static let everyDecision = "$routing"
+
+    func setRoutingTurn(pool: String, next: Int) async throws {
+        try await db.query("""
+            INSERT INTO routing_turn(pool, next) VALUES (\(pool), \(Int64(next))) ON CONFLICT (pool) DO UPDATE SET next = excluded.next
+            """, logger: logger)
+    }
+
+    func accountOwner(of lead: StoredLead) async throws -> String? {
+        let rows = try await db.query("""
+            SELECT other.owner FROM lead AS this JOIN lead AS other ON other.account_id = this.account_id AND other.id <> this.id
+            WHERE this.id = \(lead.id) AND other.owner IS NOT NULL AND other.owner <> '' ORDER BY other.updated_at DESC, other.id DESC LIMIT 1
+            """, logger: logger)
+        for try await owner in rows.decode(String.self) { return owner }
+        return nil
+    }
 }
 
 extension PostgresLeadStore {

@@ -210,6 +210,11 @@ enum PostgresMigrations {
             // what happened before webhooks existed is not announced to the first subscriber
             "UPDATE outbox SET delivered_at = created_at WHERE delivered_at IS NULL",
         ]),
+        // Each routing pool's next turn: read and advanced under a row lock by the transaction that routes a lead,
+        // so servers sharing the database take turns without losing or doubling one.
+        ("v9-routing", [
+            "CREATE TABLE routing_turn (pool TEXT PRIMARY KEY, next BIGINT NOT NULL)",
+        ]),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -4,7 +4,7 @@ import GRDB
 /// PostgreSQL store uses the same names.
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
-                        "v7-queue-indexes", "v8-webhooks"]
+                        "v7-queue-indexes", "v8-webhooks", "v9-routing"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -184,6 +184,15 @@ enum Migrations {
                 );
                 CREATE INDEX webhook_attempt_subscription ON webhook_attempt(subscription_id, id);
                 UPDATE outbox SET delivered_at = created_at WHERE delivered_at IS NULL;
+                """)
+        }
+        // Each routing pool's next turn (see PostgresMigrations).
+        m.registerMigration("v9-routing") { db in
+            try db.execute(sql: """
+                CREATE TABLE routing_turn (
+                  pool TEXT PRIMARY KEY,
+                  next INTEGER NOT NULL
+                );
                 """)
         }
         return m

@@ -103,6 +103,45 @@ struct SQLiteTransaction: LeadTransaction {
                 .execute(arguments: [leadID, at.millis, origin, FlatJSON.encode(changes)])
         }
     }
+
+    func routingLoad(pools: [String], people: [String], openStages: [Stage]) async throws -> RoutingLoad {
+        try access { db in
+            var load = RoutingLoad()
+            if !pools.isEmpty {
+                let marks = Array(repeating: "?", count: pools.count).joined(separator: ", ")
+                for row in try Row.fetchAll(db, sql: "SELECT pool, next FROM routing_turn WHERE pool IN (\(marks))",
+                                            arguments: StatementArguments(pools)) {
+                    load.nextTurn[row["pool"]] = row["next"]
+                }
+            }
+            if !people.isEmpty, !openStages.isEmpty {
+                let who = Array(repeating: "?", count: people.count).joined(separator: ", ")
+                let stages = Array(repeating: "?", count: openStages.count).joined(separator: ", ")
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT owner, COUNT(*) AS n FROM lead WHERE owner IN (\(who)) AND stage IN (\(stages)) GROUP BY owner
+                    """, arguments: StatementArguments(people + openStages.map(\.rawValue))) {
+                    load.openLeads[row["owner"]] = row["n"]
+                }
+            }
+            return load
+        }
+    }
+
+    func setRoutingTurn(pool: String, next: Int) async throws {
+        try access { db in
+            try db.cachedStatement(sql: "INSERT INTO routing_turn(pool, next) VALUES (?, ?) ON CONFLICT(pool) DO UPDATE SET next = excluded.next")
+                .execute(arguments: [pool, next])
+        }
+    }
+
+    func accountOwner(of lead: StoredLead) async throws -> String? {
+        try access { db in
+            try String.fetchOne(db.cachedStatement(sql: """
+                SELECT other.owner FROM lead AS this JOIN lead AS other ON other.account_id = this.account_id AND other.id <> this.id
+                WHERE this.id = ? AND other.owner IS NOT NULL AND other.owner <> '' ORDER BY other.updated_at DESC, other.id DESC LIMIT 1
+                """), arguments: [lead.id])
+        }
+    }
 }
 
 extension SQLiteLeadStore {

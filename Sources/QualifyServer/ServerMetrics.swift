@@ -83,7 +83,7 @@ final class TransitionCounter: Sendable {
             for message in batch {
                 switch message.event {
                 case .stageChanged(_, let change, _)?: metrics.stageTransition(from: change.from, to: change.to)
-                case nil: continue
+                case .assigned?, nil: continue
                 }
             }
             position = batch.last!.id

@@ -1,7 +1,8 @@
 import QualifyCore
 
-/// The stored form of events, shared by every store: activities keep their type and properties; fields updates and
-/// stage moves are rows of reserved types (`$fields`, `$stage`) whose properties carry their content.
+/// The stored form of events, shared by every store: activities keep their type and properties; fields updates, stage
+/// moves and assignments are rows of reserved types (`$fields`, `$stage`, `$assign`) whose properties carry their
+/// content.
 public enum StoredEventCodec {
     public static func properties(of event: Event) -> String {
         switch event.kind {
@@ -12,6 +13,8 @@ public enum StoredEventCodec {
             return FlatJSON.encode(p)
         case .stageMove(let action, let reason, let by):
             return FlatJSON.encode(["action": action.rawValue, "reason": reason, "by": by])
+        case .assignment(let owner, let reason, let by):
+            return FlatJSON.encode(["owner": owner, "reason": reason, "by": by])
         }
     }
 
@@ -29,6 +32,9 @@ public enum StoredEventCodec {
                 throw StoreError.corrupt("stage move '\(id)' has no valid action")
             }
             kind = .stageMove(action: action, reason: p["reason"] ?? "", by: p["by"] ?? "")
+        case Event.assignmentType:
+            guard let owner = p["owner"], !owner.isEmpty else { throw StoreError.corrupt("assignment '\(id)' names no owner") }
+            kind = .assignment(owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "")
         default:
             kind = .activity(type: type, properties: p)
         }

@@ -30,6 +30,7 @@ public enum StoreConformance {
         ("one person written with a Unicode or ASCII domain, NFC or NFD local part is one lead", oneLeadPerPerson),
         ("webhooks: each message dispatched once, a lead's deliveries claimed in order under a lease, retried, given up, redelivered",
          webhookDelivery),
+        ("a lead entering SQL is routed once: pool turns kept, rules, sticky accounts; recorded, announced, kept by replays", routing),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

@@ -10,7 +10,8 @@ extension LeadStore {
     /// - an id already stored, or already earlier in the batch, is a duplicate and changes nothing;
     /// - each lead's new events are folded onto its state when all come after its latest, else its log is replayed
     ///   (late events, a state from another model version), so the result always equals a replay;
-    /// - every stage move is recorded with one outbox message.
+    /// - every stage move is recorded with one outbox message;
+    /// - a lead entering the model's routing stage without an owner is routed (``RoutingStep``).
     ///
     /// A large batch on a store that ``LeadStore/scoresAhead`` is scored on a snapshot first (``ScoredAhead``), beside
     /// the writer; the transaction uses such a score only where the row it holds is the one scored.
@@ -34,6 +35,7 @@ extension LeadStore {
             let scoredAhead: Set<LeadKey> = Set(ahead.map { Array($0.leads.keys) } ?? [])
             var leads = try await tx.lockLeads(touched.subtracting(scoredAhead))
             let (model, engine) = try await engines.current(tx, lists: lists)
+            var routing = RoutingStep(model)
             var usable = ahead?.modelVersion == model.version ? ahead : nil
             if usable == nil, !scoredAhead.isEmpty {
                 leads.merge(try await tx.lockLeads(scoredAhead.intersection(touched)), uniquingKeysWith: { a, _ in a })
@@ -98,7 +100,8 @@ extension LeadStore {
                 if let scored = usable?.guardedWrite(of: lead) {
                     writes.append(scored)
                 } else {
-                    writes.append(try await Fold.apply(newEvents, to: lead, engine: engine, model: model, in: tx))
+                    let write = try await Fold.apply(newEvents, to: lead, engine: engine, model: model, in: tx)
+                    writes.append(try await routing.route(write, engine: engine, model: model, in: tx, now: now))
                 }
             }
             // a guarded write whose row changed since the snapshot is not made: read that lead now and fold it
@@ -107,10 +110,12 @@ extension LeadStore {
                 let keysChanged = Set(writes.filter { changed.contains($0.lead.id) }.map(\.lead.key))
                 var retried: [LeadWrite] = []
                 for (key, lead) in try await tx.lockLeads(keysChanged).sorted(by: { $0.key < $1.key }) {
-                    retried.append(try await Fold.apply(fresh[key]!, to: lead, engine: engine, model: model, in: tx))
+                    let write = try await Fold.apply(fresh[key]!, to: lead, engine: engine, model: model, in: tx)
+                    retried.append(try await routing.route(write, engine: engine, model: model, in: tx, now: now))
                 }
                 _ = try await tx.writeLeads(retried, modelVersion: model.version, at: now)
             }
+            try await routing.finish(in: tx)
             return outcomes
         }
         return resolved.map { $0! }

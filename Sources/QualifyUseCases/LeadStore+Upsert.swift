@@ -11,6 +11,7 @@ extension LeadStore {
         return try await transaction { tx in
             var leads = try await tx.lockLeads(Set(rows.map(\.key)))
             let (model, engine) = try await engines.current(tx, lists: lists)
+            var routing = RoutingStep(model)
             var outcomes: [UpsertOutcome] = []
             outcomes.reserveCapacity(rows.count)
             for row in rows {
@@ -35,11 +36,13 @@ extension LeadStore {
                     throw StoreError.duplicateEventID(event.id)
                 }
                 try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: changes)
-                let write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+                let folded = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+                let write = try await routing.route(folded, engine: engine, model: model, in: tx, now: at)
                 try await tx.writeLeads([write], modelVersion: model.version, at: at)
                 leads[row.key] = write.written(modelVersion: model.version)
                 outcomes.append(created ? .created : .merged(changes.keys.sorted()))
             }
+            try await routing.finish(in: tx)
             return outcomes
         }
     }

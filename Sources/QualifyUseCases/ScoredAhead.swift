@@ -35,6 +35,8 @@ struct ScoredAhead: Sendable {
             guard Set(events.map(\.id)).count == events.count, let lead = stored[key], lead.modelVersion == version else { continue }
             var state = try lead.state()
             guard let changes = engine.applyInOrder(events, to: &state) else { continue }
+            // a lead this batch routes is scored in the transaction, where routing holds the team's load
+            if let on = RoutingStep.stage(of: model.model), changes.contains(where: { $0.to == on }) { continue }
             leads[key] = Lead(from: lead, projection: LeadProjection(state: state, model: model.model), changes: changes, events: events.count)
         }
     }

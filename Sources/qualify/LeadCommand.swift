@@ -123,6 +123,7 @@ enum CardText {
             switch e.eventType {
             case Event.fieldsUpdateType: cause = "fields update"
             case Event.stageMoveType: cause = "stage move"
+            case Event.assignmentType: cause = "assignment"
             default: cause = "\(e.eventType) \(e.eventID)"
             }
             out.append("  \(e.at.iso8601)  \(e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(group)\(e.ruleID) \(sign)\(e.points)\(worth)  (\(cause))\(e.note.map { "  — \($0)" } ?? "")")

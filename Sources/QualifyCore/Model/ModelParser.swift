@@ -2,12 +2,16 @@
 /// what was expected, like a compiler. Checks types, unknown keys, regexes, threshold order, references between
 /// sections and stages that can never be reached.
 public enum ModelParser {
-    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist"]
+    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist"] + handoffKeys
 
     /// The model, with warnings; or every problem when there is at least one error.
-    public static func parse(_ root: ModelNode, file: String? = nil) -> Result<(QualificationModel, [ModelIssue]), ModelIssues> {
+    /// `zoneExists` says whether a calendar's time zone name is known (the core has no zone database; the caller
+    /// checks against the system's).
+    public static func parse(_ root: ModelNode, file: String? = nil, zoneExists: (String) -> Bool = { _ in true })
+        -> Result<(QualificationModel, [ModelIssue]), ModelIssues>
+    {
         var r = ModelReader(file: file)
-        let model = read(root, &r)
+        let model = read(root, zoneExists: zoneExists, &r)
         if let model {
             check(model, root, &r)
         }
@@ -18,7 +22,7 @@ public enum ModelParser {
         return .failure(ModelIssues(r.issues))
     }
 
-    static func read(_ root: ModelNode, _ r: inout ModelReader) -> QualificationModel? {
+    static func read(_ root: ModelNode, zoneExists: (String) -> Bool, _ r: inout ModelReader) -> QualificationModel? {
         guard let top = r.mapping(root, "", allowed: topKeys) else { return nil }
         let name = r.required(top, "name", "", in: root).flatMap { r.string($0, "name") }
         let fit = r.required(top, "fit", "", in: root).flatMap { readFit($0, &r) }
@@ -38,8 +42,10 @@ public enum ModelParser {
             guard let c = readChecklist(node, &r) else { return nil }
             checklist = c
         }
-        guard let name, let fit, let engagement, let stages else { return nil }
-        return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers, checklist: checklist)
+        let handoff = readHandoff(top, root: root, zoneExists: zoneExists, &r)
+        guard let name, let fit, let engagement, let stages, let handoff else { return nil }
+        return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers, checklist: checklist,
+                                  handoff: handoff)
     }
 
     // MARK: checklist

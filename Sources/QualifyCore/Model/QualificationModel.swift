@@ -8,15 +8,18 @@ public struct QualificationModel: Sendable, Hashable, Codable {
     public var offers: [Stage: [String]]
     /// The qualification checklist (nil when the model has none; older stored models decode without it).
     public var checklist: Checklist?
+    /// Team, routing, SLA and reason codes (nil when the model has none; older stored models decode without it).
+    public var handoff: HandoffSection?
 
     public init(name: String, fit: FitSection, engagement: EngagementSection, stages: [StageRule], offers: [Stage: [String]],
-                checklist: Checklist? = nil) {
+                checklist: Checklist? = nil, handoff: HandoffSection? = nil) {
         self.name = name
         self.fit = fit
         self.engagement = engagement
         self.stages = stages
         self.offers = offers
         self.checklist = checklist
+        self.handoff = handoff
     }
 }
 

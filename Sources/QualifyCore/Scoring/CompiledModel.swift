@@ -34,6 +34,9 @@ public struct CompiledModel {
             }
         }
         for (i, rule) in model.fit.rules.enumerated() { try walk(rule.when, "fit.rules[\(i)].when") }
+        for (i, rule) in (model.handoff?.routing?.rules ?? []).enumerated() {
+            if let when = rule.when { try walk(when, "routing.rules[\(i)].when") }
+        }
         var byType: [String: [Int]] = [:]
         for (i, rule) in model.engagement.rules.enumerated() {
             for c in rule.conditions { try compile(c.test, at: "engagement.rules[\(i)].where") }

@@ -28,6 +28,9 @@ public struct Engine {
             applyActivity(event, type: type, properties: properties, to: &state, into: &out)
         case .fieldsUpdate(let fields, let source):
             applyFields(event, fields: fields, source: source, to: &state, into: &out)
+        case .assignment(let owner, _, let by):
+            // the owner is a field like any other (the queue's owner column, fit rules on it)
+            applyFields(event, fields: ["owner": owner], source: by, to: &state, into: &out)
         case .stageMove(let action, let reason, let by):
             let target = action.forcedTarget
             if target != state.stage {

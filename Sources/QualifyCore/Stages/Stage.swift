@@ -50,7 +50,7 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyR
 }
 
 /// What a person can do to a lead's stage.
-public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable {
+public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyRepresentable {
     /// back to nurture (from any stage but new, recycled and customer)
     case recycle
     /// rule the lead out

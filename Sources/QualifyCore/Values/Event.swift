@@ -15,6 +15,9 @@ public struct Event: Sendable, Hashable, Codable {
         case activity(type: String, properties: [String: String])
         case fieldsUpdate(fields: [String: String], source: String)
         case stageMove(action: StageAction, reason: String, by: String)
+        /// The lead given to a salesperson: by routing (`by` is `routing`) or by a person reassigning it. A recorded
+        /// decision: a replay sets the same owner, it never routes again.
+        case assignment(owner: String, reason: String, by: String)
     }
 
     public init(id: EventID, lead: LeadKey, at: Timestamp, kind: Kind) {
@@ -36,11 +39,13 @@ public struct Event: Sendable, Hashable, Codable {
         case .activity(let type, _): return type
         case .fieldsUpdate: return Event.fieldsUpdateType
         case .stageMove: return Event.stageMoveType
+        case .assignment: return Event.assignmentType
         }
     }
 
     public static let fieldsUpdateType = "$fields"
     public static let stageMoveType = "$stage"
+    public static let assignmentType = "$assign"
 
     /// Events of one lead are folded in this order: time, then id (so ties are deterministic).
     public var order: EventOrder { EventOrder(at: at, id: id) }

@@ -7,6 +7,8 @@ public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable 
     case becameSQL = "lead.became_sql"
     /// A deal's outcome, won or lost (a person's `win` or `lose`).
     case outcome = "lead.outcome"
+    /// A lead given to a salesperson (routing or a person's reassignment): the owner and why.
+    case assigned = "lead.assigned"
     /// `qualify webhooks test`: checks a subscription end to end.
     case ping
 
@@ -19,6 +21,7 @@ public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable 
         case .stageChanged: return "stage"
         case .becameSQL: return "sql"
         case .outcome: return "outcome"
+        case .assigned: return "assigned"
         case .ping: return "ping"
         }
     }

@@ -78,6 +78,11 @@ public struct LeadChecksum: Sendable, Hashable, Codable {
                 add(action.rawValue)
                 add(reason)
                 add(by)
+            case .assignment(let owner, let reason, let by):
+                add(Event.assignmentType)
+                add(owner)
+                add(reason)
+                add(by)
             }
         }
         return hash

@@ -80,6 +80,7 @@ public struct TransferTable: Sendable, Hashable, CustomStringConvertible {
             .init("webhook_id", .text), .init("event_type", .text), .init("at", .integer), .init("status", .integer, nullable: true),
             .init("latency_ms", .integer), .init("error", .text, nullable: true), .init("response", .text, nullable: true),
         ]),
+        TransferTable("routing_turn", key: "pool", generatedKey: false, [.init("pool", .text), .init("next", .integer)]),
     ]
 
     public static func named(_ name: String) -> TransferTable? { all.first { $0.name == name } }

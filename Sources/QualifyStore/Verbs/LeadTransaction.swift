@@ -32,6 +32,14 @@ public protocol LeadTransaction: Sendable {
     func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws -> Set<Int64>
     /// Records a merge of incoming values into a lead (the upsert's audit line).
     func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws
+    /// What routing needs to decide, held for the rest of the transaction: the next turn of each of `pools` (0 for a
+    /// pool never used; PostgreSQL locks the pools' rows, so routing decisions on one database happen one at a time),
+    /// then the open leads of each of `people` (leads they own in one of `openStages`).
+    func routingLoad(pools: [String], people: [String], openStages: [Stage]) async throws -> RoutingLoad
+    /// Sets a pool's next turn.
+    func setRoutingTurn(pool: String, next: Int) async throws
+    /// The owner of another lead of the same account as `lead` (the most recently updated one with an owner), or nil.
+    func accountOwner(of lead: StoredLead) async throws -> String?
 }
 
 /// A lead row as a transaction read it: the row id, the model version its state was folded under, and the state's

@@ -6,11 +6,22 @@ public enum OutboxEvent: Sendable, Hashable {
     /// A lead moved from one stage to another (automatically or by a person), with the reason; `outcome` is set when
     /// the move records a deal's outcome (a person's `win`: true, `lose`: false).
     case stageChanged(lead: String, change: StageChange, outcome: Bool?)
+    /// A lead given to a salesperson (by routing, or a person reassigning it), with why; `event` is the assignment
+    /// event in the lead's log.
+    case assigned(lead: String, owner: String, reason: String, by: String, at: Timestamp, event: EventID)
+
+    /// The lead the message is about.
+    public var lead: String {
+        switch self {
+        case .stageChanged(let lead, _, _), .assigned(let lead, _, _, _, _, _): return lead
+        }
+    }
 
     /// The stored `kind` column.
     public var kind: String {
         switch self {
         case .stageChanged: return "stage_changed"
+        case .assigned: return "lead_assigned"
         }
     }
 
@@ -24,6 +35,8 @@ public enum OutboxEvent: Sendable, Hashable {
             ]
             if let outcome { fields["outcome"] = outcome ? "won" : "lost" }
             return FlatJSON.encode(fields)
+        case .assigned(let lead, let owner, let reason, let by, let at, let event):
+            return FlatJSON.encode(["lead": lead, "owner": owner, "reason": reason, "by": by, "at": at.iso8601, "event": event.rawValue])
         }
     }
 
@@ -38,6 +51,9 @@ public enum OutboxEvent: Sendable, Hashable {
             let outcome: Bool? = p["outcome"] == "won" ? true : p["outcome"] == "lost" ? false : nil
             self = .stageChanged(lead: lead, change: StageChange(from: from, to: to, at: at, eventID: EventID(p["event"] ?? ""),
                                                                  reason: p["reason"] ?? "", by: p["by"] ?? ""), outcome: outcome)
+        case "lead_assigned":
+            guard let lead = p["lead"], let owner = p["owner"], let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
+            self = .assigned(lead: lead, owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "", at: at, event: EventID(p["event"] ?? ""))
         default:
             return nil
         }

@@ -19,6 +19,8 @@ public struct WebhookData: Sendable, Hashable, Codable {
     public var summary: Summary?
     /// The subscription a ping tests.
     public var subscription: String?
+    /// The salesperson's id in the model's team (lead.assigned).
+    public var owner: String?
 
     public struct Summary: Sendable, Hashable, Codable {
         public var name: String?
@@ -59,6 +61,13 @@ public struct WebhookData: Sendable, Hashable, Codable {
             self.link = link
             self.outcome = type == .outcome ? outcome.map { $0 ? "won" : "lost" } : nil
             summary = type == .becameSQL ? card.map(Self.summary) : nil
+        case .assigned(let lead, let owner, let reason, let by, let at, _):
+            self.lead = lead
+            self.owner = owner
+            self.reason = reason
+            self.by = by
+            self.at = at.iso8601
+            self.link = link
         }
     }
 
@@ -97,6 +106,8 @@ public struct WebhookData: Sendable, Hashable, Codable {
             return "Deal \(outcome ?? "decided"): \(who) — \(why).\(linkText)"
         case .stageChanged:
             return "\(who): \(from ?? "?") → \(to ?? "?") — \(why).\(linkText)"
+        case .assigned:
+            return "Lead \(who) assigned to \(e(owner) ?? "?") — \(why).\(linkText)"
         case .ping:
             return "Qualify webhook test for \(e(subscription) ?? "a subscription")"
         }

@@ -5,7 +5,7 @@ import QualifyStore
 /// subscription that asked for that type.
 public enum WebhookPlan {
     /// The event types a message carries: every stage move is `lead.stage_changed`; a move into SQL is also
-    /// `lead.became_sql` (the hand-off); a win or loss is also `lead.outcome`.
+    /// `lead.became_sql` (the hand-off); a win or loss is also `lead.outcome`; an assignment is `lead.assigned`.
     public static func eventTypes(of event: OutboxEvent) -> [WebhookEventType] {
         switch event {
         case .stageChanged(_, let change, let outcome):
@@ -13,6 +13,8 @@ public enum WebhookPlan {
             if change.to == .sql { types.append(.becameSQL) }
             if outcome != nil { types.append(.outcome) }
             return types
+        case .assigned:
+            return [.assigned]
         }
     }
 
@@ -22,10 +24,7 @@ public enum WebhookPlan {
         var out: [NewDelivery] = []
         for message in messages {
             guard let event = message.event else { continue }
-            let lead: String
-            switch event {
-            case .stageChanged(let l, _, _): lead = l
-            }
+            let lead = event.lead
             for type in eventTypes(of: event) {
                 for subscription in subscriptions where subscription.events.contains(type) && message.createdAt >= subscription.createdAt {
                     out.append(NewDelivery(messageID: message.id, subscriptionID: subscription.id, eventType: type, lead: lead))

@@ -1,0 +1,76 @@
+import QualifyCore
+import QualifyModelFile
+import QualifyStore
+import QualifyUseCases
+
+extension StoreConformance {
+    static let routingYAML = """
+
+        team:
+          - { id: sam, name: Sam Rivera, capacity: 10 }
+          - { id: lea, name: Lea Wolf, capacity: 10 }
+          - { id: tom, name: Tom Berg }
+        routing:
+          sticky: account
+          pools:
+            inside: { members: [sam, lea], method: round_robin }
+          rules:
+            - { id: big, when: { field: company, equals: Big Co }, to: tom }
+          fallback: inside
+
+        """
+
+    /// The default model with a team and routing.
+    static func routingModel() throws -> QualificationModel {
+        switch ModelFile.parse(yaml: DefaultModel.yaml + routingYAML, file: "routing.yaml") {
+        case .success(let (model, _)): return model
+        case .failure(let issues): throw ConformanceFailure("the routing model does not parse: \(issues)")
+        }
+    }
+
+    static func routing(_ store: any LeadStore) async throws {
+        _ = try await store.activate(try routingModel(), source: DefaultModel.yaml + routingYAML, at: t0)
+        let people = [("ada@acme.io", "Acme"), ("bob@beta.io", "Beta"), ("cy@gamma.io", "Gamma"), ("dan@acme.io", "Acme"),
+                      ("eve@big.io", "Big Co"), ("fay@delta.io", "Delta")]
+        _ = try await store.upsertLeads(people.map { LeadUpsert(key: key($0.0), fields: ["company": $0.1, "job_title": "CTO"], origin: "test") },
+                                        source: "test", at: t0)
+        // three SQLs in one transaction take turns in the pool
+        _ = try await store.ingest(["ada", "bob", "cy"].enumerated().map { i, name in
+            event("r\(i)", "\(name)@\(["acme", "beta", "gamma"][i]).io", "demo_request", day(1, hour: Int64(i)))
+        }, options: IngestOptions(), now: now)
+        func owner(_ email: String) async throws -> String? { try await store.lead(key(email))?.state.fields["owner"] }
+        try await expectAsync(try await owner("ada@acme.io") == "sam", "ada goes to the pool's first turn")
+        try await expectAsync(try await owner("bob@beta.io") == "lea", "bob to the second")
+        try await expectAsync(try await owner("cy@gamma.io") == "sam", "cy to the first again")
+        // a later transaction continues the rotation; a rule places its lead; a sticky account goes to its owner
+        _ = try await store.ingest([event("r3", "fay@delta.io", "demo_request", day(2))], options: IngestOptions(), now: now)
+        try await expectAsync(try await owner("fay@delta.io") == "lea", "the turn is kept between transactions")
+        _ = try await store.ingest([event("r4", "eve@big.io", "demo_request", day(2, hour: 1)), event("r5", "dan@acme.io", "demo_request", day(2, hour: 2))],
+                                   options: IngestOptions(), now: now)
+        try await expectAsync(try await owner("eve@big.io") == "tom", "rule `big` sends eve to tom")
+        try await expectAsync(try await owner("dan@acme.io") == "sam", "dan's account is ada's, owned by sam")
+
+        // the decision is an event in the log, with its reason, and one lead.assigned message
+        let ada = try await store.lead(key("ada@acme.io"))!
+        guard let assignment = ada.events.first(where: { $0.typeName == Event.assignmentType }),
+              case .assignment(let who, let reason, let by) = assignment.kind else { throw ConformanceFailure("no assignment event in ada's log") }
+        try expect(who == "sam" && by == "routing", "assignment: \(who) by \(by)")
+        try expect(reason == "routed to Sam Rivera: no rule matched, fallback `inside`, pool `inside`, round robin, turn 1 of 2", "reason: \(reason)")
+        var messages = try await store.outboxMessages(after: 0, limit: 100).compactMap(\.event)
+        var assigned = messages.compactMap { m -> String? in if case .assigned(let lead, let owner, _, _, _, _) = m { return "\(lead)→\(owner)" }; return nil }
+        try expect(assigned.sorted() == ["ada@acme.io→sam", "bob@beta.io→lea", "cy@gamma.io→sam", "dan@acme.io→sam", "eve@big.io→tom",
+                                         "fay@delta.io→lea"], "assigned messages: \(assigned)")
+        let leas = try await store.queue(QueueQuery(owner: "lea"), now: now)
+        try expect(leas.map(\.email).sorted() == ["bob@beta.io", "fay@delta.io"], "the queue filters by the routed owner: \(leas.map(\.email))")
+
+        // a late event replays the lead: same owner, no second decision; a rescore keeps it too
+        _ = try await store.ingest([event("late", "ada@acme.io", "page_view", day(0, hour: 12))], options: IngestOptions(), now: now)
+        _ = try await store.activate(try routingModel(), source: DefaultModel.yaml + routingYAML + "\n# v2\n", at: day(3))
+        try await expectAsync(try await owner("ada@acme.io") == "sam", "the owner stays after a replay and a rescore")
+        messages = try await store.outboxMessages(after: 0, limit: 200).compactMap(\.event)
+        assigned = messages.compactMap { m -> String? in if case .assigned(let lead, _, _, _, _, _) = m { return lead }; return nil }
+        try expect(assigned.count == 6, "still six assignments: \(assigned)")
+        let replayed = try await store.lead(key("ada@acme.io"))!
+        try expect(replayed.events.filter { $0.typeName == Event.assignmentType }.count == 1, "one assignment in the log")
+    }
+}

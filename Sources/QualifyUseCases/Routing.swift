@@ -1,0 +1,79 @@
+import QualifyCore
+import QualifyStore
+
+/// Routing inside a use case's transaction, decided once for every store and every way a lead arrives (events,
+/// imports, upserts): a lead that a write moves into the model's routing stage (SQL unless the model says otherwise)
+/// and that has no owner is given to a salesperson by the core's ``LeadRouter``. The decision is recorded as an
+/// assignment event in the lead's log — so the card shows it and a replay or rescore keeps it, never deciding again —
+/// folded into the write, and announced with a `lead.assigned` outbox message. The team's load (open leads, each
+/// pool's next turn) is read once per transaction, under the stores' routing lock, and kept up to date here as the
+/// transaction routes more leads; the turns are written at the end (``finish(in:)``).
+struct RoutingStep {
+    private let router: LeadRouter?
+    private var load: RoutingLoad?
+    private var turns: [String: Int] = [:]
+
+    init(_ model: ModelVersion) {
+        router = LeadRouter(model.model.handoff)
+    }
+
+    /// The stage whose entry routes a lead, when the model routes.
+    static func stage(of model: QualificationModel) -> Stage? { model.handoff?.routing?.on }
+
+    /// The stages in which a routed lead still counts as open for its owner: from the routing stage to opportunity.
+    static func openStages(from on: Stage) -> [Stage] {
+        Stage.allCases.filter { stage in
+            guard let rank = stage.forwardRank, let start = on.forwardRank else { return false }
+            return rank >= start && stage != .customer
+        }
+    }
+
+    /// `write` with the lead routed, if it is due: the assignment event appended and folded in, the message added.
+    mutating func route(_ write: LeadWrite, engine: Engine, model: ModelVersion, in tx: any LeadTransaction, now: Timestamp)
+        async throws -> LeadWrite
+    {
+        guard let router, let entry = write.changes.last(where: { $0.to == router.routing.on }) else { return write }
+        var state = try LeadStateCodec.decode(write.projection.state)
+        guard Self.openStages(from: router.routing.on).contains(state.stage),
+              (state.fields["owner"] ?? "").trimmingSpaces.isEmpty else { return write }
+        if load == nil {
+            load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
+                                            openStages: Self.openStages(from: router.routing.on))
+        }
+        let accountOwner = router.routing.stickyAccount ? try await tx.accountOwner(of: write.lead) : nil
+        let snapshot = state
+        let decision: RoutingDecision
+        switch router.decide(grade: state.grade, matches: { engine.routingMatches($0, state: snapshot) }, accountOwner: accountOwner, load: load!) {
+        case .success(let d): decision = d
+        case .failure:
+            // everyone, fallback included, is away: the lead stays unowned (the queue shows it without an owner)
+            return write
+        }
+        // Placed just after everything folded so far (the move into the stage, usually), so it folds in order and
+        // the SLA clock starts when the lead qualified.
+        let after = max(entry.at, state.last?.at ?? entry.at)
+        let event = Event(id: EventID("route:\(entry.eventID.rawValue)"), lead: write.lead.key, at: after.adding(TimeSpan(millis: 1)),
+                          kind: .assignment(owner: decision.owner, reason: decision.reason, by: "routing"))
+        guard try await tx.appendEvents([EventRow(event: event, leadID: write.lead.id)], receivedAt: now).contains(event.id),
+              let more = engine.applyInOrder([event], to: &state) else { return write }
+        load!.openLeads[decision.owner, default: 0] += 1
+        if let pool = decision.pool, let next = decision.nextTurn {
+            load!.nextTurn[pool] = next
+            turns[pool] = next
+        }
+        var routed = LeadWrite(lead: write.lead, projection: LeadProjection(state: state, model: model.model),
+                               changes: write.changes + more,
+                               messages: write.messages + Fold.announcements(of: more, lead: write.lead.key, newEvents: [event]))
+        routed.messages.append(.assigned(lead: write.lead.key.email, owner: decision.owner, reason: decision.reason, by: "routing",
+                                         at: event.at, event: event.id))
+        routed.ifUnchanged = write.ifUnchanged
+        return routed
+    }
+
+    /// Writes the pools' turns taken in this transaction.
+    func finish(in tx: any LeadTransaction) async throws {
+        for (pool, next) in turns.sorted(by: { $0.key < $1.key }) {
+            try await tx.setRoutingTurn(pool: pool, next: next)
+        }
+    }
+}
