@@ -23,7 +23,7 @@ enum OperationAccess {
         case "metrics": return .readMetrics
         case "listLeads", "getLead": return .readLeads
         case "upsertLead": return .writeLeads
-        case "moveStage", "answerChecklist": return .moveStages
+        case "moveStage", "answerChecklist", "logActivity", "assignLead": return .moveStages
         case "postEvent", "postEventBatch": return .writeEvents
         case "getModel", "listModelVersions", "validateModel", "dryRunModel": return .readModel
         case "activateModel": return .manageModel

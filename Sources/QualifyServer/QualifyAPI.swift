@@ -319,7 +319,8 @@ struct QualifyAPI: APIProtocol {
                                valueNow: line.valueNow.rounded(places: 4), at: e.at.date, eventId: e.eventID.rawValue, eventType: e.eventType,
                                note: e.note)
               },
-              nextOffers: c.nextOffers, events: c.events, lastActivity: c.lastActivity?.date)
+              nextOffers: c.nextOffers, events: c.events, lastActivity: c.lastActivity?.date,
+              timeline: c.timeline.map { .init(at: $0.at.date, _type: $0.type, by: $0.by, text: $0.text) })
     }
 }
 

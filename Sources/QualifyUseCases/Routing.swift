@@ -33,7 +33,7 @@ struct RoutingStep {
         async throws -> LeadWrite
     {
         guard let router, let entry = write.changes.last(where: { $0.to == router.routing.on }) else { return write }
-        var state = try LeadStateCodec.decode(write.projection.state)
+        let state = try LeadStateCodec.decode(write.projection.state)
         guard Self.openStages(from: router.routing.on).contains(state.stage),
               (state.fields["owner"] ?? "").trimmingSpaces.isEmpty else { return write }
         if load == nil {
@@ -49,21 +49,22 @@ struct RoutingStep {
             // everyone, fallback included, is away: the lead stays unowned (the queue shows it without an owner)
             return write
         }
-        // Placed just after everything folded so far (the move into the stage, usually), so it folds in order and
-        // the SLA clock starts when the lead qualified.
-        let after = max(entry.at, state.last?.at ?? entry.at)
-        let event = Event(id: EventID("route:\(entry.eventID.rawValue)"), lead: write.lead.key, at: after.adding(TimeSpan(millis: 1)),
+        // Recorded just after the move into the stage (so the SLA clock starts when the lead qualified), never after
+        // now; folded like any event (a replay if later events are already in the log).
+        let at = entry.at < now ? Timestamp(millis: entry.at.millis + 1) : entry.at
+        let event = Event(id: EventID("route:\(entry.eventID.rawValue)"), lead: write.lead.key, at: at,
                           kind: .assignment(owner: decision.owner, reason: decision.reason, by: "routing"))
-        guard try await tx.appendEvents([EventRow(event: event, leadID: write.lead.id)], receivedAt: now).contains(event.id),
-              let more = engine.applyInOrder([event], to: &state) else { return write }
+        guard try await tx.appendEvents([EventRow(event: event, leadID: write.lead.id)], receivedAt: now).contains(event.id) else {
+            return write
+        }
+        let folded = try await Fold.apply([event], to: write.written(modelVersion: model.version), engine: engine, model: model, in: tx)
         load!.openLeads[decision.owner, default: 0] += 1
         if let pool = decision.pool, let next = decision.nextTurn {
             load!.nextTurn[pool] = next
             turns[pool] = next
         }
-        var routed = LeadWrite(lead: write.lead, projection: LeadProjection(state: state, model: model.model),
-                               changes: write.changes + more,
-                               messages: write.messages + Fold.announcements(of: more, lead: write.lead.key, newEvents: [event]))
+        var routed = LeadWrite(lead: write.lead, projection: folded.projection, changes: write.changes + folded.changes,
+                               messages: write.messages + folded.messages)
         routed.messages.append(.assigned(lead: write.lead.key.email, owner: decision.owner, reason: decision.reason, by: "routing",
                                          at: event.at, event: event.id))
         routed.ifUnchanged = write.ifUnchanged

@@ -113,6 +113,12 @@ enum CardText {
             out.append("  \(c.at.iso8601)  \(c.from.label) → \(c.to.label)  by \(c.by): \(c.reason)")
         }
         out.append("")
+        out.append("timeline (latest first)")
+        if card.timeline.isEmpty { out.append("  (nothing yet)") }
+        for entry in card.timeline.prefix(12) {
+            out.append("  \(entry.at.iso8601)  \(entry.text)\(entry.by.map { "  (\($0))" } ?? "")")
+        }
+        out.append("")
         out.append("ledger (points when earned → worth now)")
         for line in card.ledger {
             let e = line.entry

@@ -18,6 +18,9 @@ public struct LeadCard: Sendable, Hashable, Codable {
     public var nextOffers: [String]
     public var events: Int
     public var lastActivity: Timestamp?
+    /// The latest events, newest first, in words: sales activities with who and the outcome, stage moves,
+    /// assignments, field updates, the lead's own activities.
+    public var timeline: [TimelineEntry] = []
 
     public struct Line: Sendable, Hashable, Codable {
         public var entry: LedgerEntry
@@ -46,7 +49,8 @@ public struct LeadCard: Sendable, Hashable, Codable {
             email: key.email, asOf: asOf, fields: state.fields, account: account, fitPoints: state.fitPoints,
             grade: state.grade, engagement: engagement, temperature: main.temperature.temperature(for: engagement),
             groups: groups, stage: state.stage, stageHistory: state.stageHistory, ledger: lines,
-            nextOffers: model.offers[state.stage] ?? [], events: state.eventCount, lastActivity: lastActivity)
+            nextOffers: model.offers[state.stage] ?? [], events: state.eventCount, lastActivity: lastActivity,
+            timeline: TimelineEntry.timeline(of: events, asOf: asOf))
     }
 
     /// The sum of the fit lines: always equals ``fitPoints``.

@@ -1,0 +1,94 @@
+import QualifyCore
+import QualifyStore
+
+/// A salesperson's work on a lead after the hand-off: activities logged, the lead given to someone else.
+public enum HandoffProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case activity(SalesActivityProblem)
+    case unknownLead(String)
+    /// The person is not in the active model's team (with the team's ids).
+    case unknownPerson(String, known: [String])
+    case noTeam
+    case alreadyOwner(String)
+    case emptyReason
+    case duplicateID(String)
+    /// The event recording an activity breaks the event limits (an id too long, a time in the future, …).
+    case event(EventRejection)
+
+    /// The input at fault.
+    public var field: String {
+        switch self {
+        case .activity(let p): return p.field
+        case .unknownLead: return "email"
+        case .unknownPerson, .noTeam, .alreadyOwner: return "owner"
+        case .emptyReason: return "reason"
+        case .duplicateID: return "id"
+        case .event(let why):
+            switch why {
+            case .inFuture, .invalidTimestamp: return "at"
+            case .emptyID, .idTooLong: return "id"
+            case .invalidEmail, .unknownLead: return "email"
+            default: return "note"
+            }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .activity(let p): return p.description
+        case .unknownLead(let email): return "no lead with email '\(email)'"
+        case .unknownPerson(let id, let known):
+            let hint = known.isEmpty ? "" : "; the team is: \(known.joined(separator: ", "))"
+            return "'\(id)' is not a person of the model's team\(hint)"
+        case .noTeam: return "the active model has no team: list the salespeople under `team:` in the model first"
+        case .alreadyOwner(let id): return "the lead is already \(id)'s"
+        case .emptyReason: return "give a reason for the reassignment"
+        case .duplicateID(let id): return "event id '\(id)' is already in the log (a retry of the same request changes nothing)"
+        case .event(let why): return why.description
+        }
+    }
+}
+
+extension LeadStore {
+    /// Logs a salesperson's call, email, meeting or note on a lead: an event in the lead's log (scored if the model
+    /// has rules for its type), idempotent by `id`. Returns whether it was new (false: that id was logged before).
+    public func logActivity(_ kind: SalesActivity, on key: LeadKey, outcome: String?, note: String?, by: String, id: EventID,
+                            at: Timestamp, now: Timestamp) async throws -> Bool {
+        let properties: [String: String]
+        switch kind.properties(outcome: outcome, note: note, by: by) {
+        case .success(let p): properties = p
+        case .failure(let problem): throw HandoffProblem.activity(problem)
+        }
+        let outcome = try await ingest([IncomingEvent(id: id, email: key.email, type: kind.eventType, at: at, properties: properties)], now: now)[0]
+        switch outcome {
+        case .applied: return true
+        case .duplicate: return false
+        case .rejected(.unknownLead): throw HandoffProblem.unknownLead(key.email)
+        case .rejected(let why): throw HandoffProblem.event(why)
+        }
+    }
+
+    /// Gives a lead to another person of the model's team, with a reason: an assignment event (the same kind routing
+    /// records, `by` the person who reassigned) and a `lead.assigned` message, in one transaction.
+    public func assign(_ key: LeadKey, to person: String, reason: String, by: String, id: EventID, at: Timestamp) async throws -> String {
+        if reason.trimmingSpaces.isEmpty { throw HandoffProblem.emptyReason }
+        let (lists, engines) = (self.lists, self.engines)
+        return try await transaction { tx in
+            guard let lead = try await tx.lockLeads([key])[key] else { throw HandoffProblem.unknownLead(key.email) }
+            let (model, engine) = try await engines.current(tx, lists: lists)
+            guard let team = model.model.handoff?.team, !team.isEmpty else { throw HandoffProblem.noTeam }
+            guard let owner = team.first(where: { $0.id == person }) else { throw HandoffProblem.unknownPerson(person, known: team.map(\.id)) }
+            let state = try lead.state()
+            if state.fields["owner"] == owner.id { throw HandoffProblem.alreadyOwner(owner.id) }
+            let was = state.fields["owner"].map { " (was \($0))" } ?? ""
+            let text = "reassigned to \(owner.name)\(was): \(reason.trimmingSpaces)"
+            let event = Event(id: id, lead: key, at: at, kind: .assignment(owner: owner.id, reason: text, by: by))
+            guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: at).contains(id) else {
+                throw HandoffProblem.duplicateID(id.rawValue)
+            }
+            var write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+            write.messages.append(.assigned(lead: key.email, owner: owner.id, reason: text, by: by, at: at, event: id))
+            try await tx.writeLeads([write], modelVersion: model.version, at: at)
+            return text
+        }
+    }
+}
