@@ -52,27 +52,38 @@ public struct WebhookDeliverer: Sendable {
         guard !claimed.isEmpty else { return pass }
         // one failing send (a storage error recording it) must not cancel the others: each is caught on its own, and
         // an unrecorded one is sent again when its lease ends
-        let results = await withTaskGroup(of: DeliveryState?.self) { group in
+        let finishes = await withTaskGroup(of: DeliveryFinish?.self) { group in
             for delivery in claimed {
                 group.addTask {
                     do { return try await send(delivery) } catch {
-                        logger.error("webhook attempt not recorded; it is sent again when its lease ends",
+                        logger.error("webhook not sent; it is sent again when its lease ends",
                                      metadata: ["webhook.id": .string(delivery.webhookID), "error": .string("\(type(of: error))")])
                         return nil
                     }
                 }
             }
-            var states: [DeliveryState] = []
-            for await state in group { if let state { states.append(state) } }
-            return states
+            var out: [DeliveryFinish] = []
+            for await finish in group { if let finish { out.append(finish) } }
+            return out
         }
+        // the pass's attempts recorded together, in one transaction; if that fails, every delivery of the pass is
+        // sent again when its lease ends (at least once: the receiver drops repeats by webhook-id)
+        do {
+            try await store.finishDeliveries(finishes)
+        } catch {
+            logger.error("webhook attempts not recorded; they are sent again when their leases end",
+                         metadata: ["deliveries": .stringConvertible(finishes.count), "error": .string("\(type(of: error))")])
+            throw error
+        }
+        let results = finishes.map(\.state)
         pass.attempted = results.count
         pass.delivered = results.filter { $0 == .delivered }.count
         pass.failed = results.filter { $0 == .failed }.count
         return pass
     }
 
-    func send(_ delivery: ClaimedDelivery) async throws -> DeliveryState {
+    /// Sends one claimed delivery; what to record of the attempt (``WebhookStore/finishDeliveries(_:)``).
+    func send(_ delivery: ClaimedDelivery) async throws -> DeliveryFinish {
         let attempt: WebhookAttempt
         if let event = delivery.message.event {
             var card: LeadCardView?
@@ -90,7 +101,6 @@ public struct WebhookDeliverer: Sendable {
                                      response: nil)
         }
         let (state, next) = WebhookPlan.after(attempt, attemptsBefore: delivery.attempts, jitter: Double.random(in: 0..<1))
-        try await store.finishDelivery(delivery.id, leaseUntil: delivery.leaseUntil, attempt: attempt, state: state, nextAt: next)
         if !attempt.succeeded {
             // no URL and no error text in the log: a chat webhook's URL is its credential (the attempt log has the text)
             logger.warning("webhook not delivered", metadata: [
@@ -98,7 +108,7 @@ public struct WebhookDeliverer: Sendable {
                 "status": .string(attempt.status.map(String.init) ?? "no answer"), "next": .string(next?.iso8601 ?? state.rawValue),
             ])
         }
-        return state
+        return DeliveryFinish(id: delivery.id, leaseUntil: delivery.leaseUntil, attempt: attempt, state: state, nextAt: next)
     }
 
     func link(_ lead: String) -> String? {

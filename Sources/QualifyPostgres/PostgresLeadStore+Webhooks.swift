@@ -124,19 +124,22 @@ extension PostgresLeadStore: WebhookStore {
         }
     }
 
-    public func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
+    public func finishDeliveries(_ finishes: [DeliveryFinish]) async throws {
+        guard !finishes.isEmpty else { return }
         let logger = self.logger
         try await write { db in
-            let finished: Int64? = state == .pending ? nil : attempt.at.millis
-            let held = try await db.query("""
-                UPDATE webhook_delivery SET state = \(state.rawValue), attempts = attempts + 1, next_at = COALESCE(\(nextAt?.millis)::int8, next_at),
-                  lease_until = NULL, finished_at = \(finished)::int8
-                WHERE id = \(id) AND state = 'pending' AND lease_until = \(leaseUntil.millis)
-                RETURNING id
-                """, logger: logger).collect()
-            try await Self.insert(db, attempt, logger: logger)
-            if !held.isEmpty && state == .failed {
-                try await db.query("UPDATE webhook_subscription SET failing = 1 WHERE id = \(attempt.subscriptionID)", logger: logger)
+            for f in finishes {
+                let finished: Int64? = f.state == .pending ? nil : f.attempt.at.millis
+                let held = try await db.query("""
+                    UPDATE webhook_delivery SET state = \(f.state.rawValue), attempts = attempts + 1,
+                      next_at = COALESCE(\(f.nextAt?.millis)::int8, next_at), lease_until = NULL, finished_at = \(finished)::int8
+                    WHERE id = \(f.id) AND state = 'pending' AND lease_until = \(f.leaseUntil.millis)
+                    RETURNING id
+                    """, logger: logger).collect()
+                try await Self.insert(db, f.attempt, logger: logger)
+                if !held.isEmpty && f.state == .failed {
+                    try await db.query("UPDATE webhook_subscription SET failing = 1 WHERE id = \(f.attempt.subscriptionID)", logger: logger)
+                }
             }
         }
     }

@@ -99,26 +99,30 @@ extension SQLiteLeadStore: WebhookStore {
         }
     }
 
-    public func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
+    public func finishDeliveries(_ finishes: [DeliveryFinish]) async throws {
+        guard !finishes.isEmpty else { return }
         try await write { db in
-            try db.execute(sql: """
+            let update = try db.cachedStatement(sql: """
                 UPDATE webhook_delivery SET state = ?, attempts = attempts + 1, next_at = COALESCE(?, next_at), lease_until = NULL,
                   finished_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END
                 WHERE id = ? AND state = 'pending' AND lease_until = ?
-                """, arguments: [state.rawValue, nextAt?.millis, state.rawValue, attempt.at.millis, id, leaseUntil.millis])
-            let held = db.changesCount > 0
-            try Self.insert(db, attempt)
-            if held && state == .failed {
-                try db.execute(sql: "UPDATE webhook_subscription SET failing = 1 WHERE id = ?", arguments: [attempt.subscriptionID])
+                """)
+            for f in finishes {
+                try update.execute(arguments: [f.state.rawValue, f.nextAt?.millis, f.state.rawValue, f.attempt.at.millis, f.id, f.leaseUntil.millis])
+                let held = db.changesCount > 0
+                try Self.insert(db, f.attempt)
+                if held && f.state == .failed {
+                    try db.execute(sql: "UPDATE webhook_subscription SET failing = 1 WHERE id = ?", arguments: [f.attempt.subscriptionID])
+                }
             }
         }
     }
 
     static func insert(_ db: Database, _ a: WebhookAttempt) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO webhook_attempt(delivery_id, subscription_id, webhook_id, event_type, at, status, latency_ms, error, response)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [a.deliveryID, a.subscriptionID, a.webhookID, a.eventType.rawValue, a.at.millis, a.status, a.latencyMillis, a.error,
+            """).execute(arguments: [a.deliveryID, a.subscriptionID, a.webhookID, a.eventType.rawValue, a.at.millis, a.status, a.latencyMillis, a.error,
                              a.response])
     }
 

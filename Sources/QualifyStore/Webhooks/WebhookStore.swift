@@ -24,8 +24,9 @@ public protocol WebhookStore: Sendable {
     func claimDeliveries(now: Timestamp, leaseUntil: Timestamp, limit: Int) async throws -> [ClaimedDelivery]
     /// Records an attempt of a claimed delivery and, if the claim (`leaseUntil`) still holds it, its new state
     /// (pending again at `nextAt`, delivered, or failed — which also flags the subscription as failing), releasing the
-    /// lease. A claim whose lease ended and went to another sender only logs its attempt.
-    func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws
+    /// lease. A claim whose lease ended and went to another sender only logs its attempt. Several claimed deliveries
+    /// are recorded in one transaction (a delivery pass records its attempts together); `finishDelivery` records one.
+    func finishDeliveries(_ finishes: [DeliveryFinish]) async throws
     /// Logs an attempt made outside a delivery (a ping).
     func logAttempt(_ attempt: WebhookAttempt) async throws
     /// The latest attempts, newest first, of one subscription or of all.
@@ -151,3 +152,25 @@ public struct WebhookAttempt: Sendable, Hashable, Codable {
 
 /// Everything a deployment keeps: leads and their use cases' verbs, and webhook delivery.
 public typealias QualifyStorage = LeadStore & WebhookStore
+
+/// One claimed delivery's attempt and what becomes of it (``WebhookStore/finishDeliveries(_:)``).
+public struct DeliveryFinish: Sendable, Hashable {
+    public var id: Int64
+    public var leaseUntil: Timestamp
+    public var attempt: WebhookAttempt
+    public var state: DeliveryState
+    public var nextAt: Timestamp?
+    public init(id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) {
+        self.id = id
+        self.leaseUntil = leaseUntil
+        self.attempt = attempt
+        self.state = state
+        self.nextAt = nextAt
+    }
+}
+
+extension WebhookStore {
+    public func finishDelivery(_ id: Int64, leaseUntil: Timestamp, attempt: WebhookAttempt, state: DeliveryState, nextAt: Timestamp?) async throws {
+        try await finishDeliveries([DeliveryFinish(id: id, leaseUntil: leaseUntil, attempt: attempt, state: state, nextAt: nextAt)])
+    }
+}
