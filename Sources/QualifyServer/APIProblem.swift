@@ -72,6 +72,8 @@ struct APIProblem: Error, Sendable {
     static func from(_ error: StoreError) -> APIProblem {
         switch error {
         case .unknownLead: return .notFound(error.description)
+        case .stageMove(.missingCode), .stageMove(.unknownCode), .stageMove(.noCodes):
+            return .unprocessable(error.description, field: "code")
         case .stageMove: return .conflict(error.description, field: "action")
         case .duplicateEventID: return .conflict(error.description, field: "id")
         case .duplicateKey: return .conflict(error.description)

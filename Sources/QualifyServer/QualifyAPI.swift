@@ -105,7 +105,7 @@ struct QualifyAPI: APIProtocol {
         let action = StageAction(rawValue: body.action.rawValue)!
         let id = EventID(body.id ?? "move-" + UUID().uuidString.lowercased())
         let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
-        let change = try await store.moveStage(key, action: action, reason: body.reason, by: by, id: id, at: clock())
+        let change = try await store.moveStage(key, action: action, reason: body.reason, by: by, id: id, at: clock(), code: body.code)
         return .ok(.init(body: .json(.init(email: key.email, stage: .init(change.to)))))
     }
 

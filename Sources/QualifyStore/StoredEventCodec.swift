@@ -11,8 +11,10 @@ public enum StoredEventCodec {
             var p = fields
             p["$source"] = source
             return FlatJSON.encode(p)
-        case .stageMove(let action, let reason, let by):
-            return FlatJSON.encode(["action": action.rawValue, "reason": reason, "by": by])
+        case .stageMove(let action, let reason, let by, let code):
+            var p = ["action": action.rawValue, "reason": reason, "by": by]
+            if let code { p["code"] = code }
+            return FlatJSON.encode(p)
         case .assignment(let owner, let reason, let by):
             return FlatJSON.encode(["owner": owner, "reason": reason, "by": by])
         }
@@ -31,7 +33,7 @@ public enum StoredEventCodec {
             guard let action = p["action"].flatMap(StageAction.init(rawValue:)) else {
                 throw StoreError.corrupt("stage move '\(id)' has no valid action")
             }
-            kind = .stageMove(action: action, reason: p["reason"] ?? "", by: p["by"] ?? "")
+            kind = .stageMove(action: action, reason: p["reason"] ?? "", by: p["by"] ?? "", code: p["code"])
         case Event.assignmentType:
             guard let owner = p["owner"], !owner.isEmpty else { throw StoreError.corrupt("assignment '\(id)' names no owner") }
             kind = .assignment(owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "")

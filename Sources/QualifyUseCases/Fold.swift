@@ -23,7 +23,7 @@ enum Fold {
         guard !changes.isEmpty else { return [] }
         var outcomes: [EventID: Bool] = [:]
         for event in newEvents {
-            if case .stageMove(let action, _, _) = event.kind, let outcome = action.outcome { outcomes[event.id] = outcome }
+            if case .stageMove(let action, _, _, _) = event.kind, let outcome = action.outcome { outcomes[event.id] = outcome }
         }
         return changes.map { .stageChanged(lead: lead.email, change: $0, outcome: outcomes[$0.eventID]) }
     }

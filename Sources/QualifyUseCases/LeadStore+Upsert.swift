@@ -49,8 +49,9 @@ extension LeadStore {
 
     /// Records a person's stage move (an event in the lead's log, checked by ``StageAction/request(from:lead:reason:by:id:at:)``
     /// in the core) and applies it, in one transaction.
-    public func moveStage(_ key: LeadKey, action: StageAction, reason: String, by: String, id: EventID, at: Timestamp)
-        async throws -> StageChange
+    /// `code`: a reason code, required when the model lists codes for the action (``HandoffSection/reasons``).
+    public func moveStage(_ key: LeadKey, action: StageAction, reason: String, by: String, id: EventID, at: Timestamp,
+                          code: String? = nil) async throws -> StageChange
     {
         if reason.trimmingSpaces.isEmpty { throw StoreError.stageMove(.emptyReason) }
         let (lists, engines) = (self.lists, self.engines)
@@ -58,7 +59,8 @@ extension LeadStore {
             guard let lead = try await tx.lockLeads([key])[key] else { throw StoreError.unknownLead(key) }
             let (model, engine) = try await engines.current(tx, lists: lists)
             let (event, change): (Event, StageChange)
-            switch action.request(from: try lead.state().stage, lead: key, reason: reason, by: by, id: id, at: at) {
+            switch action.request(from: try lead.state().stage, lead: key, reason: reason, by: by, id: id, at: at,
+                                  code: code, codes: model.model.handoff?.reasons[action]) {
             case .success(let move): (event, change) = move
             case .failure(let problem): throw StoreError.stageMove(problem)
             }

@@ -46,6 +46,7 @@ struct StageCommand: AsyncParsableCommand {
     @Argument(help: "The lead's email.") var email: String
     @Argument(help: "recycle, disqualify, accept, reject, win or lose.") var action: StageAction
     @Option(help: "Why (required).") var reason: String
+    @Option(help: "A reason code from the model's reasons: list for the action (required when the model lists some).") var code: String?
     @Option(help: "Who is moving the lead (default: $USER).") var by: String?
     @OptionGroup var db: DatabaseOptions
 
@@ -60,7 +61,7 @@ struct StageCommand: AsyncParsableCommand {
         let who = by ?? QualifyEnvironment.current.user ?? "someone"
         do {
             let change = try await store.moveStage(key, action: action, reason: reason, by: who,
-                                                   id: EventID("$stage:\(UUID().uuidString.lowercased())"), at: now)
+                                                   id: EventID("$stage:\(UUID().uuidString.lowercased())"), at: now, code: code)
             print("\(key.email): \(change.from.label) → \(change.to.label) (\(change.reason), by \(who))")
         } catch let error as StoreError {
             throw Failure(error.description)

@@ -77,6 +77,6 @@ import Testing
         #expect(Event.activity(id: "1", lead: lead, type: "demo_request", at: Self.now).typeName == "demo_request")
         #expect(Event(id: EventID("2"), lead: lead, at: Self.now, kind: .fieldsUpdate(fields: [:], source: "crm")).typeName == "$fields")
         #expect(Event(id: EventID("3"), lead: lead, at: Self.now,
-                      kind: .stageMove(action: .recycle, reason: "r", by: "bo")).typeName == "$stage")
+                      kind: .stageMove(action: .recycle, reason: "r", by: "bo", code: nil)).typeName == "$stage")
     }
 }

@@ -76,7 +76,7 @@ enum Fixtures {
 
     static func move(_ id: String, _ action: StageAction, _ at: Timestamp, lead: LeadKey = ana,
                      reason: String = "no budget this year", by: String = "maria") -> Event {
-        Event(id: EventID(id), lead: lead, at: at, kind: .stageMove(action: action, reason: reason, by: by))
+        Event(id: EventID(id), lead: lead, at: at, kind: .stageMove(action: action, reason: reason, by: by, code: nil))
     }
 
     /// Applies events in the order given and returns the state and everything they caused.

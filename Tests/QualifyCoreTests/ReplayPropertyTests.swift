@@ -50,7 +50,7 @@ enum History {
                 kind = .fieldsUpdate(fields: fields, source: "source-\(n)")
             } else if roll < 16 {
                 let action = StageAction.allCases[Int(rng.next() % UInt64(StageAction.allCases.count))]
-                kind = .stageMove(action: action, reason: "reason \(n)", by: "person")
+                kind = .stageMove(action: action, reason: "reason \(n)", by: "person", code: nil)
             } else {
                 let a = activities[Int(rng.next() % UInt64(activities.count))]
                 kind = .activity(type: a.type, properties: a.properties)

@@ -240,7 +240,7 @@ struct StageRequestTests {
     @Test func aPersonsMoveIsTheEventAndTheChangeAReplayMakes() throws {
         let move = try StageAction.accept.request(from: .sql, lead: Self.key, reason: "budget confirmed", by: "sam",
                                                   id: EventID("m1"), at: Self.at).get()
-        #expect(move.event.kind == .stageMove(action: .accept, reason: "budget confirmed", by: "sam"))
+        #expect(move.event.kind == .stageMove(action: .accept, reason: "budget confirmed", by: "sam", code: nil))
         #expect(move.change == StageChange(from: .sql, to: .opportunity, at: Self.at, eventID: EventID("m1"),
                                            reason: "accept: budget confirmed", by: "sam"))
         var state = LeadState(key: Self.key)

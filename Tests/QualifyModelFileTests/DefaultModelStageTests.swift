@@ -21,7 +21,7 @@ import Testing
     }
 
     static func move(_ id: String, _ action: StageAction, _ at: Timestamp, lead: LeadKey = ana) -> Event {
-        Event(id: EventID(id), lead: lead, at: at, kind: .stageMove(action: action, reason: "asked to wait", by: "maria"))
+        Event(id: EventID(id), lead: lead, at: at, kind: .stageMove(action: action, reason: "asked to wait", by: "maria", code: nil))
     }
 
     func run(_ events: [Event], lead: LeadKey = ana) -> (state: LeadState, ledger: [LedgerEntry], changes: [StageChange]) {

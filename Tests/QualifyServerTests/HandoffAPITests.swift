@@ -82,6 +82,32 @@ import Testing
         }
     }
 
+    @Test func rejectingNeedsOneOfTheModelsReasonCodes() async throws {
+        let f = try await Fixture()
+        let yaml = DefaultModel.yaml + "\nreasons:\n  reject: [not-a-fit, no-budget]\n"
+        let (model, _) = try ModelFile.parse(yaml: yaml, file: "reasons.yaml").get()
+        _ = try await f.store.activate(model, source: yaml, at: Timestamp(iso8601: "2026-01-02T00:00:00Z")!)
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), APITests.ada)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), APITests.event("d1", type: "demo_request"))
+            let none = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"reject","reason":"too small"}"#)
+            #expect(none.status == .unprocessableContent && none["field"] as? String == "code", "\(none.text)")
+            #expect((none["detail"] as? String ?? "").contains("one of not-a-fit, no-budget"))
+            let typo = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"reject","reason":"x","code":"no-budgte"}"#)
+            #expect(typo.status == .unprocessableContent && (typo["detail"] as? String ?? "").contains("did you mean 'no-budget'"), "\(typo.text)")
+            let extra = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"accept","reason":"x","code":"no-budget"}"#)
+            #expect(extra.status == .unprocessableContent && extra["field"] as? String == "code", "\(extra.text)")
+            let ok = try await client.call(.post, "/leads/ada@acme.io/stage", f.headers(.sales), #"{"action":"reject","reason":"no budget this year","code":"No-Budget"}"#)
+            #expect(ok.status == .ok && ok["stage"] as? String == "recycled", "\(ok.text)")
+            let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
+            let last = (card["stage_history"] as? [[String: Any]])?.last
+            #expect(last?["reason"] as? String == "reject [no-budget]: no budget this year", "\(String(describing: last))")
+        }
+        // the code is kept in the log: a replay (rescore) words the move the same
+        let lead = try #require(try await f.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        #expect(lead.events.contains { if case .stageMove(.reject, _, _, "no-budget") = $0.kind { return true } else { return false } })
+    }
+
     @Test func reassigningWithoutATeamSaysWhatToDo() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in

@@ -117,8 +117,8 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
             var parts = fields.keys.filter { !$0.hasPrefix(Checklist.fieldPrefix) }.sorted()
             if answers > 0 { parts.append(answers == 1 ? "1 checklist answer" : "\(answers) checklist answers") }
             return TimelineEntry(at: event.at, type: event.typeName, by: nil, text: "fields from \(source): \(parts.joined(separator: ", "))")
-        case .stageMove(let action, let reason, let by):
-            return TimelineEntry(at: event.at, type: event.typeName, by: by, text: action.changeReason(reason))
+        case .stageMove(let action, let reason, let by, let code):
+            return TimelineEntry(at: event.at, type: event.typeName, by: by, text: action.changeReason(reason, code: code))
         case .assignment(let owner, let reason, let by):
             return TimelineEntry(at: event.at, type: event.typeName, by: by, text: "assigned to \(owner): \(reason)")
         }

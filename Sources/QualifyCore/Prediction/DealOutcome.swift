@@ -7,7 +7,7 @@ public struct DealOutcome: Sendable, Hashable {
     public static func latest(in events: [Event]) -> DealOutcome? {
         var outcome: DealOutcome?
         for event in events {
-            if case .stageMove(let action, _, _) = event.kind, let won = action.outcome { outcome = DealOutcome(at: event.at, won: won) }
+            if case .stageMove(let action, _, _, _) = event.kind, let won = action.outcome { outcome = DealOutcome(at: event.at, won: won) }
         }
         return outcome
     }

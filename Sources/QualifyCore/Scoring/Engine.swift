@@ -31,12 +31,12 @@ public struct Engine {
         case .assignment(let owner, _, let by):
             // the owner is a field like any other (the queue's owner column, fit rules on it)
             applyFields(event, fields: ["owner": owner], source: by, to: &state, into: &out)
-        case .stageMove(let action, let reason, let by):
+        case .stageMove(let action, let reason, let by, let code):
             let target = action.forcedTarget
             if target != state.stage {
                 out.stageChanges.append(StageChange(
                     from: state.stage, to: target, at: event.at, eventID: event.id,
-                    reason: action.changeReason(reason), by: by))
+                    reason: action.changeReason(reason, code: code), by: by))
                 state.stageHistory.append(out.stageChanges.last!)
                 state.stage = target
             }

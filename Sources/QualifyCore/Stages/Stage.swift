@@ -123,11 +123,22 @@ public enum StageAction: String, Sendable, Hashable, Codable, CaseIterable, Codi
 public enum StageMoveProblem: Error, Sendable, Hashable, CustomStringConvertible {
     case notAllowed(StageAction, Stage, String)
     case emptyReason
+    /// The model lists reason codes for the action, and none was given.
+    case missingCode(StageAction, [String])
+    case unknownCode(StageAction, String, [String])
+    /// A code was given for an action the model lists none for.
+    case noCodes(StageAction)
 
     public var description: String {
         switch self {
         case .notAllowed(let action, let stage, let why): return "cannot \(action.rawValue) a lead in stage \(stage.label): \(why)"
         case .emptyReason: return "a reason is required for a person's stage move (--reason TEXT)"
+        case .missingCode(let action, let codes):
+            return "the model asks for a reason code to \(action.rawValue) a lead: one of \(codes.joined(separator: ", ")) (--code)"
+        case .unknownCode(let action, let code, let codes):
+            let hint = Spelling.closest(to: code, in: codes).map { " (did you mean '\($0)'?)" } ?? ""
+            return "'\(code)' is not a reason code to \(action.rawValue)\(hint); the model's codes are: \(codes.joined(separator: ", "))"
+        case .noCodes(let action): return "the model lists no reason codes to \(action.rawValue); leave the code out"
         }
     }
 }
@@ -155,15 +166,29 @@ public struct StageChange: Sendable, Hashable, Codable {
 extension StageAction {
     /// A person's move of a lead now at `stage`: checked (``target(from:)``) and turned into the event that records
     /// it and the change it makes — the same change a replay of that event makes (``Engine``).
-    public func request(from stage: Stage, lead: LeadKey, reason: String, by: String, id: EventID, at: Timestamp)
+    ///
+    /// `codes`: the model's reason codes for this action (``HandoffSection/reasons``); when there are some, `code`
+    /// must be one of them, so reports can count why leads are sent back.
+    public func request(from stage: Stage, lead: LeadKey, reason: String, by: String, id: EventID, at: Timestamp,
+                        code: String? = nil, codes: [String]? = nil)
         -> Result<(event: Event, change: StageChange), StageMoveProblem>
     {
-        target(from: stage).map { target in
-            (Event(id: id, lead: lead, at: at, kind: .stageMove(action: self, reason: reason, by: by)),
-             StageChange(from: stage, to: target, at: at, eventID: id, reason: changeReason(reason), by: by))
+        let code = code?.trimmingSpaces.lowercased()
+        if let codes, !codes.isEmpty {
+            guard let code, !code.isEmpty else { return .failure(.missingCode(self, codes)) }
+            guard codes.contains(code) else { return .failure(.unknownCode(self, code, codes)) }
+        } else if let code, !code.isEmpty {
+            return .failure(.noCodes(self))
+        }
+        let given = code.flatMap { $0.isEmpty ? nil : $0 }
+        return target(from: stage).map { target in
+            (Event(id: id, lead: lead, at: at, kind: .stageMove(action: self, reason: reason, by: by, code: given)),
+             StageChange(from: stage, to: target, at: at, eventID: id, reason: changeReason(reason, code: given), by: by))
         }
     }
 
-    /// How a person's move reads in the stage history: the action, then the reason they gave.
-    public func changeReason(_ reason: String) -> String { "\(rawValue): \(reason)" }
+    /// How a person's move reads in the stage history: the action, the reason code if any, then the reason they gave.
+    public func changeReason(_ reason: String, code: String? = nil) -> String {
+        code.map { "\(rawValue) [\($0)]: \(reason)" } ?? "\(rawValue): \(reason)"
+    }
 }

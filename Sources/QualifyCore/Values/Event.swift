@@ -14,7 +14,8 @@ public struct Event: Sendable, Hashable, Codable {
     public enum Kind: Sendable, Hashable, Codable {
         case activity(type: String, properties: [String: String])
         case fieldsUpdate(fields: [String: String], source: String)
-        case stageMove(action: StageAction, reason: String, by: String)
+        /// `code`: one of the model's reason codes for the action (``HandoffSection/reasons``), when it lists some.
+        case stageMove(action: StageAction, reason: String, by: String, code: String?)
         /// The lead given to a salesperson: by routing (`by` is `routing`) or by a person reassigning it. A recorded
         /// decision: a replay sets the same owner, it never routes again.
         case assignment(owner: String, reason: String, by: String)

@@ -73,11 +73,12 @@ public struct LeadChecksum: Sendable, Hashable, Codable {
                 add(Event.fieldsUpdateType)
                 add(source)
                 add(fields)
-            case .stageMove(let action, let reason, let by):
+            case .stageMove(let action, let reason, let by, let code):
                 add(Event.stageMoveType)
                 add(action.rawValue)
                 add(reason)
                 add(by)
+                if let code { add(code) }
             case .assignment(let owner, let reason, let by):
                 add(Event.assignmentType)
                 add(owner)
