@@ -12,11 +12,12 @@ extension PostgresLeadStore {
         let (minAmp, belowAmp) = (filter.minAmplitude, filter.belowAmplitude)
         let since = filter.updatedSince?.millis
         let owner = filter.owner
+        let due = filter.dueBy?.millis
         // the band's position by grade rank × 3 + temperature rank (QueueOrder.positionByRanks, 1-based in SQL)
         let positions = QueueOrder.positionByRanks.map(Int64.init)
         return try await read { db in
             let rows = try await db.query("""
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner
+                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead
                 WHERE (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
                   AND (\(grade)::text IS NULL OR grade = \(grade)::text)
@@ -24,18 +25,20 @@ extension PostgresLeadStore {
                   AND (\(belowAmp)::float8 IS NULL OR engagement_amp < \(belowAmp)::float8)
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
                   AND (\(owner)::text IS NULL OR owner = \(owner)::text)
-                ORDER BY (\(positions)::int8[])[grade_rank * 3
+                  AND (\(due)::bigint IS NULL OR due_at <= \(due)::bigint)
+                ORDER BY (CASE WHEN \(due)::bigint IS NULL THEN NULL ELSE due_at END) NULLS FIRST, (\(positions)::int8[])[grade_rank * 3
                            + (CASE WHEN engagement_amp >= \(order.hotAmplitude) THEN 0 WHEN engagement_amp >= \(order.warmAmplitude) THEN 1 ELSE 2 END)
                            + 1],
                          engagement_amp DESC, email COLLATE "C"
                 LIMIT \(limit) OFFSET \(offset)
                 """, logger: logger)
             var out: [QueueRow] = []
-            for try await (email, name, company, gradeName, fitPoints, stageName, amp, lastActivity, owner)
-                in rows.decode((String, String?, String?, String, Int, String, Double, Int64?, String?).self) {
+            for try await (email, name, company, gradeName, fitPoints, stageName, amp, lastActivity, owner, dueAt)
+                in rows.decode((String, String?, String?, String, Int, String, Double, Int64?, String?, Int64?).self) {
                 out.append(QueueRow(email: email, name: name, company: company, grade: Grade(rawValue: gradeName) ?? .d,
                                     fitPoints: fitPoints, stage: Stage(rawValue: stageName) ?? .new, amplitude: amp,
-                                    lastActivity: lastActivity.map(Timestamp.init(millis:)), owner: owner))
+                                    lastActivity: lastActivity.map(Timestamp.init(millis:)), owner: owner,
+                                    dueAt: dueAt.map(Timestamp.init(millis:))))
             }
             return out
         }

@@ -128,7 +128,7 @@ extension PostgresLeadStore: WebhookStore {
         guard !finishes.isEmpty else { return }
         let logger = self.logger
         try await write { db in
-            for f in finishes {
+            for f in finishes.sorted(by: { $0.id < $1.id }) {   // one lock order across servers
                 let finished: Int64? = f.state == .pending ? nil : f.attempt.at.millis
                 let held = try await db.query("""
                     UPDATE webhook_delivery SET state = \(f.state.rawValue), attempts = attempts + 1,

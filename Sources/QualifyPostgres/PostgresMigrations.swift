@@ -215,6 +215,12 @@ enum PostgresMigrations {
         ("v9-routing", [
             "CREATE TABLE routing_turn (pool TEXT PRIMARY KEY, next BIGINT NOT NULL)",
         ]),
+        // When a routed lead's owner must act (the model's SLA in the owner's calendar), while the clock runs: the
+        // queue lists overdue leads first off this index. Written with every projection; null when no clock runs.
+        ("v10-sla-due", [
+            "ALTER TABLE lead ADD COLUMN due_at BIGINT",
+            "CREATE INDEX lead_due ON lead(due_at) WHERE due_at IS NOT NULL",
+        ]),
     ]
 
     static var names: [String] { all.map(\.name) }

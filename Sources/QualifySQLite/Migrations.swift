@@ -4,7 +4,7 @@ import GRDB
 /// PostgreSQL store uses the same names.
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
-                        "v7-queue-indexes", "v8-webhooks", "v9-routing"]
+                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -193,6 +193,13 @@ enum Migrations {
                   pool TEXT PRIMARY KEY,
                   next INTEGER NOT NULL
                 );
+                """)
+        }
+        // When a routed lead's owner must act (see PostgresMigrations).
+        m.registerMigration("v10-sla-due") { db in
+            try db.execute(sql: """
+                ALTER TABLE lead ADD COLUMN due_at INTEGER;
+                CREATE INDEX lead_due ON lead(due_at) WHERE due_at IS NOT NULL;
                 """)
         }
         return m

@@ -30,6 +30,10 @@ extension SQLiteLeadStore {
                 conditions.append("owner = ?")
                 _ = arguments.append(contentsOf: [owner])
             }
+            if let due = filter.dueBy {
+                conditions.append("due_at <= ?")
+                _ = arguments.append(contentsOf: [due.millis])
+            }
             if let since = filter.updatedSince {
                 conditions.append("updated_at >= ?")
                 _ = arguments.append(contentsOf: [since.millis])
@@ -39,9 +43,9 @@ extension SQLiteLeadStore {
             _ = arguments.append(contentsOf: [limit, offset])
             // the band's position by grade rank × 3 + temperature rank (QueueOrder.positionByRanks, one parameter each)
             let sql = """
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner
+                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY CASE grade_rank * 3 + (CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END)
+                ORDER BY \(filter.dueBy == nil ? "" : "due_at, ")CASE grade_rank * 3 + (CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END)
                            \((0..<12).map { "WHEN \($0) THEN ?" }.joined(separator: " ")) END,
                          engagement_amp DESC, email
                 LIMIT ? OFFSET ?
@@ -50,7 +54,8 @@ extension SQLiteLeadStore {
                 QueueRow(email: row["email"], name: row["name"], company: row["company"],
                          grade: Grade(rawValue: row["grade"]) ?? .d, fitPoints: row["fit_points"],
                          stage: Stage(rawValue: row["stage"]) ?? .new, amplitude: row["engagement_amp"],
-                         lastActivity: (row["last_activity_at"] as Int64?).map(Timestamp.init(millis:)), owner: row["owner"])
+                         lastActivity: (row["last_activity_at"] as Int64?).map(Timestamp.init(millis:)), owner: row["owner"],
+                         dueAt: (row["due_at"] as Int64?).map(Timestamp.init(millis:)))
             }
         }
     }

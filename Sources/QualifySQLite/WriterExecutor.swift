@@ -8,8 +8,7 @@ import Dispatch
 /// both busy decoding and answering other requests); single-event `POST /events` lost a third of its throughput to
 /// that. On their own serial queue, waiting transactions run back to back, as GRDB's writer queue ran them when each
 /// request was one closure. The rest of a request (decoding, answering) stays on the cooperative pool.
-final class WriterExecutor: TaskExecutor, @unchecked Sendable {
-    // @unchecked: the queue is the only state, and DispatchQueue is thread-safe.
+final class WriterExecutor: TaskExecutor, Sendable {
     private let queue: DispatchQueue
 
     init(label: String) {

@@ -44,13 +44,13 @@ struct QualifyAPI: APIProtocol {
         let offset = try q.cursor.map(Cursor.offset) ?? 0
         let query = QueueQuery(stage: q.stage.map { Stage(rawValue: $0.rawValue)! }, grade: q.grade.map { Grade(rawValue: $0.rawValue)! },
                                temperature: q.temperature.map { Temperature(rawValue: $0.rawValue)! },
-                               updatedSince: q.updatedSince.map(Timestamp.init(date:)), owner: q.owner, limit: limit + 1,
-                               offset: offset)
+                               updatedSince: q.updatedSince.map(Timestamp.init(date:)), owner: q.owner, overdue: q.overdue ?? false,
+                               limit: limit + 1, offset: offset)
         let leads = try await store.queue(query, now: clock())
         let page = leads.prefix(limit).map { l in
             Components.Schemas.LeadSummary(email: l.email, name: l.name, company: l.company, grade: .init(l.grade), fitPoints: l.fitPoints,
                                            engagement: l.engagement.rounded(places: 4), temperature: .init(l.temperature), stage: .init(l.stage),
-                                           lastActivity: l.lastActivity?.date, owner: l.owner)
+                                           lastActivity: l.lastActivity?.date, owner: l.owner, dueAt: l.dueAt?.date)
         }
         let next = leads.count > limit ? Cursor.make(offset: offset + limit) : nil
         return .ok(.init(body: .json(.init(leads: Array(page), nextCursor: next))))
@@ -264,7 +264,7 @@ struct QualifyAPI: APIProtocol {
 
     static func field(of rejection: EventRejection) -> String {
         switch rejection {
-        case .emptyID, .idTooLong: return "id"
+        case .emptyID, .idTooLong, .reservedID: return "id"
         case .emptyType, .reservedType, .invalidType: return "type"
         case .inFuture, .invalidTimestamp: return "at"
         case .unknownLead, .invalidEmail: return "email"
@@ -303,6 +303,13 @@ struct QualifyAPI: APIProtocol {
         json.prediction = view.chance.map { .init(probability: $0.probability.rounded(places: 4), up: $0.up.map(\.description),
                                                    down: $0.down.map(\.description)) }
         json.flags = view.flags.map { .init(rawValue: $0.rawValue)! }
+        json.sla = view.sla.map { s in
+            switch s {
+            case .due(let due): return .init(status: due < view.card.asOf ? .overdue : .due, dueAt: due.date)
+            case .met(let at, let due): return .init(status: .met, dueAt: due.date, touchedAt: at.date)
+            case .late(let at, let due): return .init(status: .late, dueAt: due.date, touchedAt: at.date)
+            }
+        }
         return json
     }
 

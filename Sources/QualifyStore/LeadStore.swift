@@ -188,11 +188,14 @@ public struct QueueQuery: Sendable, Hashable {
     public var updatedSince: Timestamp?
     /// Only leads whose `owner` field is exactly this (the salesperson's name as the CRM or the API gave it).
     public var owner: String?
+    /// Only leads whose owner has not acted by the SLA's due time, the longest overdue first.
+    public var overdue: Bool
     public var limit: Int
     /// How many leads of the ordered queue to skip (a page's start).
     public var offset: Int
     public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, updatedSince: Timestamp? = nil,
-                owner: String? = nil, limit: Int = 50, offset: Int = 0) {
+                owner: String? = nil, overdue: Bool = false, limit: Int = 50, offset: Int = 0) {
+        self.overdue = overdue
         self.owner = owner
         self.stage = stage
         self.grade = grade
@@ -216,8 +219,11 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     public var lastActivity: Timestamp?
     /// The salesperson the lead belongs to (its `owner` field), if any.
     public var owner: String?
+    /// When the owner must act by (the model's SLA), while the clock runs; overdue once past.
+    public var dueAt: Timestamp?
     public init(email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, engagement: Double,
-                temperature: Temperature, stage: Stage, lastActivity: Timestamp?, owner: String? = nil) {
+                temperature: Temperature, stage: Stage, lastActivity: Timestamp?, owner: String? = nil, dueAt: Timestamp? = nil) {
+        self.dueAt = dueAt
         self.owner = owner
         self.email = email
         self.name = name

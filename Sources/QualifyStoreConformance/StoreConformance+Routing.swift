@@ -74,3 +74,50 @@ extension StoreConformance {
         try expect(replayed.events.filter { $0.typeName == Event.assignmentType }.count == 1, "one assignment in the log")
     }
 }
+
+extension StoreConformance {
+    static let slaYAML = """
+
+        calendars:
+          office: { zone: UTC, days: [mon, tue, wed, thu, fri], hours: "09:00-17:00" }
+        team:
+          - { id: sam, name: Sam Rivera, calendar: office }
+        routing:
+          on: mql
+          pools:
+            inside: { members: [sam] }
+          fallback: inside
+        sla:
+          sql: { within: 2h }
+
+        """
+
+    static func slaClock(_ store: any LeadStore) async throws {
+        let (model, _) = try ModelFile.parse(yaml: DefaultModel.yaml + slaYAML, file: "sla.yaml").get()
+        _ = try await store.activate(model, source: DefaultModel.yaml + slaYAML, at: t0)
+        try await ada(store)
+        // Monday 16:00: a demo request takes ada from new straight to SQL, past `on: mql`: routed all the same
+        _ = try await store.ingest([event("q1", "ada@acme.io", "demo_request", day(0, hour: 7))], options: IngestOptions(), now: now)
+        let lead = try await store.lead(key("ada@acme.io"))!
+        try expect(lead.state.fields["owner"] == "sam", "a lead jumping past the routing stage is routed: \(lead.state.fields)")
+        // due two working hours later in sam's calendar: one on Monday (16–17), one on Tuesday → Tuesday 10:00 (and
+        // the millisecond after the move at which routing recorded the assignment)
+        let due = day(1, hour: 1).adding(TimeSpan(millis: 1))
+        var queue = try await store.queue(QueueQuery(), now: now)
+        try expect(queue.first { $0.email == "ada@acme.io" }?.dueAt == due, "due \(String(describing: queue.first?.dueAt)), expected \(due)")
+        let early = try await store.queue(QueueQuery(overdue: true), now: day(1))
+        try expect(early.isEmpty, "not overdue on Tuesday 09:00: \(early.map(\.email))")
+        queue = try await store.queue(QueueQuery(overdue: true), now: now)
+        try expect(queue.map(\.email) == ["ada@acme.io"], "overdue later: \(queue.map(\.email))")
+        // a logged call stops the clock
+        _ = try await store.logActivity(.call, on: key("ada@acme.io"), outcome: "connected", note: nil, by: "sam", id: EventID("call1"),
+                                        at: day(2), now: now)
+        queue = try await store.queue(QueueQuery(overdue: true), now: now)
+        try expect(queue.isEmpty, "touched: no longer overdue: \(queue.map(\.email))")
+        let touched = try await store.lead(key("ada@acme.io"))!.state
+        guard case .late(let at, let dueAt)? = SLAClock.status(of: touched, handoff: model.handoff, zone: SystemZones.rules) else {
+            throw ConformanceFailure("expected a late touch: \(touched.touchedAt as Any)")
+        }
+        try expect(at == day(2) && dueAt == due, "late: touched \(at), due \(dueAt)")
+    }
+}

@@ -31,6 +31,7 @@ public enum StoreConformance {
         ("webhooks: each message dispatched once, a lead's deliveries claimed in order under a lease, retried, given up, redelivered",
          webhookDelivery),
         ("a lead entering SQL is routed once: pool turns kept, rules, sticky accounts; recorded, announced, kept by replays", routing),
+        ("the SLA clock: due in the owner's working hours, listed when overdue, stopped by a touch", slaClock),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

@@ -18,6 +18,8 @@ public struct LeadCardView: Sendable, Hashable {
     public var chanceProblem: String?
     /// Where grade, temperature, chance and stage disagree.
     public var flags: [SignalFlag]
+    /// The owner's SLA clock (``SLAClock``), when the model has one for the lead's stage and the lead was assigned.
+    public var sla: SLAClock.Status? { card.sla }
 }
 
 /// The lead card use case: one function every shell calls, so a lead looks the same everywhere.
@@ -61,7 +63,7 @@ public struct LeadCards: Sendable {
         let (model, engine) = try store.engines.cached(version: active.version) ?? store.engines.compile(active, lists: store.lists)
         let at = asOf ?? now
         let account = record.account.map { a in a.name.map { "\($0) (\(a.domain))" } ?? a.domain }
-        let card = LeadCard.build(key: key, events: record.events, account: account, engine: engine, asOf: at)
+        let card = LeadCard.build(key: key, events: record.events, account: account, engine: engine, asOf: at, zone: SystemZones.rules)
         if card.events == 0 && asOf != nil { throw Problem.noHistory(key.email, at) }
         var chance: ScoredRow?
         var chanceProblem: String?

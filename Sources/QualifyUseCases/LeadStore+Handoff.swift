@@ -25,7 +25,7 @@ public enum HandoffProblem: Error, Sendable, Hashable, CustomStringConvertible {
         case .event(let why):
             switch why {
             case .inFuture, .invalidTimestamp: return "at"
-            case .emptyID, .idTooLong: return "id"
+            case .emptyID, .idTooLong, .reservedID: return "id"
             case .invalidEmail, .unknownLead: return "email"
             default: return "note"
             }
@@ -81,12 +81,15 @@ extension LeadStore {
             if state.fields["owner"] == owner.id { throw HandoffProblem.alreadyOwner(owner.id) }
             let was = state.fields["owner"].map { " (was \($0))" } ?? ""
             let text = "reassigned to \(owner.name)\(was): \(reason.trimmingSpaces)"
-            let event = Event(id: id, lead: key, at: at, kind: .assignment(owner: owner.id, reason: text, by: by))
+            // after the assignment it replaces (made in the same millisecond, it would otherwise sort by id), so the
+            // reassignment is the one that stands
+            let when = max(at, state.assignedAt.map { Timestamp(millis: $0.millis + 1) } ?? at)
+            let event = Event(id: id, lead: key, at: when, kind: .assignment(owner: owner.id, reason: text, by: by))
             guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: at).contains(id) else {
                 throw HandoffProblem.duplicateID(id.rawValue)
             }
             var write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
-            write.messages.append(.assigned(lead: key.email, owner: owner.id, reason: text, by: by, at: at, event: id))
+            write.messages.append(.assigned(lead: key.email, owner: owner.id, reason: text, by: by, at: when, event: id))
             try await tx.writeLeads([write], modelVersion: model.version, at: at)
             return text
         }

@@ -35,7 +35,7 @@ extension LeadStore {
             let scoredAhead: Set<LeadKey> = Set(ahead.map { Array($0.leads.keys) } ?? [])
             var leads = try await tx.lockLeads(touched.subtracting(scoredAhead))
             let (model, engine) = try await engines.current(tx, lists: lists)
-            var routing = RoutingStep(model)
+            var routing = RoutingStep(model, lists: lists)
             var usable = ahead?.modelVersion == model.version ? ahead : nil
             if usable == nil, !scoredAhead.isEmpty {
                 leads.merge(try await tx.lockLeads(scoredAhead.intersection(touched)), uniquingKeysWith: { a, _ in a })

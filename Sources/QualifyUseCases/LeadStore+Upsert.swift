@@ -11,20 +11,23 @@ extension LeadStore {
         return try await transaction { tx in
             var leads = try await tx.lockLeads(Set(rows.map(\.key)))
             let (model, engine) = try await engines.current(tx, lists: lists)
-            var routing = RoutingStep(model)
+            var routing = RoutingStep(model, lists: lists)
             var outcomes: [UpsertOutcome] = []
             outcomes.reserveCapacity(rows.count)
+            // every new lead first, in key order (each from its first row), before any is routed: row locks are then
+            // taken in the same order as ingest's — leads, then routing's
+            var fresh: Set<LeadKey> = []
+            let firstRows = Dictionary(rows.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            for key in firstRows.keys.filter({ leads[$0] == nil }).sorted() {
+                let row = firstRows[key]!
+                leads[key] = try await tx.insertLead(key, accountDomain: lists.accountDomain(of: key), company: row.fields["company"],
+                                                     at: row.time(now: now), modelVersion: model.version)
+                fresh.insert(key)
+            }
             for row in rows {
                 let at = row.time(now: now)
-                var created = false
-                let lead: StoredLead
-                if let held = leads[row.key] {
-                    lead = held
-                } else {
-                    lead = try await tx.insertLead(row.key, accountDomain: lists.accountDomain(of: row.key), company: row.fields["company"],
-                                                   at: at, modelVersion: model.version)
-                    created = true
-                }
+                let created = fresh.remove(row.key) != nil
+                let lead = leads[row.key]!
                 let state = try lead.state()
                 guard case let (changes, event)? = FieldMerge.merge(row.fields, into: state.fields, key: row.key, origin: row.origin,
                                                                      at: at, eventCount: state.eventCount, created: created) else {

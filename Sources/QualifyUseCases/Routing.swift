@@ -12,13 +12,24 @@ struct RoutingStep {
     private let router: LeadRouter?
     private var load: RoutingLoad?
     private var turns: [String: Int] = [:]
+    /// Owners given in this transaction, by account domain (not yet written, so `accountOwner` cannot see them).
+    private var ownerByAccount: [String: String] = [:]
+    private let lists: EmailLists
 
-    init(_ model: ModelVersion) {
+    init(_ model: ModelVersion, lists: EmailLists) {
         router = LeadRouter(model.model.handoff)
+        self.lists = lists
     }
 
     /// The stage whose entry routes a lead, when the model routes.
     static func stage(of model: QualificationModel) -> Stage? { model.handoff?.routing?.on }
+
+    /// Whether a move reaches the routing stage `on` from below it — into it, or past it (a lead meeting SQL's
+    /// criteria goes straight to SQL, so with `on: mql` it never enters MQL itself).
+    static func reaches(_ change: StageChange, _ on: Stage) -> Bool {
+        guard let to = change.to.forwardRank, let from = change.from.forwardRank, let start = on.forwardRank else { return false }
+        return from < start && to >= start && change.to != .customer
+    }
 
     /// The stages in which a routed lead still counts as open for its owner: from the routing stage to opportunity.
     static func openStages(from on: Stage) -> [Stage] {
@@ -32,7 +43,7 @@ struct RoutingStep {
     mutating func route(_ write: LeadWrite, engine: Engine, model: ModelVersion, in tx: any LeadTransaction, now: Timestamp)
         async throws -> LeadWrite
     {
-        guard let router, let entry = write.changes.last(where: { $0.to == router.routing.on }) else { return write }
+        guard let router, let entry = write.changes.last(where: { Self.reaches($0, router.routing.on) }) else { return write }
         let state = try LeadStateCodec.decode(write.projection.state)
         guard Self.openStages(from: router.routing.on).contains(state.stage),
               (state.fields["owner"] ?? "").trimmingSpaces.isEmpty else { return write }
@@ -40,7 +51,11 @@ struct RoutingStep {
             load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
                                             openStages: Self.openStages(from: router.routing.on))
         }
-        let accountOwner = router.routing.stickyAccount ? try await tx.accountOwner(of: write.lead) : nil
+        let account = lists.accountDomain(of: write.lead.key)
+        var accountOwner: String?
+        if router.routing.stickyAccount {
+            accountOwner = try await account.flatMap { ownerByAccount[$0] }.asyncOr { try await tx.accountOwner(of: write.lead) }
+        }
         let snapshot = state
         let decision: RoutingDecision
         switch router.decide(grade: state.grade, matches: { engine.routingMatches($0, state: snapshot) }, accountOwner: accountOwner, load: load!) {
@@ -50,15 +65,17 @@ struct RoutingStep {
             return write
         }
         // Recorded just after the move into the stage (so the SLA clock starts when the lead qualified), never after
-        // now; folded like any event (a replay if later events are already in the log).
-        let at = entry.at < now ? Timestamp(millis: entry.at.millis + 1) : entry.at
-        let event = Event(id: EventID("route:\(entry.eventID.rawValue)"), lead: write.lead.key, at: at,
+        // now (an entry stamped a little ahead, as events may be, is routed now); folded like any event (a replay if
+        // later events are already in the log, or the entry comes after it).
+        let at = min(Timestamp(millis: entry.at.millis + 1), now)
+        let event = Event(id: EventID("$route:\(entry.eventID.rawValue)"), lead: write.lead.key, at: at,
                           kind: .assignment(owner: decision.owner, reason: decision.reason, by: "routing"))
         guard try await tx.appendEvents([EventRow(event: event, leadID: write.lead.id)], receivedAt: now).contains(event.id) else {
             return write
         }
         let folded = try await Fold.apply([event], to: write.written(modelVersion: model.version), engine: engine, model: model, in: tx)
         load!.openLeads[decision.owner, default: 0] += 1
+        if let account { ownerByAccount[account] = decision.owner }
         if let pool = decision.pool, let next = decision.nextTurn {
             load!.nextTurn[pool] = next
             turns[pool] = next
@@ -76,5 +93,13 @@ struct RoutingStep {
         for (pool, next) in turns.sorted(by: { $0.key < $1.key }) {
             try await tx.setRoutingTurn(pool: pool, next: next)
         }
+    }
+}
+
+extension Optional where Wrapped: Sendable {
+    /// The value, or `fallback`'s when there is none.
+    func asyncOr(_ fallback: () async throws -> Wrapped?) async rethrows -> Wrapped? {
+        if let self { return self }
+        return try await fallback()
     }
 }

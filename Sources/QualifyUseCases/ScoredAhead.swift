@@ -36,7 +36,7 @@ struct ScoredAhead: Sendable {
             var state = try lead.state()
             guard let changes = engine.applyInOrder(events, to: &state) else { continue }
             // a lead this batch routes is scored in the transaction, where routing holds the team's load
-            if let on = RoutingStep.stage(of: model.model), changes.contains(where: { $0.to == on }) { continue }
+            if let on = RoutingStep.stage(of: model.model), changes.contains(where: { RoutingStep.reaches($0, on) }) { continue }
             leads[key] = Lead(from: lead, projection: LeadProjection(state: state, model: model.model), changes: changes, events: events.count)
         }
     }

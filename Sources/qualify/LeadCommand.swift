@@ -91,6 +91,12 @@ enum CardText {
         out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")
         for (group, value) in card.groups.sorted(by: { $0.key < $1.key }) { out.append("  [\(group)] \(value.formatted(1))") }
         out.append("stage       \(card.stage.label)")
+        switch view.sla {
+        case .due(let due)?: out.append("sla         \(due < card.asOf ? "OVERDUE since" : "due") \(due.iso8601) (owner \(f["owner"] ?? "?"))")
+        case .met(let at, let due)?: out.append("sla         met: touched \(at.iso8601), due \(due.iso8601)")
+        case .late(let at, let due)?: out.append("sla         late: touched \(at.iso8601), due \(due.iso8601)")
+        case nil: break
+        }
         let flags = view.flags
         if !flags.isEmpty { out.append("look        \(flags.map(\.sentence).joined(separator: "; "))") }
         out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")

@@ -27,6 +27,8 @@ struct LeadsCommand: AsyncParsableCommand {
     var owner: String?
     @Option(help: "At most this many leads.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
+    @Flag(help: "Only leads whose owner has not acted by the SLA's due time (the model's sla:), the longest overdue first.")
+    var overdue = false
     @Flag(help: "List the rows held back at import because their address is invalid, with the reason.") var quarantined = false
     @OptionGroup var db: DatabaseOptions
 
@@ -43,17 +45,19 @@ struct LeadsCommand: AsyncParsableCommand {
             return
         }
         let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature,
-                                                          owner: owner?.trimmingCharacters(in: .whitespaces), limit: limit), now: now)
+                                                          owner: owner?.trimmingCharacters(in: .whitespaces), overdue: overdue, limit: limit),
+                                           now: now)
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(leads), as: UTF8.self))
         case .csv:
-            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner")
+            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner,due_at")
             for l in leads {
                 print([l.email, l.name ?? "", l.company ?? "", l.grade.rawValue, "\(l.fitPoints)", l.engagement.formatted(1),
-                       l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? ""].map(csvField).joined(separator: ","))
+                       l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? "", l.dueAt?.iso8601 ?? ""]
+                    .map(csvField).joined(separator: ","))
             }
         case .table:
             if leads.isEmpty {
@@ -62,9 +66,10 @@ struct LeadsCommand: AsyncParsableCommand {
             }
             let rows = leads.map { l in
                 ["\(l.grade.rawValue)-\(l.temperature.rawValue)", l.email, l.name ?? "", l.company ?? "", l.stage.label,
-                 "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? "", l.owner ?? ""]
+                 "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? "", l.owner ?? "",
+                 l.dueAt.map { due in due < now ? "OVERDUE \(due.iso8601)" : due.iso8601 } ?? ""]
             }
-            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY", "OWNER"],
+            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY", "OWNER", "DUE"],
                         rows: rows))
         }
     }

@@ -106,3 +106,25 @@ import Testing
         #expect(counts.values.allSatisfy { abs($0 - 333) <= 1 })
     }
 }
+
+@Suite struct HandoffStateTests {
+    @Test func aVersion1StateDecodesWithNoAssignment() throws {
+        var state = LeadState(key: LeadKey(normalizedEmail: "ada@acme.io"))
+        state.fields["owner"] = "sam"
+        var bytes = LeadStateCodec.encode(state)
+        #expect(bytes.first == 2 && bytes.suffix(2) == [0, 0])   // two absent optionals at the end
+        bytes.removeLast(2)
+        bytes[0] = 1
+        let old = try LeadStateCodec.decode(bytes)
+        #expect(old == state && old.assignedAt == nil)
+        state.assignedAt = Timestamp(millis: 5)
+        state.touchedAt = Timestamp(millis: 9)
+        #expect(try LeadStateCodec.decode(LeadStateCodec.encode(state)) == state)
+    }
+
+    @Test func ownIdsAreReservedAtIngest() {
+        let at = Timestamp(millis: 1_000)
+        #expect(EventLimits.check(id: "$route:x", type: "page_view", at: at, properties: [:], now: at) == .reservedID("$route:x"))
+        #expect(EventLimits.check(id: "route:x", type: "page_view", at: at, properties: [:], now: at) == nil)
+    }
+}

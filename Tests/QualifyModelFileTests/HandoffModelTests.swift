@@ -95,6 +95,17 @@ import Testing
         #expect(circle.first?.message.hasPrefix("managers go round in a circle (sam → mia → sam)") == true)
     }
 
+    @Test func aCircleSomeoneOnlyLeadsIntoIsFoundToo() {
+        // lea is listed first and reports to mia; the circle is sam ↔ mia
+        let circle = Y.issues(Self.with([
+            (old: "- { id: sam, name: Sam Rivera, email: sam@example.com, manager: mia,", new: "- { id: sam, name: Sam Rivera, email: sam@example.com, manager: mia,"),
+            (old: "- { id: mia, name: Mia Chen, capacity: 10 }", new: "- { id: mia, name: Mia Chen, capacity: 10, manager: sam }"),
+            (old: "- { id: lea, name: Lea Wolf, manager: mia,", new: "- { id: lea, name: Lea Wolf, manager: mia,"),
+        ]).replacingOccurrences(of: "team:\n  - { id: sam", with: "team:\n  - { id: zed, name: Zed, manager: mia }\n  - { id: sam"))
+        #expect(circle.map(\.path) == ["team"], "\(circle)")
+        #expect(circle.first?.message.hasPrefix("managers go round in a circle (sam → mia → sam)") == true)
+    }
+
     @Test func calendarsAreChecked() {
         let issues = Y.issues(Self.with([
             (old: "zone: Europe/Berlin", new: "zone: Europe/Berlinn"),

@@ -21,6 +21,8 @@ public struct LeadCard: Sendable, Hashable, Codable {
     /// The latest events, newest first, in words: sales activities with who and the outcome, stage moves,
     /// assignments, field updates, the lead's own activities.
     public var timeline: [TimelineEntry] = []
+    /// The owner's SLA clock (``SLAClock``) when the model has an SLA for the lead's stage and the lead was assigned.
+    public var sla: SLAClock.Status?
 
     public struct Line: Sendable, Hashable, Codable {
         public var entry: LedgerEntry
@@ -29,7 +31,9 @@ public struct LeadCard: Sendable, Hashable, Codable {
     }
 
     /// Builds the card by replaying the lead's events up to `asOf` under `model`.
-    public static func build(key: LeadKey, events: [Event], account: String?, engine: Engine, asOf: Timestamp) -> LeadCard {
+    /// `zone`: a calendar's zone rules by name, for the SLA's working time (nil: plain time).
+    public static func build(key: LeadKey, events: [Event], account: String?, engine: Engine, asOf: Timestamp,
+                             zone: (String) -> (any ZoneRules)? = { _ in nil }) -> LeadCard {
         let replay = engine.replay(key, events: events, until: asOf)
         let state = replay.state
         let model = engine.model
@@ -50,7 +54,8 @@ public struct LeadCard: Sendable, Hashable, Codable {
             grade: state.grade, engagement: engagement, temperature: main.temperature.temperature(for: engagement),
             groups: groups, stage: state.stage, stageHistory: state.stageHistory, ledger: lines,
             nextOffers: model.offers[state.stage] ?? [], events: state.eventCount, lastActivity: lastActivity,
-            timeline: TimelineEntry.timeline(of: events, asOf: asOf))
+            timeline: TimelineEntry.timeline(of: events, asOf: asOf),
+            sla: SLAClock.status(of: state, handoff: model.handoff, zone: zone))
     }
 
     /// The sum of the fit lines: always equals ``fitPoints``.

@@ -264,7 +264,7 @@ extension ModelParser {
                             r.error(mem, "\(path).members[\(i)]", "unknown person '\(id)'\(hint(id, people)); list them under team first")
                             ok = false
                         }
-                        if members.isEmpty, case .sequence = mem {
+                        if members.isEmpty {
                             r.error(mem, "\(path).members", "pool '\(pair.key)' has nobody in it")
                             ok = false
                         }
@@ -354,7 +354,10 @@ extension ModelParser {
             var path: [String] = [person.id]
             var next = manager[person.id] ?? nil
             while let m = next {
-                if let start = path.firstIndex(of: m) { return start == 0 ? path + [m] : nil }
+                if let start = path.firstIndex(of: m) {
+                    if start == 0 { return path + [m] }
+                    break   // a circle this person only leads into: found when its own members are walked
+                }
                 path.append(m)
                 next = manager[m] ?? nil
             }

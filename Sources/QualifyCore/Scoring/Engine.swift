@@ -25,13 +25,17 @@ public struct Engine {
         switch event.kind {
         case .activity(let type, let properties):
             state.lastActivity = max(state.lastActivity ?? event.at, event.at)
+            if SalesActivity(eventType: type) != nil { touch(&state, at: event.at) }
             applyActivity(event, type: type, properties: properties, to: &state, into: &out)
         case .fieldsUpdate(let fields, let source):
             applyFields(event, fields: fields, source: source, to: &state, into: &out)
         case .assignment(let owner, _, let by):
-            // the owner is a field like any other (the queue's owner column, fit rules on it)
+            // the owner is a field like any other (the queue's owner column, fit rules on it); their SLA clock starts
+            state.assignedAt = event.at
+            state.touchedAt = nil
             applyFields(event, fields: ["owner": owner], source: by, to: &state, into: &out)
         case .stageMove(let action, let reason, let by, let code):
+            touch(&state, at: event.at)
             let target = action.forcedTarget
             if target != state.stage {
                 out.stageChanges.append(StageChange(
@@ -49,6 +53,11 @@ public struct Engine {
         }
         advanceStage(event, &state, &out)
         return out
+    }
+
+    /// The owner's first touch since the lead was assigned stops its SLA clock.
+    private func touch(_ state: inout LeadState, at: Timestamp) {
+        if let assigned = state.assignedAt, state.touchedAt == nil, at >= assigned { state.touchedAt = at }
     }
 
     private func isFieldsUpdate(_ event: Event) -> Bool {

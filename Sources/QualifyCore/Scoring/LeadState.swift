@@ -34,6 +34,11 @@ public struct LeadState: Sendable, Hashable, Codable {
     public var lastActivity: Timestamp?
     /// Whether fit has been evaluated yet (on the first event of any kind).
     public var fitEvaluated: Bool
+    /// When the lead was last given to its owner (an assignment event: routing or a person); the SLA clock runs from
+    /// here (``SLAClock``).
+    public var assignedAt: Timestamp?
+    /// The owner's first touch since then: a logged sales activity or a person's stage move. Stops the SLA clock.
+    public var touchedAt: Timestamp?
 
     public init(key: LeadKey) {
         self.key = key

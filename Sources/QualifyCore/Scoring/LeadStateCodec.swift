@@ -6,7 +6,8 @@
 /// varints, doubles as their IEEE bits, strings as length-prefixed UTF-8, maps with sorted keys (so equal states give
 /// equal bytes).
 public enum LeadStateCodec {
-    static let version: UInt8 = 1
+    /// 2 adds the assignment and first-touch times at the end; version 1 states (written before) decode with none.
+    static let version: UInt8 = 2
 
     public static func encode(_ s: LeadState) -> [UInt8] {
         var w = Writer()
@@ -40,12 +41,15 @@ public enum LeadStateCodec {
         w.optional(s.firstSeen) { $0.int64($1.millis) }
         w.optional(s.lastActivity) { $0.int64($1.millis) }
         w.byte(s.fitEvaluated ? 1 : 0)
+        w.optional(s.assignedAt) { $0.int64($1.millis) }
+        w.optional(s.touchedAt) { $0.int64($1.millis) }
         return w.bytes
     }
 
     public static func decode(_ bytes: some Collection<UInt8>) throws -> LeadState {
         var r = Reader(bytes: Array(bytes))
-        guard try r.byte() == version else { throw LeadStateCodecError.unknownVersion }
+        let stored = try r.byte()
+        guard stored == 1 || stored == version else { throw LeadStateCodecError.unknownVersion }
         var s = LeadState(key: LeadKey(normalizedEmail: try r.string()))
         s.fields = try r.map { try $0.string() }
         s.fitMatches = try r.map { try $0.int() }
@@ -74,6 +78,10 @@ public enum LeadStateCodec {
         s.firstSeen = try r.optional { Timestamp(millis: try $0.int64()) }
         s.lastActivity = try r.optional { Timestamp(millis: try $0.int64()) }
         s.fitEvaluated = try r.byte() == 1
+        if stored >= 2 {
+            s.assignedAt = try r.optional { Timestamp(millis: try $0.int64()) }
+            s.touchedAt = try r.optional { Timestamp(millis: try $0.int64()) }
+        }
         guard r.position == r.bytes.count else { throw LeadStateCodecError.trailingBytes }
         return s
     }

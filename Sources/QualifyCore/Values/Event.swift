@@ -68,6 +68,8 @@ public struct EventOrder: Sendable, Hashable, Codable, Comparable {
 public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible {
     case emptyID
     case idTooLong(Int)
+    /// Ids starting with '$' are the product's own (routing's assignments).
+    case reservedID(String)
     case emptyType
     case reservedType(String)
     case invalidType(String)
@@ -84,6 +86,7 @@ public enum EventRejection: Sendable, Hashable, Codable, CustomStringConvertible
         switch self {
         case .emptyID: return "event id is empty (give every event a unique id so retries are idempotent)"
         case .idTooLong(let n): return "event id is \(n) characters long (at most \(EventLimits.maxIDLength))"
+        case .reservedID(let id): return "event id '\(id.prefix(80))' starts with '$', which is reserved for the product's own events; use another id"
         case .emptyType: return "event type is empty (e.g. page_view, demo_request)"
         case .reservedType(let t): return "event type '\(t)' is reserved (types starting with '$' are internal)"
         case .invalidType(let t):
@@ -121,6 +124,7 @@ public enum EventLimits {
     {
         if id.isEmpty { return .emptyID }
         if id.utf8.count > maxIDLength { return .idTooLong(id.utf8.count) }
+        if id.hasPrefix("$") { return .reservedID(id) }
         if type.isEmpty { return .emptyType }
         if type.hasPrefix("$") { return .reservedType(type) }
         if type.utf8.count > maxTypeLength || !type.utf8.allSatisfy(isTypeByte) && !type.unicodeScalars.allSatisfy({

@@ -16,6 +16,8 @@ public struct LeadProjection: Sendable, Hashable {
     public var name: String?
     public var company: String?
     public var owner: String?
+    /// When the owner must have acted (``SLAClock``): set while the lead's SLA clock runs, in the owner's calendar.
+    public var dueAt: Timestamp?
     public var state: Data
 
     public init(state: LeadState, model: QualificationModel) {
@@ -30,6 +32,7 @@ public struct LeadProjection: Sendable, Hashable {
         name = LeadFields.personName(f)
         company = f["company"]
         owner = f["owner"]
+        dueAt = state.assignedAt == nil ? nil : SLAClock.dueAt(state, handoff: model.handoff, zone: SystemZones.rules)
         self.state = Data(LeadStateCodec.encode(state))
     }
 }

@@ -11,8 +11,11 @@ public struct QueueFilter: Sendable, Hashable {
     public var belowAmplitude: Double?
     public var updatedSince: Timestamp?
     public var owner: String?
+    /// Only leads whose SLA was due at or before this time (overdue), ordered by due time first.
+    public var dueBy: Timestamp?
     public init(stage: Stage?, excludedStages: [Stage], grade: Grade?, minAmplitude: Double?, belowAmplitude: Double?,
-                updatedSince: Timestamp?, owner: String?) {
+                updatedSince: Timestamp?, owner: String?, dueBy: Timestamp? = nil) {
+        self.dueBy = dueBy
         self.stage = stage
         self.excludedStages = excludedStages
         self.grade = grade
@@ -34,8 +37,10 @@ public struct QueueRow: Sendable, Hashable {
     public var amplitude: Double
     public var lastActivity: Timestamp?
     public var owner: String?
+    public var dueAt: Timestamp?
     public init(email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, stage: Stage, amplitude: Double,
-                lastActivity: Timestamp?, owner: String?) {
+                lastActivity: Timestamp?, owner: String?, dueAt: Timestamp? = nil) {
+        self.dueAt = dueAt
         self.email = email
         self.name = name
         self.company = company

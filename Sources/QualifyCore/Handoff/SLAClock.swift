@@ -1,0 +1,34 @@
+/// When the owner of a lead must have acted: the model's SLA for the lead's stage (`sla: { sql: { within: 2h } }`),
+/// counted in the owner's working calendar from the moment the lead was given to them, until their first touch (a
+/// logged activity or a stage move). Decided here once, for the queue's due column and the card.
+public enum SLAClock {
+    public enum Status: Sendable, Hashable, Codable {
+        /// Due at this time (overdue once it has passed).
+        case due(Timestamp)
+        /// Touched in time, or late (by how much).
+        case met(at: Timestamp, due: Timestamp)
+        case late(at: Timestamp, due: Timestamp)
+    }
+
+    /// The lead's SLA status, or nil when no clock runs (no owner, no SLA for its stage, an owner the team does not
+    /// know). `zone` gives a calendar's zone rules by name (nil: unknown, counted in plain time).
+    public static func status(of state: LeadState, handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?) -> Status? {
+        guard let handoff, let assigned = state.assignedAt, let owner = state.fields["owner"],
+              let sla = handoff.sla.first(where: { $0.stage == state.stage }) else { return nil }
+        let person = handoff.person(owner)
+        let due: Timestamp
+        if let calendar = person?.calendar, let rules = zone(calendar.zone) {
+            due = calendar.adding(sla.within, to: assigned, zone: rules)
+        } else {
+            due = assigned.adding(sla.within)
+        }
+        guard let touched = state.touchedAt else { return .due(due) }
+        return touched <= due ? .met(at: touched, due: due) : .late(at: touched, due: due)
+    }
+
+    /// The time the queue orders and filters by: the due time while the clock runs, else nil.
+    public static func dueAt(_ state: LeadState, handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?) -> Timestamp? {
+        if case .due(let at)? = status(of: state, handoff: handoff, zone: zone) { return at }
+        return nil
+    }
+}
