@@ -74,7 +74,7 @@ enum PostgresLeadRows {
         guard !writes.isEmpty else { return }
         var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
         var amp: [Double] = [], activity: [Int64] = [], lastAt: [Int64] = [], lastID: [String] = []
-        var name: [String] = [], company: [String] = [], owner: [String] = [], due: [Int64] = [], state: [ByteBuffer] = []
+        var name: [String] = [], company: [String] = [], owner: [String] = [], due: [Int64] = [], escalate: [Int64] = [], state: [ByteBuffer] = []
         for w in writes {
             let p = w.projection
             ids.append(w.lead.id)
@@ -90,6 +90,7 @@ enum PostgresLeadRows {
             company.append(p.company ?? "")  // stored fields are never empty (upserts skip empty values)
             owner.append(p.owner ?? "")
             due.append(p.dueAt?.millis ?? noInt)
+            escalate.append(p.escalateAt?.millis ?? noInt)
             state.append(ByteBuffer(bytes: p.state))
         }
         try await db.query("""
@@ -97,11 +98,12 @@ enum PostgresLeadRows {
               grade = u.grade, grade_rank = u.grade_rank, stage = u.stage, engagement_amp = u.amp,
               last_activity_at = NULLIF(u.last_activity_at, \(noInt)), last_at = NULLIF(u.last_at, \(noInt)),
               last_id = NULLIF(u.last_id, ''), name = NULLIF(u.name, ''), company = NULLIF(u.company, ''),
-              owner = NULLIF(u.owner, ''), due_at = NULLIF(u.due_at, \(noInt)), state = u.state
+              owner = NULLIF(u.owner, ''), due_at = NULLIF(u.due_at, \(noInt)),
+              escalate_at = NULLIF(u.escalate_at, \(noInt)), state = u.state
             FROM UNNEST(\(ids)::int8[], \(fit)::int8[], \(grade)::text[], \(rank)::int8[], \(stage)::text[], \(amp)::float8[],
                         \(activity)::int8[], \(lastAt)::int8[], \(lastID)::text[], \(name)::text[], \(company)::text[],
-                        \(owner)::text[], \(due)::int8[], \(state)::bytea[])
-              AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, owner, due_at, state)
+                        \(owner)::text[], \(due)::int8[], \(escalate)::int8[], \(state)::bytea[])
+              AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, owner, due_at, escalate_at, state)
             WHERE lead.id = u.id
             """, logger: logger)
         try await recordStageChanges(db, writes, modelVersion: modelVersion, now: at, logger: logger)

@@ -5,6 +5,18 @@ import QualifyCore
 import QualifyStore
 
 extension PostgresLeadStore {
+    public func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey] {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT email FROM lead WHERE escalate_at <= \(now.millis) ORDER BY escalate_at, id LIMIT \(Int64(limit))
+                """, logger: logger)
+            var keys: [LeadKey] = []
+            for try await email in rows.decode(String.self) { keys.append(LeadKey(normalizedEmail: email)) }
+            return keys
+        }
+    }
+
     public func lead(_ key: LeadKey) async throws -> LeadRecord? {
         let logger = self.logger
         return try await read { db in

@@ -219,7 +219,10 @@ enum PostgresMigrations {
         // queue lists overdue leads first off this index. Written with every projection; null when no clock runs.
         ("v10-sla-due", [
             "ALTER TABLE lead ADD COLUMN due_at BIGINT",
+            "ALTER TABLE lead ADD COLUMN escalate_at BIGINT",
             "CREATE INDEX lead_due ON lead(due_at) WHERE due_at IS NOT NULL",
+            // when the next escalation step fires: the SLA worker's scan
+            "CREATE INDEX lead_escalate ON lead(escalate_at) WHERE escalate_at IS NOT NULL",
         ]),
     ]
 

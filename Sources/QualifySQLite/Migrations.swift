@@ -199,7 +199,9 @@ enum Migrations {
         m.registerMigration("v10-sla-due") { db in
             try db.execute(sql: """
                 ALTER TABLE lead ADD COLUMN due_at INTEGER;
+                ALTER TABLE lead ADD COLUMN escalate_at INTEGER;
                 CREATE INDEX lead_due ON lead(due_at) WHERE due_at IS NOT NULL;
+                CREATE INDEX lead_escalate ON lead(escalate_at) WHERE escalate_at IS NOT NULL;
                 """)
         }
         return m

@@ -162,6 +162,13 @@ public struct SQLiteLeadStore: LeadStore {
 
     // MARK: reading
 
+    public func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey] {
+        try await read { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT email FROM lead WHERE escalate_at <= ? ORDER BY escalate_at, id LIMIT ?"),
+                                arguments: [now.millis, limit]).map(LeadKey.init(normalizedEmail:))
+        }
+    }
+
     public func lead(_ key: LeadKey) async throws -> LeadRecord? {
         try await read { db in
             guard let row = try Row.fetchOne(db, sql: """

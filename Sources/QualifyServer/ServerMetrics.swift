@@ -83,7 +83,7 @@ final class TransitionCounter: Sendable {
             for message in batch {
                 switch message.event {
                 case .stageChanged(_, let change, _)?: metrics.stageTransition(from: change.from, to: change.to)
-                case .assigned?, nil: continue
+                case .assigned?, .slaBreached?, nil: continue
                 }
             }
             position = batch.last!.id

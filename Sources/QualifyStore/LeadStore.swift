@@ -43,6 +43,8 @@ public protocol LeadStore: Sendable {
     func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow]
     /// One lead's record and its whole event log (in ``EventOrder``), for its card; nil if unknown.
     func lead(_ key: LeadKey) async throws -> LeadRecord?
+    /// The leads whose next SLA escalation step is due at `now` (their `escalate_at` projection), earliest first.
+    func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey]
     /// Counts of what the store holds.
     func statistics() async throws -> StoreStatistics
     /// Where the schema stands against the migrations this build knows (see ``SchemaStatus``).

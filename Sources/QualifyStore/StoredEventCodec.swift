@@ -17,6 +17,8 @@ public enum StoredEventCodec {
             return FlatJSON.encode(p)
         case .assignment(let owner, let reason, let by):
             return FlatJSON.encode(["owner": owner, "reason": reason, "by": by])
+        case .escalation(let step, let action, let note):
+            return FlatJSON.encode(["step": String(step), "action": action.rawValue, "note": note])
         }
     }
 
@@ -34,6 +36,11 @@ public enum StoredEventCodec {
                 throw StoreError.corrupt("stage move '\(id)' has no valid action")
             }
             kind = .stageMove(action: action, reason: p["reason"] ?? "", by: p["by"] ?? "", code: p["code"])
+        case Event.escalationType:
+            guard let step = p["step"].flatMap({ Int($0) }), let action = p["action"].flatMap(EscalationStep.Action.init(rawValue:)) else {
+                throw StoreError.corrupt("escalation '\(id)' has no valid step or action")
+            }
+            kind = .escalation(step: step, action: action, note: p["note"] ?? "")
         case Event.assignmentType:
             guard let owner = p["owner"], !owner.isEmpty else { throw StoreError.corrupt("assignment '\(id)' names no owner") }
             kind = .assignment(owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "")

@@ -121,3 +121,54 @@ extension StoreConformance {
         try expect(at == day(2) && dueAt == due, "late: touched \(at), due \(dueAt)")
     }
 }
+
+extension StoreConformance {
+    static let escalationYAML = """
+
+        team:
+          - { id: sam, name: Sam Rivera, manager: mia }
+          - { id: lea, name: Lea Wolf, manager: mia }
+          - { id: mia, name: Mia Chen }
+        routing:
+          pools:
+            inside: { members: [sam, lea] }
+          fallback: inside
+        sla:
+          sql: { within: 1h, escalate: [ { after: 1h, do: remind }, { after: 2h, do: tell_manager }, { after: 3h, do: reassign } ] }
+
+        """
+
+    static func escalation(_ store: any LeadStore) async throws {
+        let (model, _) = try ModelFile.parse(yaml: DefaultModel.yaml + escalationYAML, file: "escalate.yaml").get()
+        _ = try await store.activate(model, source: DefaultModel.yaml + escalationYAML, at: t0)
+        try await ada(store)
+        _ = try await store.ingest([event("e1", "ada@acme.io", "demo_request", day(0))], options: IngestOptions(), now: day(0))
+        // routed to sam at 09:00, due 10:00; steps at 11:00 (remind), 12:00 (tell mia), 13:00 (reassign)
+        var fired = try await store.escalate(now: day(0, hour: 1))
+        try expect(fired.isEmpty, "nothing before the first step: \(fired)")
+        fired = try await store.escalate(now: day(0, hour: 2).adding(TimeSpan(millis: 60_000)))
+        try expect(fired.map(\.action) == [.remind] && fired.first?.notify == "sam", "the reminder: \(fired)")
+        fired = try await store.escalate(now: day(0, hour: 2).adding(TimeSpan(millis: 60_000)))
+        try expect(fired.isEmpty, "a step fires once: \(fired)")
+        // two steps behind: both, in order; the reassign gives the lead to the pool's next person
+        fired = try await store.escalate(now: day(0, hour: 5))
+        try expect(fired.map(\.action) == [.tellManager, .reassign], "steps: \(fired)")
+        try expect(fired.first?.notify == "mia" && fired.last?.notify == "lea", "told mia, then given to lea: \(fired)")
+        let lead = try await store.lead(key("ada@acme.io"))!
+        try expect(lead.state.fields["owner"] == "lea" && lead.state.escalations == 0 && lead.state.assignedAt == day(0, hour: 5),
+                   "lea's own clock starts: \(lead.state.fields["owner"] ?? "") \(lead.state.escalations)")
+        try expect(lead.events.filter { $0.typeName == Event.escalationType }.count == 3, "three escalation events")
+        let messages = try await store.outboxMessages(after: 0, limit: 100).compactMap(\.event)
+        let breached = messages.compactMap { m -> String? in
+            if case .slaBreached(_, let owner, let step, let action, _, let notify, _) = m { return "\(owner) \(step) \(action) \(notify ?? "")" }
+            return nil
+        }
+        try expect(breached == ["sam 0 remind sam", "sam 1 tell_manager mia", "sam 2 reassign lea"], "sla_breached: \(breached)")
+        fired = try await store.escalate(now: day(0, hour: 5))
+        try expect(fired.isEmpty, "nothing more until lea's steps are due: \(fired)")
+        // a replay keeps it all
+        _ = try await store.activate(model, source: DefaultModel.yaml + escalationYAML + "\n# v2\n", at: day(0, hour: 5))
+        let replayed = try await store.lead(key("ada@acme.io"))!
+        try expect(replayed.state.fields["owner"] == "lea" && replayed.state.escalations == 0, "kept by a rescore")
+    }
+}

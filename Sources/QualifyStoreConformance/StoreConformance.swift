@@ -32,6 +32,7 @@ public enum StoreConformance {
          webhookDelivery),
         ("a lead entering SQL is routed once: pool turns kept, rules, sticky accounts; recorded, announced, kept by replays", routing),
         ("the SLA clock: due in the owner's working hours, listed when overdue, stopped by a touch", slaClock),
+        ("SLA escalation steps fire once each, in order; reassign gives the lead to the pool's next person", escalation),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

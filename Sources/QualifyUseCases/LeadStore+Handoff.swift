@@ -95,3 +95,80 @@ extension LeadStore {
         }
     }
 }
+
+/// One escalation step fired (``LeadStore/escalate(now:limit:)``).
+public struct SLAEscalation: Sendable, Hashable {
+    public var lead: String
+    public var owner: String
+    /// From 0.
+    public var step: Int
+    public var action: EscalationStep.Action
+    /// Whom the step tells: the owner (remind), their manager (tell_manager), or the new owner (reassign).
+    public var notify: String?
+}
+
+extension LeadStore {
+    /// Fires every SLA escalation step due at `now` (at most `limit` leads): for each, an escalation event in the
+    /// lead's log with an id made of the assignment and the step — so a step fires once, however many servers run this
+    /// — a `lead.sla_breached` message, and for a reassign step a new owner chosen as routing chooses (the pool's next
+    /// turn, with the late owner taken as away). Each lead in its own transaction.
+    /// A lead several steps behind gets them all, one after another (a pass per step, at most ten).
+    public func escalate(now: Timestamp, limit: Int = 500) async throws -> [SLAEscalation] {
+        var fired: [SLAEscalation] = []
+        for _ in 0..<10 {
+            var pass = 0
+            for key in try await leadsToEscalate(at: now, limit: limit) {
+                if let step = try await escalate(key, now: now) {
+                    fired.append(step)
+                    pass += 1
+                }
+            }
+            if pass == 0 { break }
+        }
+        return fired
+    }
+
+    func escalate(_ key: LeadKey, now: Timestamp) async throws -> SLAEscalation? {
+        let (lists, engines) = (self.lists, self.engines)
+        return try await transaction { tx -> SLAEscalation? in
+            guard let lead = try await tx.lockLeads([key])[key] else { return nil }
+            let (model, engine) = try await engines.current(tx, lists: lists)
+            let state = try lead.state()
+            let handoff = model.model.handoff
+            guard let assigned = state.assignedAt, let owner = state.fields["owner"],
+                  case .due(let due)? = SLAClock.status(of: state, handoff: handoff, zone: SystemZones.rules),
+                  let next = SLAClock.nextEscalation(of: state, handoff: handoff, zone: SystemZones.rules), next.at <= now else {
+                // nothing due after all (the row's time was computed under another model, or a zone's rules changed):
+                // the projection written again from the state, so the scan does not find it again
+                try await tx.writeLeads([LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: [])],
+                                        modelVersion: model.version, at: now)
+                return nil
+            }
+            let action = next.escalation.action
+            let manager = handoff?.person(owner)?.manager
+            let note: String
+            switch action {
+            case .remind: note = "\(owner) has not acted since \(assigned.iso8601) (due \(due.iso8601)): reminded"
+            case .tellManager: note = "\(owner) has not acted (due \(due.iso8601)): told \(manager ?? "nobody — they have no manager")"
+            case .reassign: note = "\(owner) has not acted (due \(due.iso8601)): given to the next person"
+            }
+            let id = EventID("$sla:\(lead.id):\(assigned.millis):\(next.step)")   // event ids are unique across leads
+            let event = Event(id: id, lead: key, at: now, kind: .escalation(step: next.step, action: action, note: note))
+            guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: now).contains(id) else { return nil }
+            var write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+            var notify: String? = action == .tellManager ? manager : owner
+            if action == .reassign {
+                // its id sorts just after the escalation's at the same time, so a replay folds them in this order
+                var routing = RoutingStep(model, lists: lists)
+                write = try await routing.reroute(write, awayFrom: owner, id: EventID("$sla:\(lead.id):\(assigned.millis):\(next.step):assign"),
+                                                  why: "SLA missed by \(owner) (due \(due.iso8601))", engine: engine, model: model, in: tx, now: now)
+                try await routing.finish(in: tx)
+                notify = try LeadStateCodec.decode(write.projection.state).fields["owner"]
+            }
+            write.messages.append(.slaBreached(lead: key.email, owner: owner, step: next.step, action: action.rawValue, due: due,
+                                               notify: notify, at: now))
+            try await tx.writeLeads([write], modelVersion: model.version, at: now)
+            return SLAEscalation(lead: key.email, owner: owner, step: next.step, action: action, notify: notify)
+        }
+    }
+}

@@ -68,22 +68,48 @@ struct RoutingStep {
         // now (an entry stamped a little ahead, as events may be, is routed now); folded like any event (a replay if
         // later events are already in the log, or the entry comes after it).
         let at = min(Timestamp(millis: entry.at.millis + 1), now)
-        let event = Event(id: EventID("$route:\(entry.eventID.rawValue)"), lead: write.lead.key, at: at,
-                          kind: .assignment(owner: decision.owner, reason: decision.reason, by: "routing"))
+        let routed = try await record(decision, on: write, id: EventID("$route:\(entry.eventID.rawValue)"), at: at, by: "routing",
+                                      reason: decision.reason, engine: engine, model: model, in: tx, now: now)
+        if let account, routed.messages.count > write.messages.count { ownerByAccount[account] = decision.owner }
+        return routed
+    }
+
+    /// `write` with the lead given to someone else than `owner` (an SLA escalation's reassign step): the pool's next
+    /// turn, the rules and the fallback as routing decides, with `owner` taken as away.
+    mutating func reroute(_ write: LeadWrite, awayFrom owner: String, id: EventID, why: String, engine: Engine, model: ModelVersion,
+                          in tx: any LeadTransaction, now: Timestamp) async throws -> LeadWrite {
+        guard var handoff = router?.handoff, let i = handoff.team.firstIndex(where: { $0.id == owner }) else { return write }
+        handoff.team[i].away = true
+        guard let router = LeadRouter(handoff) else { return write }
+        let state = try LeadStateCodec.decode(write.projection.state)
+        if load == nil {
+            load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
+                                            openStages: Self.openStages(from: router.routing.on))
+        }
+        guard case .success(let decision) = router.decide(grade: state.grade, matches: { engine.routingMatches($0, state: state) },
+                                                          accountOwner: nil, load: load!) else { return write }
+        load!.openLeads[owner, default: 1] -= 1
+        return try await record(decision, on: write, id: id, at: now, by: "sla", reason: "\(why); \(decision.reason)",
+                                engine: engine, model: model, in: tx, now: now)
+    }
+
+    /// Records a decision: the assignment event appended and folded into `write`, the load and turns updated, the
+    /// `lead.assigned` message added.
+    private mutating func record(_ decision: RoutingDecision, on write: LeadWrite, id: EventID, at: Timestamp, by: String, reason: String,
+                                 engine: Engine, model: ModelVersion, in tx: any LeadTransaction, now: Timestamp) async throws -> LeadWrite {
+        let event = Event(id: id, lead: write.lead.key, at: at, kind: .assignment(owner: decision.owner, reason: reason, by: by))
         guard try await tx.appendEvents([EventRow(event: event, leadID: write.lead.id)], receivedAt: now).contains(event.id) else {
             return write
         }
         let folded = try await Fold.apply([event], to: write.written(modelVersion: model.version), engine: engine, model: model, in: tx)
         load!.openLeads[decision.owner, default: 0] += 1
-        if let account { ownerByAccount[account] = decision.owner }
         if let pool = decision.pool, let next = decision.nextTurn {
             load!.nextTurn[pool] = next
             turns[pool] = next
         }
         var routed = LeadWrite(lead: write.lead, projection: folded.projection, changes: write.changes + folded.changes,
                                messages: write.messages + folded.messages)
-        routed.messages.append(.assigned(lead: write.lead.key.email, owner: decision.owner, reason: decision.reason, by: "routing",
-                                         at: event.at, event: event.id))
+        routed.messages.append(.assigned(lead: write.lead.key.email, owner: decision.owner, reason: reason, by: by, at: event.at, event: event.id))
         routed.ifUnchanged = write.ifUnchanged
         return routed
     }

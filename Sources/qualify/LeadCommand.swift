@@ -136,6 +136,7 @@ enum CardText {
             case Event.fieldsUpdateType: cause = "fields update"
             case Event.stageMoveType: cause = "stage move"
             case Event.assignmentType: cause = "assignment"
+            case Event.escalationType: cause = "SLA escalation"
             default: cause = "\(e.eventType) \(e.eventID)"
             }
             out.append("  \(e.at.iso8601)  \(e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(group)\(e.ruleID) \(sign)\(e.points)\(worth)  (\(cause))\(e.note.map { "  — \($0)" } ?? "")")

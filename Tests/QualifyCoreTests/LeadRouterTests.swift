@@ -112,8 +112,8 @@ import Testing
         var state = LeadState(key: LeadKey(normalizedEmail: "ada@acme.io"))
         state.fields["owner"] = "sam"
         var bytes = LeadStateCodec.encode(state)
-        #expect(bytes.first == 2 && bytes.suffix(2) == [0, 0])   // two absent optionals at the end
-        bytes.removeLast(2)
+        #expect(bytes.first == 3 && bytes.suffix(3) == [0, 0, 0])   // two absent optionals and no escalation at the end
+        bytes.removeLast(3)
         bytes[0] = 1
         let old = try LeadStateCodec.decode(bytes)
         #expect(old == state && old.assignedAt == nil)

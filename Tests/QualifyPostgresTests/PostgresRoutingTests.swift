@@ -66,4 +66,36 @@ struct PostgresRoutingTests {
             await second.close()
         }
     }
+
+    @Test func twoServersEscalatingTogetherFireEachStepOnce() async throws {
+        let yaml = Self.yaml + "sla:\n  sql: { within: 1h, escalate: [ { after: 1h, do: remind }, { after: 2h, do: tell_manager } ] }\n"
+        try await TestDatabase.with { url in
+            let first = try await PostgresLeadStore.connect(url: url, maximumConnections: 4)
+            let second = try await PostgresLeadStore.connect(url: url, maximumConnections: 4)
+            let (model, _) = try ModelFile.parse(yaml: yaml, file: "sla.yaml").get()
+            _ = try await first.activate(model, source: yaml, at: Self.t0)
+            let emails = (0..<60).map { "esc\($0)@firm\($0).io" }
+            _ = try await first.upsertLeads(emails.map { LeadUpsert(key: try! EmailAddress.parse($0).get(), fields: ["job_title": "CTO"], origin: "t") },
+                                            source: "t", at: Self.t0)
+            _ = try await first.ingest(emails.enumerated().map { i, e in
+                IncomingEvent(id: EventID("x\(i)"), email: e, type: "demo_request", at: Self.t0, properties: [:])
+            }, options: IngestOptions(), now: Self.t0)
+            let later = Self.t0.adding(.hours(5))
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for store in [first, second, first, second] {
+                    group.addTask { try await store.escalate(now: later).count }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(counts == 120, "two steps for each of 60 leads, fired once in all: \(counts)")
+            for email in emails.prefix(10) {
+                let lead = try #require(try await second.lead(try EmailAddress.parse(email).get()))
+                #expect(lead.events.filter { $0.typeName == Event.escalationType }.count == 2)
+            }
+            let breached = try await first.outboxMessages(after: 0, limit: 5_000).filter { $0.kind == "sla_breached" }
+            #expect(breached.count == 120)
+            await first.close()
+            await second.close()
+        }
+    }
 }

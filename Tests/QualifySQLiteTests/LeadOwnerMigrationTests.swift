@@ -52,7 +52,7 @@ struct LeadOwnerMigrationTests {
             try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'lead' AND sql IS NOT NULL")
                 .map { (name: $0[0] as String, sql: $0[1] as String) }
         }
-        #expect(Set(indexes.map(\.name)) == ["lead_stage", "lead_account", "lead_updated", "lead_owner", "lead_due"])
+        #expect(Set(indexes.map(\.name)) == ["lead_stage", "lead_account", "lead_updated", "lead_owner", "lead_due", "lead_escalate"])
         #expect(!indexes.contains { $0.sql.contains("engagement_amp") })
         let now = Self.t0.adding(.days(3))
         #expect(try await store.queue(QueueQuery(owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"],

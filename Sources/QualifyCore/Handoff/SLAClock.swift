@@ -26,6 +26,20 @@ public enum SLAClock {
         return touched <= due ? .met(at: touched, due: due) : .late(at: touched, due: due)
     }
 
+    /// The next escalation step that has not fired, and when it fires: `after` its delay (working time in the owner's
+    /// calendar) past the due time, while the clock runs untouched. Nil when every step fired or none applies.
+    public static func nextEscalation(of state: LeadState, handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?)
+        -> (step: Int, escalation: EscalationStep, at: Timestamp)?
+    {
+        guard case .due(let due)? = status(of: state, handoff: handoff, zone: zone),
+              let sla = handoff?.sla.first(where: { $0.stage == state.stage }), state.escalations < sla.escalate.count else { return nil }
+        let step = sla.escalate[state.escalations]
+        let calendar = state.fields["owner"].flatMap { handoff?.person($0)?.calendar }
+        let at: Timestamp
+        if let calendar, let rules = zone(calendar.zone) { at = calendar.adding(step.after, to: due, zone: rules) } else { at = due.adding(step.after) }
+        return (state.escalations, step, at)
+    }
+
     /// The time the queue orders and filters by: the due time while the clock runs, else nil.
     public static func dueAt(_ state: LeadState, handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?) -> Timestamp? {
         if case .due(let at)? = status(of: state, handoff: handoff, zone: zone) { return at }

@@ -121,6 +121,8 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
             return TimelineEntry(at: event.at, type: event.typeName, by: by, text: action.changeReason(reason, code: code))
         case .assignment(let owner, let reason, let by):
             return TimelineEntry(at: event.at, type: event.typeName, by: by, text: "assigned to \(owner): \(reason)")
+        case .escalation(let step, let action, let note):
+            return TimelineEntry(at: event.at, type: event.typeName, by: "sla", text: "SLA escalation \(step + 1) (\(action.rawValue)): \(note)")
         }
     }
 }

@@ -33,7 +33,11 @@ public struct Engine {
             // the owner is a field like any other (the queue's owner column, fit rules on it); their SLA clock starts
             state.assignedAt = event.at
             state.touchedAt = nil
+            state.escalations = 0
             applyFields(event, fields: ["owner": owner], source: by, to: &state, into: &out)
+        case .escalation(let step, _, _):
+            state.escalations = max(state.escalations, step + 1)
+            return out
         case .stageMove(let action, let reason, let by, let code):
             touch(&state, at: event.at)
             let target = action.forcedTarget

@@ -39,6 +39,8 @@ public struct LeadState: Sendable, Hashable, Codable {
     public var assignedAt: Timestamp?
     /// The owner's first touch since then: a logged sales activity or a person's stage move. Stops the SLA clock.
     public var touchedAt: Timestamp?
+    /// How many escalation steps have fired since the current assignment.
+    public var escalations: Int = 0
 
     public init(key: LeadKey) {
         self.key = key

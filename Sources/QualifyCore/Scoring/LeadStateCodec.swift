@@ -6,8 +6,9 @@
 /// varints, doubles as their IEEE bits, strings as length-prefixed UTF-8, maps with sorted keys (so equal states give
 /// equal bytes).
 public enum LeadStateCodec {
-    /// 2 adds the assignment and first-touch times at the end; version 1 states (written before) decode with none.
-    static let version: UInt8 = 2
+    /// 2 adds the assignment and first-touch times at the end, 3 the escalation steps fired; older states decode with
+    /// none.
+    static let version: UInt8 = 3
 
     public static func encode(_ s: LeadState) -> [UInt8] {
         var w = Writer()
@@ -43,13 +44,14 @@ public enum LeadStateCodec {
         w.byte(s.fitEvaluated ? 1 : 0)
         w.optional(s.assignedAt) { $0.int64($1.millis) }
         w.optional(s.touchedAt) { $0.int64($1.millis) }
+        w.int(s.escalations)
         return w.bytes
     }
 
     public static func decode(_ bytes: some Collection<UInt8>) throws -> LeadState {
         var r = Reader(bytes: Array(bytes))
         let stored = try r.byte()
-        guard stored == 1 || stored == version else { throw LeadStateCodecError.unknownVersion }
+        guard (1...version).contains(stored) else { throw LeadStateCodecError.unknownVersion }
         var s = LeadState(key: LeadKey(normalizedEmail: try r.string()))
         s.fields = try r.map { try $0.string() }
         s.fitMatches = try r.map { try $0.int() }
@@ -82,6 +84,7 @@ public enum LeadStateCodec {
             s.assignedAt = try r.optional { Timestamp(millis: try $0.int64()) }
             s.touchedAt = try r.optional { Timestamp(millis: try $0.int64()) }
         }
+        if stored >= 3 { s.escalations = try r.int() }
         guard r.position == r.bytes.count else { throw LeadStateCodecError.trailingBytes }
         return s
     }

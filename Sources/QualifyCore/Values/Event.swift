@@ -19,6 +19,9 @@ public struct Event: Sendable, Hashable, Codable {
         /// The lead given to a salesperson: by routing (`by` is `routing`) or by a person reassigning it. A recorded
         /// decision: a replay sets the same owner, it never routes again.
         case assignment(owner: String, reason: String, by: String)
+        /// A step of the SLA's escalation fired (``EscalationStep``): step `step` (from 0) of the owner's current
+        /// assignment, with what it did.
+        case escalation(step: Int, action: EscalationStep.Action, note: String)
     }
 
     public init(id: EventID, lead: LeadKey, at: Timestamp, kind: Kind) {
@@ -41,12 +44,14 @@ public struct Event: Sendable, Hashable, Codable {
         case .fieldsUpdate: return Event.fieldsUpdateType
         case .stageMove: return Event.stageMoveType
         case .assignment: return Event.assignmentType
+        case .escalation: return Event.escalationType
         }
     }
 
     public static let fieldsUpdateType = "$fields"
     public static let stageMoveType = "$stage"
     public static let assignmentType = "$assign"
+    public static let escalationType = "$sla"
 
     /// Events of one lead are folded in this order: time, then id (so ties are deterministic).
     public var order: EventOrder { EventOrder(at: at, id: id) }

@@ -9,6 +9,8 @@ public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable 
     case outcome = "lead.outcome"
     /// A lead given to a salesperson (routing or a person's reassignment): the owner and why.
     case assigned = "lead.assigned"
+    /// The owner did not act by the SLA's due time: an escalation step fired (remind, tell the manager, reassign).
+    case slaBreached = "lead.sla_breached"
     /// `qualify webhooks test`: checks a subscription end to end.
     case ping
 
@@ -22,6 +24,7 @@ public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable 
         case .becameSQL: return "sql"
         case .outcome: return "outcome"
         case .assigned: return "assigned"
+        case .slaBreached: return "sla"
         case .ping: return "ping"
         }
     }

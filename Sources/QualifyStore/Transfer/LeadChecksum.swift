@@ -79,6 +79,11 @@ public struct LeadChecksum: Sendable, Hashable, Codable {
                 add(reason)
                 add(by)
                 if let code { add(code) }
+            case .escalation(let step, let action, let note):
+                add(Event.escalationType)
+                add(String(step))
+                add(action.rawValue)
+                add(note)
             case .assignment(let owner, let reason, let by):
                 add(Event.assignmentType)
                 add(owner)

@@ -18,6 +18,8 @@ public struct LeadProjection: Sendable, Hashable {
     public var owner: String?
     /// When the owner must have acted (``SLAClock``): set while the lead's SLA clock runs, in the owner's calendar.
     public var dueAt: Timestamp?
+    /// When the SLA's next escalation step fires (``SLAClock/nextEscalation(of:handoff:zone:)``), while one is pending.
+    public var escalateAt: Timestamp?
     public var state: Data
 
     public init(state: LeadState, model: QualificationModel) {
@@ -33,6 +35,7 @@ public struct LeadProjection: Sendable, Hashable {
         company = f["company"]
         owner = f["owner"]
         dueAt = state.assignedAt == nil ? nil : SLAClock.dueAt(state, handoff: model.handoff, zone: SystemZones.rules)
+        escalateAt = dueAt == nil ? nil : SLAClock.nextEscalation(of: state, handoff: model.handoff, zone: SystemZones.rules)?.at
         self.state = Data(LeadStateCodec.encode(state))
     }
 }

@@ -9,11 +9,14 @@ public enum OutboxEvent: Sendable, Hashable {
     /// A lead given to a salesperson (by routing, or a person reassigning it), with why; `event` is the assignment
     /// event in the lead's log.
     case assigned(lead: String, owner: String, reason: String, by: String, at: Timestamp, event: EventID)
+    /// The owner did not act by the SLA's due time: escalation step `step` fired (`action`: remind, tell_manager or
+    /// reassign), with the person it tells (the owner, or their manager).
+    case slaBreached(lead: String, owner: String, step: Int, action: String, due: Timestamp, notify: String?, at: Timestamp)
 
     /// The lead the message is about.
     public var lead: String {
         switch self {
-        case .stageChanged(let lead, _, _), .assigned(let lead, _, _, _, _, _): return lead
+        case .stageChanged(let lead, _, _), .assigned(let lead, _, _, _, _, _), .slaBreached(let lead, _, _, _, _, _, _): return lead
         }
     }
 
@@ -22,6 +25,7 @@ public enum OutboxEvent: Sendable, Hashable {
         switch self {
         case .stageChanged: return "stage_changed"
         case .assigned: return "lead_assigned"
+        case .slaBreached: return "sla_breached"
         }
     }
 
@@ -37,6 +41,10 @@ public enum OutboxEvent: Sendable, Hashable {
             return FlatJSON.encode(fields)
         case .assigned(let lead, let owner, let reason, let by, let at, let event):
             return FlatJSON.encode(["lead": lead, "owner": owner, "reason": reason, "by": by, "at": at.iso8601, "event": event.rawValue])
+        case .slaBreached(let lead, let owner, let step, let action, let due, let notify, let at):
+            var p = ["lead": lead, "owner": owner, "step": String(step), "action": action, "due": due.iso8601, "at": at.iso8601]
+            if let notify { p["notify"] = notify }
+            return FlatJSON.encode(p)
         }
     }
 
@@ -51,6 +59,10 @@ public enum OutboxEvent: Sendable, Hashable {
             let outcome: Bool? = p["outcome"] == "won" ? true : p["outcome"] == "lost" ? false : nil
             self = .stageChanged(lead: lead, change: StageChange(from: from, to: to, at: at, eventID: EventID(p["event"] ?? ""),
                                                                  reason: p["reason"] ?? "", by: p["by"] ?? ""), outcome: outcome)
+        case "sla_breached":
+            guard let lead = p["lead"], let owner = p["owner"], let step = p["step"].flatMap({ Int($0) }), let action = p["action"],
+                  let due = p["due"].flatMap(Timestamp.init(iso8601:)), let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
+            self = .slaBreached(lead: lead, owner: owner, step: step, action: action, due: due, notify: p["notify"], at: at)
         case "lead_assigned":
             guard let lead = p["lead"], let owner = p["owner"], let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
             self = .assigned(lead: lead, owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "", at: at, event: EventID(p["event"] ?? ""))

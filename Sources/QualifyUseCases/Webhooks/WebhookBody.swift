@@ -19,8 +19,13 @@ public struct WebhookData: Sendable, Hashable, Codable {
     public var summary: Summary?
     /// The subscription a ping tests.
     public var subscription: String?
-    /// The salesperson's id in the model's team (lead.assigned).
+    /// The salesperson's id in the model's team (lead.assigned, lead.sla_breached).
     public var owner: String?
+    /// lead.sla_breached: the step (from 1), what it does, when the owner was due, whom it tells.
+    public var step: Int?
+    public var action: String?
+    public var due: String?
+    public var notify: String?
 
     public struct Summary: Sendable, Hashable, Codable {
         public var name: String?
@@ -61,6 +66,16 @@ public struct WebhookData: Sendable, Hashable, Codable {
             self.link = link
             self.outcome = type == .outcome ? outcome.map { $0 ? "won" : "lost" } : nil
             summary = type == .becameSQL ? card.map(Self.summary) : nil
+        case .slaBreached(let lead, let owner, let step, let action, let due, let notify, let at):
+            self.lead = lead
+            self.owner = owner
+            self.step = step + 1
+            self.action = action
+            self.due = due.iso8601
+            self.notify = notify
+            self.by = "sla"
+            self.at = at.iso8601
+            self.link = link
         case .assigned(let lead, let owner, let reason, let by, let at, _):
             self.lead = lead
             self.owner = owner
@@ -108,6 +123,9 @@ public struct WebhookData: Sendable, Hashable, Codable {
             return "\(who): \(from ?? "?") → \(to ?? "?") — \(why).\(linkText)"
         case .assigned:
             return "Lead \(who) assigned to \(e(owner) ?? "?") — \(why).\(linkText)"
+        case .slaBreached:
+            let tell = notify.map { " — telling \(e($0) ?? "")" } ?? ""
+            return "SLA missed: \(who) (owner \(e(owner) ?? "?"), due \(due ?? "?")), step \(step ?? 0): \(action ?? "?")\(tell).\(linkText)"
         case .ping:
             return "Qualify webhook test for \(e(subscription) ?? "a subscription")"
         }

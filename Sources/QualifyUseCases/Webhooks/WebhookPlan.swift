@@ -15,6 +15,8 @@ public enum WebhookPlan {
             return types
         case .assigned:
             return [.assigned]
+        case .slaBreached:
+            return [.slaBreached]
         }
     }
 

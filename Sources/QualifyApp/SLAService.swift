@@ -1,0 +1,30 @@
+import Logging
+import QualifyCore
+import QualifyStore
+import QualifyUseCases
+import ServiceLifecycle
+
+/// Inside `qualify serve`: fires the SLA's escalation steps as they fall due (``LeadStore/escalate(now:limit:)``),
+/// scanning every `interval`. Several servers on one database may all run it: each step's event id is unique, so a
+/// step fires once.
+struct SLAService: Service {
+    let store: any LeadStore
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                for step in try await store.escalate(now: .now()) {
+                    logger.info("SLA escalation", metadata: [
+                        "lead": .string(step.lead), "owner": .string(step.owner), "step": .stringConvertible(step.step + 1),
+                        "action": .string(step.action.rawValue),
+                    ])
+                }
+            } catch {
+                logger.error("SLA escalation pass failed; trying again", metadata: ["error": .string("\(type(of: error))")])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

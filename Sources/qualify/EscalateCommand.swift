@@ -1,0 +1,26 @@
+import ArgumentParser
+import QualifyApp
+import QualifyCore
+import QualifyUseCases
+
+struct EscalateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "escalate",
+        abstract: "Fire the SLA escalation steps that are due now (qualify serve does this every 15 seconds).",
+        discussion: """
+            For cron-style use without a server. Each step (the model's sla: escalate: remind, tell_manager, reassign) \
+            fires once per assignment, however often this runs or however many servers run beside it; each is an \
+            event on the lead and a lead.sla_breached webhook.
+            """)
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let now = Timestamp.now()
+        let store = try await db.open(now: now)
+        let fired = try await store.escalate(now: now, limit: 10_000)
+        for step in fired {
+            print("\(step.lead): step \(step.step + 1) \(step.action.rawValue) (owner \(step.owner)\(step.notify.map { ", to \($0)" } ?? ""))")
+        }
+        print(fired.isEmpty ? "nothing due" : "\(fired.count) escalation step\(fired.count == 1 ? "" : "s") fired")
+    }
+}
