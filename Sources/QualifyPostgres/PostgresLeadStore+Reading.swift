@@ -5,6 +5,23 @@ import QualifyCore
 import QualifyStore
 
 extension PostgresLeadStore {
+    public func handoffEvents(after: Int64, limit: Int) async throws -> [(position: Int64, event: Event)] {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT e.seq, e.id, l.email, e.type, e.at, e.properties FROM event e JOIN lead l ON l.id = e.lead_id
+                WHERE e.seq > \(after) AND (e.type IN ('$assign', '$sla', '$stage') OR e.type LIKE 'sales.%')
+                ORDER BY e.seq LIMIT \(Int64(limit))
+                """, logger: logger)
+            var out: [(position: Int64, event: Event)] = []
+            for try await (seq, id, email, type, at, properties) in rows.decode((Int64, String, String, String, Int64, String).self) {
+                out.append((seq, try StoredEventCodec.event(id: id, lead: LeadKey(normalizedEmail: email), type: type, at: at,
+                                                           properties: properties)))
+            }
+            return out
+        }
+    }
+
     public func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey] {
         let logger = self.logger
         return try await read { db in

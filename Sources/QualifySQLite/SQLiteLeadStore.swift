@@ -162,6 +162,22 @@ public struct SQLiteLeadStore: LeadStore {
 
     // MARK: reading
 
+    public func handoffEvents(after: Int64, limit: Int) async throws -> [(position: Int64, event: Event)] {
+        try await read { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT e.seq, e.id, l.email, e.type, e.at, e.properties FROM event e JOIN lead l ON l.id = e.lead_id
+                WHERE e.seq > ? AND (e.type IN ('$assign', '$sla', '$stage') OR e.type LIKE 'sales.%')
+                ORDER BY e.seq LIMIT ?
+                """), arguments: [after, limit])
+            var out: [(position: Int64, event: Event)] = []
+            while let row = try rows.next() {
+                out.append((row[0], try StoredEventCodec.event(id: row[1], lead: LeadKey(normalizedEmail: row[2]), type: row[3], at: row[4],
+                                                              properties: row[5])))
+            }
+            return out
+        }
+    }
+
     public func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey] {
         try await read { db in
             try String.fetchAll(db.cachedStatement(sql: "SELECT email FROM lead WHERE escalate_at <= ? ORDER BY escalate_at, id LIMIT ?"),

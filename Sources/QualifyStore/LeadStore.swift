@@ -45,6 +45,10 @@ public protocol LeadStore: Sendable {
     func lead(_ key: LeadKey) async throws -> LeadRecord?
     /// The leads whose next SLA escalation step is due at `now` (their `escalate_at` projection), earliest first.
     func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey]
+    /// A page of the hand-off's events — assignments (`$assign`), escalations (`$sla`), people's stage moves (`$stage`)
+    /// and sales activities (`sales.*`) — in log order after position `after` (0: the start), with each one's position.
+    /// Reads the whole event table: for reports, not requests.
+    func handoffEvents(after: Int64, limit: Int) async throws -> [(position: Int64, event: Event)]
     /// Counts of what the store holds.
     func statistics() async throws -> StoreStatistics
     /// Where the schema stands against the migrations this build knows (see ``SchemaStatus``).

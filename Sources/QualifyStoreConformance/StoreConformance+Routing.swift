@@ -170,5 +170,17 @@ extension StoreConformance {
         _ = try await store.activate(model, source: DefaultModel.yaml + escalationYAML + "\n# v2\n", at: day(0, hour: 5))
         let replayed = try await store.lead(key("ada@acme.io"))!
         try expect(replayed.state.fields["owner"] == "lea" && replayed.state.escalations == 0, "kept by a rescore")
+
+        // the report: sam never touched it (three escalations); lea calls 30 minutes after getting it
+        _ = try await store.logActivity(.call, on: key("ada@acme.io"), outcome: "connected", note: nil, by: "lea", id: EventID("c-lea"),
+                                        at: day(0, hour: 5).adding(TimeSpan(millis: 30 * 60_000)), now: day(1))
+        let report = try await store.slaReport()
+        let rows = Dictionary(report.rows.map { ($0.who, $0) }, uniquingKeysWith: { a, _ in a })
+        try expect(rows["sam"]?.assigned == 1 && rows["sam"]?.touched == 0 && rows["sam"]?.escalations == 3 && rows["sam"]?.withinSLA == 0,
+                   "sam: \(String(describing: rows["sam"]))")
+        try expect(rows["lea"]?.touched == 1 && rows["lea"]?.withinSLA == 1 && rows["lea"]?.medianHoursToTouch == 0.5,
+                   "lea: \(String(describing: rows["lea"]))")
+        try expect(rows["team"]?.assigned == 2 && rows["team"]?.withSLA == 2 && rows["team"]?.withinShare == 0.5,
+                   "team: \(String(describing: rows["team"]))")
     }
 }

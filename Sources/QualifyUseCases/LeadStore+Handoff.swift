@@ -172,3 +172,20 @@ extension LeadStore {
         }
     }
 }
+
+extension LeadStore {
+    /// The hand-off report (``SLAReport``) over every lead's assignments, touches and escalations, under the active
+    /// model's team and SLA. Pages through the event table.
+    public func slaReport() async throws -> SLAReport {
+        guard let model = try await activeModel() else { throw StoreError.noActiveModel }
+        var events: [Event] = []
+        var position: Int64 = 0
+        while true {
+            let page = try await handoffEvents(after: position, limit: 10_000)
+            events += page.map(\.event)
+            guard let last = page.last else { break }
+            position = last.position
+        }
+        return SLAReport.build(events, handoff: model.model.handoff, zone: SystemZones.rules)
+    }
+}

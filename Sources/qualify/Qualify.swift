@@ -28,7 +28,7 @@ struct Qualify: AsyncParsableCommand {
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, IcpCommand.self, TrainCommand.self, PredictCommand.self,
             VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self, CalibrationCommand.self,
-            MigrateCommand.self, CopyCommand.self, WebhooksCommand.self, LogCommand.self, AssignCommand.self, EscalateCommand.self,
+            MigrateCommand.self, CopyCommand.self, WebhooksCommand.self, LogCommand.self, AssignCommand.self, EscalateCommand.self, SLACommand.self,
         ])
 }
 
