@@ -15,7 +15,11 @@ struct SLAService: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                for step in try await store.escalate(now: .now()) {
+                let pass = try await store.escalate(now: .now())
+                for (lead, error) in pass.failed {
+                    logger.error("SLA escalation of a lead failed; tried again next pass", metadata: ["lead": .string(lead), "error": .string(error)])
+                }
+                for step in pass.fired {
                     logger.info("SLA escalation", metadata: [
                         "lead": .string(step.lead), "owner": .string(step.owner), "step": .stringConvertible(step.step + 1),
                         "action": .string(step.action.rawValue),

@@ -17,8 +17,8 @@ public enum StoredEventCodec {
             return FlatJSON.encode(p)
         case .assignment(let owner, let reason, let by):
             return FlatJSON.encode(["owner": owner, "reason": reason, "by": by])
-        case .escalation(let step, let action, let note):
-            return FlatJSON.encode(["step": String(step), "action": action.rawValue, "note": note])
+        case .escalation(let step, let action, let note, let assigned):
+            return FlatJSON.encode(["step": String(step), "action": action.rawValue, "note": note, "assigned": String(assigned.millis)])
         }
     }
 
@@ -37,10 +37,12 @@ public enum StoredEventCodec {
             }
             kind = .stageMove(action: action, reason: p["reason"] ?? "", by: p["by"] ?? "", code: p["code"])
         case Event.escalationType:
-            guard let step = p["step"].flatMap({ Int($0) }), let action = p["action"].flatMap(EscalationStep.Action.init(rawValue:)) else {
-                throw StoreError.corrupt("escalation '\(id)' has no valid step or action")
+            guard let step = p["step"].flatMap({ Int($0) }), (0..<1_000).contains(step),
+                  let action = p["action"].flatMap(EscalationStep.Action.init(rawValue:)),
+                  let assigned = p["assigned"].flatMap({ Int64($0) }) else {
+                throw StoreError.corrupt("escalation '\(id)' has no valid step, action or assignment time")
             }
-            kind = .escalation(step: step, action: action, note: p["note"] ?? "")
+            kind = .escalation(step: step, action: action, note: p["note"] ?? "", assigned: Timestamp(millis: assigned))
         case Event.assignmentType:
             guard let owner = p["owner"], !owner.isEmpty else { throw StoreError.corrupt("assignment '\(id)' names no owner") }
             kind = .assignment(owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "")

@@ -144,14 +144,14 @@ extension StoreConformance {
         try await ada(store)
         _ = try await store.ingest([event("e1", "ada@acme.io", "demo_request", day(0))], options: IngestOptions(), now: day(0))
         // routed to sam at 09:00, due 10:00; steps at 11:00 (remind), 12:00 (tell mia), 13:00 (reassign)
-        var fired = try await store.escalate(now: day(0, hour: 1))
+        var fired = try await store.escalate(now: day(0, hour: 1)).fired
         try expect(fired.isEmpty, "nothing before the first step: \(fired)")
-        fired = try await store.escalate(now: day(0, hour: 2).adding(TimeSpan(millis: 60_000)))
+        fired = try await store.escalate(now: day(0, hour: 2).adding(TimeSpan(millis: 60_000))).fired
         try expect(fired.map(\.action) == [.remind] && fired.first?.notify == "sam", "the reminder: \(fired)")
-        fired = try await store.escalate(now: day(0, hour: 2).adding(TimeSpan(millis: 60_000)))
+        fired = try await store.escalate(now: day(0, hour: 2).adding(TimeSpan(millis: 60_000))).fired
         try expect(fired.isEmpty, "a step fires once: \(fired)")
         // two steps behind: both, in order; the reassign gives the lead to the pool's next person
-        fired = try await store.escalate(now: day(0, hour: 5))
+        fired = try await store.escalate(now: day(0, hour: 5)).fired
         try expect(fired.map(\.action) == [.tellManager, .reassign], "steps: \(fired)")
         try expect(fired.first?.notify == "mia" && fired.last?.notify == "lea", "told mia, then given to lea: \(fired)")
         let lead = try await store.lead(key("ada@acme.io"))!
@@ -164,7 +164,7 @@ extension StoreConformance {
             return nil
         }
         try expect(breached == ["sam 0 remind sam", "sam 1 tell_manager mia", "sam 2 reassign lea"], "sla_breached: \(breached)")
-        fired = try await store.escalate(now: day(0, hour: 5))
+        fired = try await store.escalate(now: day(0, hour: 5)).fired
         try expect(fired.isEmpty, "nothing more until lea's steps are due: \(fired)")
         // a replay keeps it all
         _ = try await store.activate(model, source: DefaultModel.yaml + escalationYAML + "\n# v2\n", at: day(0, hour: 5))
@@ -174,7 +174,7 @@ extension StoreConformance {
         // the report: sam never touched it (three escalations); lea calls 30 minutes after getting it
         _ = try await store.logActivity(.call, on: key("ada@acme.io"), outcome: "connected", note: nil, by: "lea", id: EventID("c-lea"),
                                         at: day(0, hour: 5).adding(TimeSpan(millis: 30 * 60_000)), now: day(1))
-        let report = try await store.slaReport()
+        let report = try await store.slaReport(now: day(1))
         let rows = Dictionary(report.rows.map { ($0.who, $0) }, uniquingKeysWith: { a, _ in a })
         try expect(rows["sam"]?.assigned == 1 && rows["sam"]?.touched == 0 && rows["sam"]?.escalations == 3 && rows["sam"]?.withinSLA == 0,
                    "sam: \(String(describing: rows["sam"]))")

@@ -113,19 +113,29 @@ extension LeadStore {
     /// — a `lead.sla_breached` message, and for a reassign step a new owner chosen as routing chooses (the pool's next
     /// turn, with the late owner taken as away). Each lead in its own transaction.
     /// A lead several steps behind gets them all, one after another (a pass per step, at most ten).
-    public func escalate(now: Timestamp, limit: Int = 500) async throws -> [SLAEscalation] {
+    ///
+    /// A lead whose escalation fails (its stored state unreadable) does not stop the others: it is reported in
+    /// `failed` with the error, and tried again next time.
+    public func escalate(now: Timestamp, limit: Int = 500) async throws -> (fired: [SLAEscalation], failed: [(lead: String, error: String)]) {
         var fired: [SLAEscalation] = []
+        var failed: [(lead: String, error: String)] = []
+        var failing: Set<LeadKey> = []
         for _ in 0..<10 {
             var pass = 0
-            for key in try await leadsToEscalate(at: now, limit: limit) {
-                if let step = try await escalate(key, now: now) {
-                    fired.append(step)
-                    pass += 1
+            for key in try await leadsToEscalate(at: now, limit: limit) where !failing.contains(key) {
+                do {
+                    if let step = try await escalate(key, now: now) {
+                        fired.append(step)
+                        pass += 1
+                    }
+                } catch {
+                    failing.insert(key)
+                    failed.append((key.email, "\(error)"))
                 }
             }
             if pass == 0 { break }
         }
-        return fired
+        return (fired, failed)
     }
 
     func escalate(_ key: LeadKey, now: Timestamp) async throws -> SLAEscalation? {
@@ -150,11 +160,16 @@ extension LeadStore {
             switch action {
             case .remind: note = "\(owner) has not acted since \(assigned.iso8601) (due \(due.iso8601)): reminded"
             case .tellManager: note = "\(owner) has not acted (due \(due.iso8601)): told \(manager ?? "nobody — they have no manager")"
-            case .reassign: note = "\(owner) has not acted (due \(due.iso8601)): given to the next person"
+            case .reassign: note = "\(owner) has not acted (due \(due.iso8601)): given to the next person who can take it, if any"
             }
             let id = EventID("$sla:\(lead.id):\(assigned.millis):\(next.step)")   // event ids are unique across leads
-            let event = Event(id: id, lead: key, at: now, kind: .escalation(step: next.step, action: action, note: note))
-            guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: now).contains(id) else { return nil }
+            let event = Event(id: id, lead: key, at: now, kind: .escalation(step: next.step, action: action, note: note, assigned: assigned))
+            guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: now).contains(id) else {
+                // fired before (its event is in the log): the projection written again, so the scan moves on
+                try await tx.writeLeads([LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: [])],
+                                        modelVersion: model.version, at: now)
+                return nil
+            }
             var write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
             var notify: String? = action == .tellManager ? manager : owner
             if action == .reassign {
@@ -163,7 +178,9 @@ extension LeadStore {
                 write = try await routing.reroute(write, awayFrom: owner, id: EventID("$sla:\(lead.id):\(assigned.millis):\(next.step):assign"),
                                                   why: "SLA missed by \(owner) (due \(due.iso8601))", engine: engine, model: model, in: tx, now: now)
                 try await routing.finish(in: tx)
-                notify = try LeadStateCodec.decode(write.projection.state).fields["owner"]
+                let newOwner = try LeadStateCodec.decode(write.projection.state).fields["owner"]
+                // nobody could take it (all away): the breach is announced to nobody in particular, the owner stays
+                notify = newOwner != owner ? newOwner : nil
             }
             write.messages.append(.slaBreached(lead: key.email, owner: owner, step: next.step, action: action.rawValue, due: due,
                                                notify: notify, at: now))
@@ -176,7 +193,7 @@ extension LeadStore {
 extension LeadStore {
     /// The hand-off report (``SLAReport``) over every lead's assignments, touches and escalations, under the active
     /// model's team and SLA. Pages through the event table.
-    public func slaReport() async throws -> SLAReport {
+    public func slaReport(now: Timestamp) async throws -> SLAReport {
         guard let model = try await activeModel() else { throw StoreError.noActiveModel }
         var events: [Event] = []
         var position: Int64 = 0
@@ -186,6 +203,6 @@ extension LeadStore {
             guard let last = page.last else { break }
             position = last.position
         }
-        return SLAReport.build(events, handoff: model.model.handoff, zone: SystemZones.rules)
+        return SLAReport.build(events, handoff: model.model.handoff, zone: SystemZones.rules, now: now)
     }
 }

@@ -78,8 +78,9 @@ struct RoutingStep {
     /// turn, the rules and the fallback as routing decides, with `owner` taken as away.
     mutating func reroute(_ write: LeadWrite, awayFrom owner: String, id: EventID, why: String, engine: Engine, model: ModelVersion,
                           in tx: any LeadTransaction, now: Timestamp) async throws -> LeadWrite {
-        guard var handoff = router?.handoff, let i = handoff.team.firstIndex(where: { $0.id == owner }) else { return write }
-        handoff.team[i].away = true
+        guard var handoff = router?.handoff else { return write }
+        // the late owner sits this one out (an owner the team does not know, set by a CRM, has no turn anyway)
+        if let i = handoff.team.firstIndex(where: { $0.id == owner }) { handoff.team[i].away = true }
         guard let router = LeadRouter(handoff) else { return write }
         let state = try LeadStateCodec.decode(write.projection.state)
         if load == nil {

@@ -17,7 +17,8 @@ struct EscalateCommand: AsyncParsableCommand {
     func run() async throws {
         let now = Timestamp.now()
         let store = try await db.open(now: now)
-        let fired = try await store.escalate(now: now, limit: 10_000)
+        let (fired, failed) = try await store.escalate(now: now, limit: 10_000)
+        for (lead, error) in failed { printError("qualify: \(lead): escalation failed: \(error)") }
         for step in fired {
             print("\(step.lead): step \(step.step + 1) \(step.action.rawValue) (owner \(step.owner)\(step.notify.map { ", to \($0)" } ?? ""))")
         }

@@ -17,8 +17,9 @@ struct SLACommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let store = try await db.open(now: .now())
-        let report = try await store.slaReport()
+        let now = Timestamp.now()
+        let store = try await db.open(now: now)
+        let report = try await store.slaReport(now: now)
         func hours(_ h: Double?) -> String { h.map { String(format: "%.2f", $0) } ?? "" }
         func share(_ s: Double?) -> String { s.map { String(format: "%.0f %%", $0 * 100) } ?? "—" }
         switch format {

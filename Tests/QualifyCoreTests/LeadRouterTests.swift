@@ -128,3 +128,34 @@ import Testing
         #expect(EventLimits.check(id: "route:x", type: "page_view", at: at, properties: [:], now: at) == nil)
     }
 }
+
+@Suite struct SLAReportTests {
+    static let handoff = HandoffSection(
+        team: [Person(id: "sam", name: "Sam"), Person(id: "lea", name: "Lea")],
+        routing: RoutingSection(pools: [Pool(id: "all", members: ["sam", "lea"], method: .roundRobin)], rules: [], fallback: "all"),
+        sla: [StageSLA(stage: .sql, within: .hours(1), escalate: [])], reasons: [:])
+
+    static func h(_ hours: Double) -> Timestamp { Timestamp(millis: Int64(hours * 3_600_000)) }
+    static func assign(_ lead: String, _ owner: String, at: Double) -> Event {
+        Event(id: EventID("a-\(lead)-\(at)"), lead: LeadKey(normalizedEmail: lead), at: h(at), kind: .assignment(owner: owner, reason: "r", by: "routing"))
+    }
+    static func call(_ lead: String, at: Double) -> Event {
+        Event.activity(id: "c-\(lead)-\(at)", lead: LeadKey(normalizedEmail: lead), type: "sales.call", at: h(at), properties: ["outcome": "connected"])
+    }
+
+    @Test func touchesWithinAndLateAndUntouchedOnlyOnceDue() {
+        let events = [
+            Self.assign("a@x.io", "sam", at: 0), Self.call("a@x.io", at: 0.5),     // within
+            Self.assign("b@x.io", "sam", at: 0), Self.call("b@x.io", at: 3),       // late
+            Self.assign("c@x.io", "sam", at: 0),                                     // untouched, long due
+            Self.assign("d@x.io", "lea", at: 9.5),                                   // untouched, not yet due at 10
+            Event.activity(id: "v", lead: LeadKey(normalizedEmail: "d@x.io"), type: "sales.demo", at: Self.h(9.6)),  // not a touch
+        ]
+        let report = SLAReport.build(events, handoff: Self.handoff, zone: { _ in nil }, now: Self.h(10))
+        let rows = Dictionary(report.rows.map { ($0.who, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(rows["sam"]?.assigned == 3 && rows["sam"]?.touched == 2 && rows["sam"]?.withinSLA == 1 && rows["sam"]?.withSLA == 3)
+        #expect(rows["sam"]?.medianHoursToTouch == 0.5 && rows["sam"]?.p90HoursToTouch == 3)   // nearest rank of [0.5, 3]
+        #expect(rows["lea"]?.assigned == 1 && rows["lea"]?.withSLA == 0 && rows["lea"]?.touched == 0)
+        #expect(rows["team"]?.withinShare == 1.0 / 3.0)
+    }
+}

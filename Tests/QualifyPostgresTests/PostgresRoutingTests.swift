@@ -83,7 +83,7 @@ struct PostgresRoutingTests {
             let later = Self.t0.adding(.hours(5))
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for store in [first, second, first, second] {
-                    group.addTask { try await store.escalate(now: later).count }
+                    group.addTask { try await store.escalate(now: later).fired.count }
                 }
                 return try await group.reduce(0, +)
             }

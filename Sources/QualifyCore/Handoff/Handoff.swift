@@ -150,7 +150,7 @@ public struct EscalationStep: Sendable, Hashable, Codable {
         case remind
         /// tell the owner's manager
         case tellManager = "tell_manager"
-        /// give the lead to the next person of the pool it was routed from (or the fallback)
+        /// give the lead to someone else, decided as routing decides (the late owner taken as away)
         case reassign
     }
     public var after: TimeSpan

@@ -10,8 +10,9 @@ public enum SLAClock {
         case late(at: Timestamp, due: Timestamp)
     }
 
-    /// The lead's SLA status, or nil when no clock runs (no owner, no SLA for its stage, an owner the team does not
-    /// know). `zone` gives a calendar's zone rules by name (nil: unknown, counted in plain time).
+    /// The lead's SLA status, or nil when no clock runs (no assignment or owner, no SLA for its stage). An owner
+    /// without a calendar (or not in the team) is counted in plain time; `zone` gives a calendar's zone rules by name
+    /// (nil: unknown, plain time).
     public static func status(of state: LeadState, handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?) -> Status? {
         guard let handoff, let assigned = state.assignedAt, let owner = state.fields["owner"],
               let sla = handoff.sla.first(where: { $0.stage == state.stage }) else { return nil }

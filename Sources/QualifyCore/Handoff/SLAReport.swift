@@ -9,7 +9,7 @@ public struct SLAReport: Sendable, Hashable, Codable {
         public var touched: Int
         /// Touched by the due time (of those with an SLA).
         public var withinSLA: Int
-        /// Assignments an SLA applied to (the owner's SLA for the routing stage).
+        /// Assignments the SLA has judged: touched, or untouched past their due time (the routing stage's SLA).
         public var withSLA: Int
         public var medianHoursToTouch: Double?
         public var p90HoursToTouch: Double?
@@ -28,31 +28,44 @@ public struct SLAReport: Sendable, Hashable, Codable {
 
     /// `events`: every lead's hand-off events in log order (any interleaving of leads). The SLA for an assignment is the
     /// model's for its routing stage (SQL unless `routing.on` says otherwise), in the owner's calendar.
-    public static func build(_ events: [Event], handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?) -> SLAReport {
+    /// An assignment never touched counts against the SLA once its due time has passed by `now` (or another
+    /// assignment replaced it); before that it is not counted yet.
+    public static func build(_ events: [Event], handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?, now: Timestamp) -> SLAReport {
         let stage = handoff?.routing?.on ?? .sql
         let sla = handoff?.sla.first { $0.stage == stage }
         var byLead: [LeadKey: [Event]] = [:]
         for event in events { byLead[event.lead, default: []].append(event) }
         var tallies: [String: Tally] = [:]
+        func due(_ owner: String, _ at: Timestamp) -> Timestamp? {
+            guard let sla else { return nil }
+            let calendar = handoff?.person(owner)?.calendar
+            return calendar.flatMap { cal in zone(cal.zone).map { cal.adding(sla.within, to: at, zone: $0) } } ?? at.adding(sla.within)
+        }
+        /// An assignment ending untouched (replaced, or still open): a miss once its due time has passed.
+        func closeUntouched(_ c: (owner: String, at: Timestamp, touched: Bool)?, replaced: Bool) {
+            guard let c, !c.touched, let due = due(c.owner, c.at) else { return }
+            if replaced || due <= now { tallies[c.owner, default: Tally()].withSLA += 1 }
+        }
         for (_, log) in byLead {
             var current: (owner: String, at: Timestamp, touched: Bool)?
             for event in log.sorted(by: { $0.order < $1.order }) {
                 switch event.kind {
                 case .assignment(let owner, _, _):
+                    closeUntouched(current, replaced: true)
                     current = (owner, event.at, false)
                     tallies[owner, default: Tally()].assigned += 1
                 case .escalation:
                     if let c = current { tallies[c.owner, default: Tally()].escalations += 1 }
+                case .activity(let type, _) where SalesActivity(eventType: type) == nil:
+                    continue
                 case .stageMove, .activity:
                     guard let c = current, !c.touched, event.at >= c.at else { continue }
                     current?.touched = true
                     var t = tallies[c.owner, default: Tally()]
                     t.touched += 1
                     t.hours.append(Double(event.at.millis - c.at.millis) / 3_600_000)
-                    if let sla {
-                        let calendar = handoff?.person(c.owner)?.calendar
-                        let due = calendar.flatMap { cal in zone(cal.zone).map { cal.adding(sla.within, to: c.at, zone: $0) } }
-                            ?? c.at.adding(sla.within)
+                    if let due = due(c.owner, c.at) {
+                        t.withSLA += 1
                         if event.at <= due { t.within += 1 }
                     }
                     tallies[c.owner] = t
@@ -60,10 +73,7 @@ public struct SLAReport: Sendable, Hashable, Codable {
                     continue
                 }
             }
-        }
-        // every assignment counts against the SLA, touched or not
-        for (owner, _) in tallies where sla != nil {
-            tallies[owner]!.withSLA = tallies[owner]!.assigned
+            closeUntouched(current, replaced: false)
         }
         var team = Tally()
         var rows: [Row] = []
@@ -82,9 +92,10 @@ public struct SLAReport: Sendable, Hashable, Codable {
 
     static func row(_ who: String, _ t: Tally) -> Row {
         let sorted = t.hours.sorted()
+        // nearest rank: the smallest value with at least q of the values at or below it
         func quantile(_ q: Double) -> Double? {
             guard !sorted.isEmpty else { return nil }
-            let i = min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))
+            let i = max(0, min(sorted.count - 1, Int((q * Double(sorted.count)).rounded(.up)) - 1))
             return (sorted[i] * 100).rounded() / 100
         }
         return Row(who: who, assigned: t.assigned, touched: t.touched, withinSLA: t.within, withSLA: t.withSLA,

@@ -121,7 +121,7 @@ public struct TimelineEntry: Sendable, Hashable, Codable {
             return TimelineEntry(at: event.at, type: event.typeName, by: by, text: action.changeReason(reason, code: code))
         case .assignment(let owner, let reason, let by):
             return TimelineEntry(at: event.at, type: event.typeName, by: by, text: "assigned to \(owner): \(reason)")
-        case .escalation(let step, let action, let note):
+        case .escalation(let step, let action, let note, _):
             return TimelineEntry(at: event.at, type: event.typeName, by: "sla", text: "SLA escalation \(step + 1) (\(action.rawValue)): \(note)")
         }
     }

@@ -117,7 +117,7 @@ extension ModelParser {
                 }
                 if steps.contains(where: { $0.action == .tellManager }), let routing,
                    let person = team.first(where: { $0.manager == nil && routing.canReceive($0.id) }) {
-                    r.warning(marks[person.id], "team[\(position[person.id] ?? 0)].manager", "\(path) tells the manager, but \(person.name) has none: that step is skipped for their leads")
+                    r.warning(marks[person.id], "team[\(position[person.id] ?? 0)].manager", "\(path) tells the manager, but \(person.name) has none: for their leads that step records the breach and tells nobody")
                 }
                 if let within, let stage = Stage(rawValue: key) { sla.append(StageSLA(stage: stage, within: within, escalate: steps)) } else { ok = false }
             }

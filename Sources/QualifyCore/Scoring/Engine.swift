@@ -35,8 +35,8 @@ public struct Engine {
             state.touchedAt = nil
             state.escalations = 0
             applyFields(event, fields: ["owner": owner], source: by, to: &state, into: &out)
-        case .escalation(let step, _, _):
-            state.escalations = max(state.escalations, step + 1)
+        case .escalation(let step, _, _, let assigned):
+            if assigned == state.assignedAt { state.escalations = max(state.escalations, step + 1) }
             return out
         case .stageMove(let action, let reason, let by, let code):
             touch(&state, at: event.at)

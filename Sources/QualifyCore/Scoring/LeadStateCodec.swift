@@ -84,7 +84,10 @@ public enum LeadStateCodec {
             s.assignedAt = try r.optional { Timestamp(millis: try $0.int64()) }
             s.touchedAt = try r.optional { Timestamp(millis: try $0.int64()) }
         }
-        if stored >= 3 { s.escalations = try r.int() }
+        if stored >= 3 {
+            s.escalations = try r.int()
+            guard s.escalations >= 0 else { throw LeadStateCodecError.trailingBytes }
+        }
         guard r.position == r.bytes.count else { throw LeadStateCodecError.trailingBytes }
         return s
     }

@@ -19,9 +19,9 @@ public struct Event: Sendable, Hashable, Codable {
         /// The lead given to a salesperson: by routing (`by` is `routing`) or by a person reassigning it. A recorded
         /// decision: a replay sets the same owner, it never routes again.
         case assignment(owner: String, reason: String, by: String)
-        /// A step of the SLA's escalation fired (``EscalationStep``): step `step` (from 0) of the owner's current
-        /// assignment, with what it did.
-        case escalation(step: Int, action: EscalationStep.Action, note: String)
+        /// A step of the SLA's escalation fired (``EscalationStep``): step `step` (from 0) of the assignment made at
+        /// `assigned`, with what it did. It counts only while that assignment stands.
+        case escalation(step: Int, action: EscalationStep.Action, note: String, assigned: Timestamp)
     }
 
     public init(id: EventID, lead: LeadKey, at: Timestamp, kind: Kind) {

@@ -79,11 +79,12 @@ public struct LeadChecksum: Sendable, Hashable, Codable {
                 add(reason)
                 add(by)
                 if let code { add(code) }
-            case .escalation(let step, let action, let note):
+            case .escalation(let step, let action, let note, let assigned):
                 add(Event.escalationType)
                 add(String(step))
                 add(action.rawValue)
                 add(note)
+                add(String(assigned.millis))
             case .assignment(let owner, let reason, let by):
                 add(Event.assignmentType)
                 add(owner)
