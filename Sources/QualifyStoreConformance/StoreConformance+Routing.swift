@@ -72,6 +72,15 @@ extension StoreConformance {
         try expect(assigned.count == 6, "still six assignments: \(assigned)")
         let replayed = try await store.lead(key("ada@acme.io"))!
         try expect(replayed.events.filter { $0.typeName == Event.assignmentType }.count == 1, "one assignment in the log")
+
+        // sam sends cy back to nurture; when cy asks again, someone else gets it (sam taken as away)
+        _ = try await store.moveStage(key("cy@gamma.io"), action: .reject, reason: "not now", by: "sam", id: EventID("rej-cy"), at: day(4))
+        _ = try await store.ingest([event("r9", "cy@gamma.io", "demo_request", day(5))], options: IngestOptions(), now: now)
+        try await expectAsync(try await owner("cy@gamma.io") == "lea", "a lead sent back comes back to someone else")
+        // a lead whose owner never let it go is not routed again (its log gains no second assignment)
+        _ = try await store.ingest([event("r10", "bob@beta.io", "contact_sales", day(5))], options: IngestOptions(), now: now)
+        let bob = try await store.lead(key("bob@beta.io"))!
+        try expect(bob.events.filter { $0.typeName == Event.assignmentType }.count == 1 && bob.state.fields["owner"] == "lea", "bob stays lea's")
     }
 }
 

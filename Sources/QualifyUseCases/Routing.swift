@@ -39,14 +39,28 @@ struct RoutingStep {
         }
     }
 
+    /// Whether a person sent the lead back (to nurture or out) since its current owner got it.
+    static func released(_ state: LeadState) -> Bool {
+        guard let assigned = state.assignedAt else { return false }
+        return state.stageHistory.contains { $0.at >= assigned && $0.by != "model" && ($0.to == .recycled || $0.to == .disqualified) }
+    }
+
     /// `write` with the lead routed, if it is due: the assignment event appended and folded in, the message added.
     mutating func route(_ write: LeadWrite, engine: Engine, model: ModelVersion, in tx: any LeadTransaction, now: Timestamp)
         async throws -> LeadWrite
     {
-        guard let router, let entry = write.changes.last(where: { Self.reaches($0, router.routing.on) }) else { return write }
+        guard var router, let entry = write.changes.last(where: { Self.reaches($0, router.routing.on) }) else { return write }
         let state = try LeadStateCodec.decode(write.projection.state)
-        guard Self.openStages(from: router.routing.on).contains(state.stage),
-              (state.fields["owner"] ?? "").trimmingSpaces.isEmpty else { return write }
+        guard Self.openStages(from: router.routing.on).contains(state.stage) else { return write }
+        // a lead with an owner is routed again only if that owner sent it back (recycle, reject, lose, disqualify)
+        // since they got it: it comes back to someone else, the one who let it go taken as away
+        let owner = (state.fields["owner"] ?? "").trimmingSpaces
+        let released = !owner.isEmpty && Self.released(state)
+        guard owner.isEmpty || released else { return write }
+        if released, var handoff = Optional(router.handoff), let i = handoff.team.firstIndex(where: { $0.id == owner }) {
+            handoff.team[i].away = true
+            router = LeadRouter(handoff) ?? router
+        }
         if load == nil {
             load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
                                             openStages: Self.openStages(from: router.routing.on))
@@ -68,8 +82,9 @@ struct RoutingStep {
         // now (an entry stamped a little ahead, as events may be, is routed now); folded like any event (a replay if
         // later events are already in the log, or the entry comes after it).
         let at = min(Timestamp(millis: entry.at.millis + 1), now)
+        let reason = released ? "\(decision.reason) (back after \(owner) sent it back)" : decision.reason
         let routed = try await record(decision, on: write, id: EventID("$route:\(entry.eventID.rawValue)"), at: at, by: "routing",
-                                      reason: decision.reason, engine: engine, model: model, in: tx, now: now)
+                                      reason: reason, engine: engine, model: model, in: tx, now: now)
         if let account, routed.messages.count > write.messages.count { ownerByAccount[account] = decision.owner }
         return routed
     }
