@@ -57,7 +57,8 @@ struct RoutingStep {
         let owner = (state.fields["owner"] ?? "").trimmingSpaces
         let released = !owner.isEmpty && Self.released(state)
         guard owner.isEmpty || released else { return write }
-        if released, var handoff = Optional(router.handoff), let i = handoff.team.firstIndex(where: { $0.id == owner }) {
+        var handoff = router.handoff
+        if released, let i = handoff.team.firstIndex(where: { $0.id == owner }) {
             handoff.team[i].away = true
             router = LeadRouter(handoff) ?? router
         }
