@@ -13,7 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the JSON API (leads, events, stages, model, health, metrics) on the database.",
         discussion: """
             The API is described by Sources/QualifyServer/openapi.yaml. The server also delivers webhooks (see \
-            `qualify webhooks`) unless --no-webhooks. Every endpoint but /health/live and \
+            `qualify webhooks`) unless --no-webhooks, and fires the model's SLA escalation steps as they fall due \
+            (every 15 seconds; see `qualify escalate`). Every endpoint but /health/live and \
             /health/ready needs an API key (`Authorization: Bearer qk_…`): make one with `qualify keys create --role \
             admin`. SIGTERM or Ctrl-C stops the server gracefully: requests in flight finish (a batch answered is a \
             batch stored) and new connections are refused. A new database is created; an existing one whose schema is \
