@@ -12,6 +12,9 @@ struct Caller: Sendable {
     var name: String
     var role: Role
 
+    /// How a person's action through the API is recorded: the key's name and id ("Sam (qk_abc)").
+    static var recordedAs: String { current.map { "\($0.name) (\($0.keyID))" } ?? "api" }
+
     @TaskLocal static var current: Caller?
 }
 

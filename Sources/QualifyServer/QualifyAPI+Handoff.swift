@@ -10,7 +10,7 @@ extension QualifyAPI {
         let kind = SalesActivity(rawValue: body._type.rawValue)!
         let now = clock()
         let id = body.id ?? "sales:" + UUID().uuidString.lowercased()
-        let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
+        let by = Caller.recordedAs
         do {
             let logged = try await store.logActivity(kind, on: key, outcome: body.outcome, note: body.note, by: by, id: EventID(id),
                                                      at: body.at.map(Timestamp.init(date:)) ?? now, now: now)
@@ -23,7 +23,7 @@ extension QualifyAPI {
     func assignLead(_ input: Operations.AssignLead.Input) async throws -> Operations.AssignLead.Output {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
-        let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
+        let by = Caller.recordedAs
         do {
             let text = try await store.assign(key, to: body.owner, reason: body.reason, by: by,
                                               id: EventID("$assign:" + UUID().uuidString.lowercased()), at: clock())

@@ -104,7 +104,7 @@ struct QualifyAPI: APIProtocol {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
         let action = StageAction(rawValue: body.action.rawValue)!
         let id = EventID(body.id ?? "move-" + UUID().uuidString.lowercased())
-        let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
+        let by = Caller.recordedAs
         let change = try await store.moveStage(key, action: action, reason: body.reason, by: by, id: id, at: clock(), code: body.code)
         return .ok(.init(body: .json(.init(email: key.email, stage: .init(change.to)))))
     }
@@ -125,7 +125,7 @@ struct QualifyAPI: APIProtocol {
             throw APIProblem.unprocessable(problem.description, field: field)
         }
         guard try await store.lead(key) != nil else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
-        let by = Caller.current.map { "\($0.name) (\($0.keyID))" } ?? "api"
+        let by = Caller.recordedAs
         let now = clock()
         _ = try await store.upsertLeads([LeadUpsert(key: key, fields: fields, origin: by)], source: "checklist", at: now)
         guard let record = try await store.lead(key) else { throw APIProblem.notFound("no lead with email '\(key.email)'") }

@@ -145,13 +145,17 @@ extension LeadStore {
             let (model, engine) = try await engines.current(tx, lists: lists)
             let state = try lead.state()
             let handoff = model.model.handoff
+            /// The projection written again from the state, so the scan moves on from this lead.
+            func rewrite() async throws {
+                try await tx.writeLeads([LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: [])],
+                                        modelVersion: model.version, at: now)
+            }
             guard let assigned = state.assignedAt, let owner = state.fields["owner"],
                   case .due(let due)? = SLAClock.status(of: state, handoff: handoff, zone: SystemZones.rules),
                   let next = SLAClock.nextEscalation(of: state, handoff: handoff, zone: SystemZones.rules), next.at <= now else {
                 // nothing due after all (the row's time was computed under another model, or a zone's rules changed):
                 // the projection written again from the state, so the scan does not find it again
-                try await tx.writeLeads([LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: [])],
-                                        modelVersion: model.version, at: now)
+                try await rewrite()
                 return nil
             }
             let action = next.escalation.action
@@ -166,8 +170,7 @@ extension LeadStore {
             let event = Event(id: id, lead: key, at: now, kind: .escalation(step: next.step, action: action, note: note, assigned: assigned))
             guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: now).contains(id) else {
                 // fired before (its event is in the log): the projection written again, so the scan moves on
-                try await tx.writeLeads([LeadWrite(lead: lead, projection: LeadProjection(state: state, model: model.model), changes: [])],
-                                        modelVersion: model.version, at: now)
+                try await rewrite()
                 return nil
             }
             var write = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)

@@ -62,10 +62,7 @@ struct RoutingStep {
             handoff.team[i].away = true
             router = LeadRouter(handoff) ?? router
         }
-        if load == nil {
-            load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
-                                            openStages: Self.openStages(from: router.routing.on))
-        }
+        try await readLoad(router, tx)
         let account = lists.accountDomain(of: write.lead.key)
         var accountOwner: String?
         if router.routing.stickyAccount {
@@ -99,15 +96,19 @@ struct RoutingStep {
         if let i = handoff.team.firstIndex(where: { $0.id == owner }) { handoff.team[i].away = true }
         guard let router = LeadRouter(handoff) else { return write }
         let state = try LeadStateCodec.decode(write.projection.state)
-        if load == nil {
-            load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
-                                            openStages: Self.openStages(from: router.routing.on))
-        }
+        try await readLoad(router, tx)
         guard case .success(let decision) = router.decide(grade: state.grade, matches: { engine.routingMatches($0, state: state) },
                                                           accountOwner: nil, load: load!) else { return write }
         load!.openLeads[owner, default: 1] -= 1
         return try await record(decision, on: write, id: id, at: now, by: "sla", reason: "\(why); \(decision.reason)",
                                 engine: engine, model: model, in: tx, now: now)
+    }
+
+    /// The team's load, read once per transaction (taking the routing lock on PostgreSQL).
+    private mutating func readLoad(_ router: LeadRouter, _ tx: any LeadTransaction) async throws {
+        guard load == nil else { return }
+        load = try await tx.routingLoad(pools: router.routing.pools.map(\.id).sorted(), people: router.handoff.team.map(\.id),
+                                        openStages: Self.openStages(from: router.routing.on))
     }
 
     /// Records a decision: the assignment event appended and folded into `write`, the load and turns updated, the

@@ -33,13 +33,7 @@ struct LeadCommand: AsyncParsableCommand {
             guard let t = LeadCards.asOf(asOf) else { throw ValidationError("--as-of '\(asOf)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z") }
             asOfTime = t
         }
-        var keys: [LeadKey] = []
-        for email in emails {
-            switch EmailAddress.identity(email) {
-            case .success(let k): keys.append(k)
-            case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
-            }
-        }
+        let keys = try emails.map(leadKey)
         let cards = try await db.cards(now: now)
         var documents: [String] = []
         for key in keys {

@@ -51,11 +51,7 @@ struct StageCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() async throws {
-        let key: LeadKey
-        switch EmailAddress.identity(email) {
-        case .success(let k): key = k
-        case .failure(let p): throw ValidationError("'\(email)' is not an email address: \(p)")
-        }
+        let key = try leadKey(email)
         let now = Timestamp.now()
         let store = try await db.open(now: now)
         let who = by ?? QualifyEnvironment.current.user ?? "someone"

@@ -10,19 +10,23 @@ public enum SLAClock {
         case late(at: Timestamp, due: Timestamp)
     }
 
+    /// `span` of the owner's time after `start`: working time in their calendar, plain time when they have none (or
+    /// its zone is unknown, or they are not in the team).
+    public static func after(_ span: TimeSpan, from start: Timestamp, owner: String, handoff: HandoffSection?,
+                             zone: (String) -> (any ZoneRules)?) -> Timestamp {
+        if let calendar = handoff?.person(owner)?.calendar, let rules = zone(calendar.zone) {
+            return calendar.adding(span, to: start, zone: rules)
+        }
+        return start.adding(span)
+    }
+
     /// The lead's SLA status, or nil when no clock runs (no assignment or owner, no SLA for its stage). An owner
     /// without a calendar (or not in the team) is counted in plain time; `zone` gives a calendar's zone rules by name
     /// (nil: unknown, plain time).
     public static func status(of state: LeadState, handoff: HandoffSection?, zone: (String) -> (any ZoneRules)?) -> Status? {
         guard let handoff, let assigned = state.assignedAt, let owner = state.fields["owner"],
               let sla = handoff.sla.first(where: { $0.stage == state.stage }) else { return nil }
-        let person = handoff.person(owner)
-        let due: Timestamp
-        if let calendar = person?.calendar, let rules = zone(calendar.zone) {
-            due = calendar.adding(sla.within, to: assigned, zone: rules)
-        } else {
-            due = assigned.adding(sla.within)
-        }
+        let due = after(sla.within, from: assigned, owner: owner, handoff: handoff, zone: zone)
         guard let touched = state.touchedAt else { return .due(due) }
         return touched <= due ? .met(at: touched, due: due) : .late(at: touched, due: due)
     }
@@ -35,9 +39,7 @@ public enum SLAClock {
         guard case .due(let due)? = status(of: state, handoff: handoff, zone: zone),
               let sla = handoff?.sla.first(where: { $0.stage == state.stage }), state.escalations < sla.escalate.count else { return nil }
         let step = sla.escalate[state.escalations]
-        let calendar = state.fields["owner"].flatMap { handoff?.person($0)?.calendar }
-        let at: Timestamp
-        if let calendar, let rules = zone(calendar.zone) { at = calendar.adding(step.after, to: due, zone: rules) } else { at = due.adding(step.after) }
+        let at = after(step.after, from: due, owner: state.fields["owner"] ?? "", handoff: handoff, zone: zone)
         return (state.escalations, step, at)
     }
 

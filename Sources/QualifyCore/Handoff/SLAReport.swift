@@ -37,9 +37,7 @@ public struct SLAReport: Sendable, Hashable, Codable {
         for event in events { byLead[event.lead, default: []].append(event) }
         var tallies: [String: Tally] = [:]
         func due(_ owner: String, _ at: Timestamp) -> Timestamp? {
-            guard let sla else { return nil }
-            let calendar = handoff?.person(owner)?.calendar
-            return calendar.flatMap { cal in zone(cal.zone).map { cal.adding(sla.within, to: at, zone: $0) } } ?? at.adding(sla.within)
+            sla.map { SLAClock.after($0.within, from: at, owner: owner, handoff: handoff, zone: zone) }
         }
         /// An assignment ending untouched (replaced, or still open): a miss once its due time has passed.
         func closeUntouched(_ c: (owner: String, at: Timestamp, touched: Bool)?, replaced: Bool) {
