@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -41,7 +44,13 @@ let package = Package(
         .target(name: "QualifyStore", dependencies: ["QualifyCore"]),
         // The application layer: each use case that touches storage (ingest, upsert, stage moves, the card), decided
         // once over the storage verbs of QualifyStore, for every store and every shell.
-        .target(name: "QualifyUseCases", dependencies: ["QualifyCore", "QualifyStore"]),
+        // People (users, passwords as bcrypt hashes, sessions) are a use case too: HummingbirdBcrypt is bcrypt alone
+        // (a C implementation, no server), swift-crypto hashes session tokens.
+        .target(name: "QualifyUseCases", dependencies: [
+            "QualifyCore", "QualifyStore",
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Webhook delivery: Standard Webhooks signatures (swift-crypto), the HTTP client (async-http-client), the worker
         // that turns the outbox into deliveries and sends them (a service of `qualify serve`).
         .target(name: "QualifyDelivery", dependencies: [
@@ -87,8 +96,17 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]),
+        // The web app `qualify serve` serves at /app beside the API: server-rendered pages (swift-mustache templates,
+        // which escape every value by default), sign-in sessions kept in the database, uploads (multipart-kit).
+        .target(name: "QualifyWeb", dependencies: [
+            "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyModelFile", "QualifyApp",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "qualify", dependencies: [
-            "QualifyApp", "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyServer", "QualifyDelivery",
+            "QualifyApp", "QualifyWeb", "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyServer", "QualifyDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
@@ -114,7 +132,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["Postgres"])),
         ]),
         .testTarget(name: "QualifyServerTests", dependencies: [
-            "QualifyServer", "QualifyApp", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyUseCases",
+            "QualifyServer", "QualifyApp", "QualifyWeb", "QualifyCore", "QualifyStore", "QualifySQLite", "QualifyUseCases",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

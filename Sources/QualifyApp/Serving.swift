@@ -23,8 +23,13 @@ public struct ServeSettings: Sendable {
     public var allowPrivateWebhooks: Bool
     /// The server's public address, for links to lead cards in webhooks.
     public var publicURL: String?
+    /// Adds the web app's pages to the router, given the lead cards of the opened store (the `qualify` executable
+    /// passes QualifyWeb's; nil: the API alone).
+    public var pages: (@Sendable (Router<BasicRequestContext>, LeadCards) throws -> Void)?
     public init(location: String, server: QualifyServer.Settings, mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?,
-                deliversWebhooks: Bool = true, allowPrivateWebhooks: Bool = false, publicURL: String? = nil) {
+                deliversWebhooks: Bool = true, allowPrivateWebhooks: Bool = false, publicURL: String? = nil,
+                pages: (@Sendable (Router<BasicRequestContext>, LeadCards) throws -> Void)? = nil) {
+        self.pages = pages
         self.location = location
         self.server = server
         self.mailDomainLookup = mailDomainLookup
@@ -43,6 +48,8 @@ public enum Serving {
         public var port: Int
         public var modelVersion: Int?
         public var activeKeys: Int
+        /// Web app users who may sign in.
+        public var users: Int
     }
 
     public static func run(_ settings: ServeSettings, logger: Logger, onStarted: @escaping @Sendable (Started) async -> Void) async throws {
@@ -88,7 +95,8 @@ struct APIService: Service {
         let store = try await open()
         let cards = try Installation.cards(for: store, hygiene: hygiene, location: settings.location)
         let keys = try await store.apiKeys().filter { $0.revokedAt == nil }.count
-        let started = Serving.Started(port: 0, modelVersion: try await store.activeModel()?.version, activeKeys: keys)
+        let users = try await store.users().filter { !$0.disabled }.count
+        let started = Serving.Started(port: 0, modelVersion: try await store.activeModel()?.version, activeKeys: keys, users: users)
         // one HTTP client for webhooks, shut down after the server and the worker have stopped
         try await WebhookSender.with(allowPrivate: settings.allowPrivateWebhooks) { (sender: WebhookSender) async throws -> Void in
             try await serve(store: store, cards: cards, sender: sender, started: started)
@@ -101,8 +109,9 @@ struct APIService: Service {
         var ping: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)?
         if settings.deliversWebhooks { ping = { @Sendable subscription in try await deliverer.ping(subscription) } }
         let onStarted = self.onStarted
+        let pages = settings.pages.map { add in { @Sendable (router: Router<BasicRequestContext>) throws in try add(router, cards) } }
         let app = try await QualifyServer.application(cards: cards, webhookPing: ping, mailDomainLookup: settings.mailDomainLookup,
-                                                      settings: settings.server, logger: logger) { port in
+                                                      settings: settings.server, logger: logger, pages: pages) { port in
             var s = started
             s.port = port
             await onStarted(s)

@@ -13,6 +13,7 @@ extension PostgresLeadStore {
         let since = filter.updatedSince?.millis
         let owner = filter.owner
         let due = filter.dueBy?.millis
+        let (unassigned, pattern) = (filter.unassigned, filter.matching)
         // the band's position by grade rank × 3 + temperature rank (QueueOrder.positionByRanks, 1-based in SQL)
         let positions = QueueOrder.positionByRanks.map(Int64.init)
         return try await read { db in
@@ -26,6 +27,9 @@ extension PostgresLeadStore {
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
                   AND (\(owner)::text IS NULL OR owner = \(owner)::text)
                   AND (\(due)::bigint IS NULL OR due_at <= \(due)::bigint)
+                  AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
+                  AND (\(pattern)::text IS NULL OR email LIKE \(pattern)::text OR lower(name) LIKE \(pattern)::text
+                       OR lower(company) LIKE \(pattern)::text)
                 ORDER BY (CASE WHEN \(due)::bigint IS NULL THEN NULL ELSE due_at END) NULLS FIRST, (\(positions)::int8[])[grade_rank * 3
                            + (CASE WHEN engagement_amp >= \(order.hotAmplitude) THEN 0 WHEN engagement_amp >= \(order.warmAmplitude) THEN 1 ELSE 2 END)
                            + 1],
@@ -39,6 +43,42 @@ extension PostgresLeadStore {
                                     fitPoints: fitPoints, stage: Stage(rawValue: stageName) ?? .new, amplitude: amp,
                                     lastActivity: lastActivity.map(Timestamp.init(millis:)), owner: owner,
                                     dueAt: dueAt.map(Timestamp.init(millis:))))
+            }
+            return out
+        }
+    }
+
+    public func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount] {
+        let logger = self.logger
+        let excluded = excludedStages.map(\.rawValue)
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT grade, CASE WHEN engagement_amp >= \(hotAmplitude) THEN 0 WHEN engagement_amp >= \(warmAmplitude) THEN 1 ELSE 2 END AS t,
+                       COUNT(*)
+                FROM lead WHERE NOT (stage = ANY(\(excluded)::text[])) GROUP BY grade, t
+                """, logger: logger)
+            var out: [BandCount] = []
+            for try await (gradeName, t, count) in rows.decode((String, Int, Int).self) {
+                guard let grade = Grade(rawValue: gradeName) else { continue }
+                out.append(BandCount(grade: grade, temperature: [.hot, .warm, .cold][t], leads: count))
+            }
+            return out
+        }
+    }
+
+    public func stageEntries(since: Timestamp) async throws -> [StageEntries] {
+        let logger = self.logger
+        let (offset, week) = (StageEntries.mondayOffset, StageEntries.weekMillis)
+        let from = max(since.millis, offset)
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT to_stage, ((at - \(offset)) / \(week)) * \(week) + \(offset) AS w, COUNT(*)
+                FROM stage_change WHERE at >= \(from) GROUP BY to_stage, w ORDER BY w
+                """, logger: logger)
+            var out: [StageEntries] = []
+            for try await (stageName, w, count) in rows.decode((String, Int64, Int).self) {
+                guard let stage = Stage(rawValue: stageName) else { continue }
+                out.append(StageEntries(stage: stage, week: Timestamp(millis: w), leads: count))
             }
             return out
         }

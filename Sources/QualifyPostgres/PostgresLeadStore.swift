@@ -125,18 +125,18 @@ public struct PostgresLeadStore: LeadStore {
     }
 
     static func activeModel(_ db: PostgresConnection, logger: Logger) async throws -> ModelVersion? {
-        let rows = try await db.query("SELECT version, model, source, activated_at FROM model_version ORDER BY version DESC LIMIT 1",
+        let rows = try await db.query("SELECT version, model, source, activated_at, activated_by FROM model_version ORDER BY version DESC LIMIT 1",
                                       logger: logger).collect()
         return try rows.first.map(modelVersion)
     }
 
     static func modelVersion(_ row: PostgresRow) throws -> ModelVersion {
-        let (version, json, source, activatedAt) = try row.decode((Int, String, String, Int64).self)
+        let (version, json, source, activatedAt, activatedBy) = try row.decode((Int, String, String, Int64, String?).self)
         let model: QualificationModel
         do { model = try JSONDecoder().decode(QualificationModel.self, from: Data(json.utf8)) } catch {
             throw StoreError.corrupt("model version \(version) does not decode: \(error)")
         }
-        return ModelVersion(version: version, model: model, source: source, activatedAt: Timestamp(millis: activatedAt))
+        return ModelVersion(version: version, model: model, source: source, activatedAt: Timestamp(millis: activatedAt), activatedBy: activatedBy)
     }
 
     static func requireModel(_ db: PostgresConnection, logger: Logger) async throws -> ModelVersion {
@@ -147,12 +147,12 @@ public struct PostgresLeadStore: LeadStore {
     public func modelVersions() async throws -> [ModelVersion] {
         let logger = self.logger
         return try await read { db in
-            try await db.query("SELECT version, model, source, activated_at FROM model_version ORDER BY version", logger: logger)
+            try await db.query("SELECT version, model, source, activated_at, activated_by FROM model_version ORDER BY version", logger: logger)
                 .collect().map(Self.modelVersion)
         }
     }
 
-    public func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport) {
+    public func activate(_ model: QualificationModel, source: String, at: Timestamp, by: String?) async throws -> (ModelVersion, RescoreReport) {
         let (lists, logger) = (self.lists, self.logger)
         let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
         return try await write { db in
@@ -161,10 +161,10 @@ public struct PostgresLeadStore: LeadStore {
             let previous = try await Self.activeModel(db, logger: logger)
             let version = (previous?.version ?? 0) + 1
             try await db.query("""
-                INSERT INTO model_version(version, name, model, source, activated_at)
-                VALUES (\(version), \(model.name), \(json), \(source), \(at.millis))
+                INSERT INTO model_version(version, name, model, source, activated_at, activated_by)
+                VALUES (\(version), \(model.name), \(json), \(source), \(at.millis), \(by))
                 """, logger: logger)
-            let mv = ModelVersion(version: version, model: model, source: source, activatedAt: at)
+            let mv = ModelVersion(version: version, model: model, source: source, activatedAt: at, activatedBy: by)
             let report = try await PostgresRescorer.run(db, model: mv, previous: previous?.model ?? model, lists: lists, now: at,
                                                         apply: true, examples: 10, logger: logger)
             return (mv, report)

@@ -17,7 +17,7 @@ struct PostgresLeadTransaction: LeadTransaction {
     }
 
     func modelVersion(_ version: Int) async throws -> ModelVersion {
-        let rows = try await db.query("SELECT version, model, source, activated_at FROM model_version WHERE version = \(version)",
+        let rows = try await db.query("SELECT version, model, source, activated_at, activated_by FROM model_version WHERE version = \(version)",
                                       logger: logger).collect()
         guard let row = rows.first else { throw StoreError.corrupt("model version \(version) is not recorded") }
         return try PostgresLeadStore.modelVersion(row)

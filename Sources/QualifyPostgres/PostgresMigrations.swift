@@ -224,6 +224,33 @@ enum PostgresMigrations {
             // when the next escalation step fires: the SLA worker's scan
             "CREATE INDEX lead_escalate ON lead(escalate_at) WHERE escalate_at IS NOT NULL",
         ]),
+        // The web app's people (a password hash, never a password) and their sessions (the hash of the cookie's
+        // token), shared by every server on the database; and who activated each model version.
+        ("v11-users", [
+            """
+            CREATE TABLE app_user (
+              email TEXT PRIMARY KEY,
+              name TEXT NOT NULL,
+              role TEXT NOT NULL,
+              password_hash TEXT NOT NULL,
+              disabled BIGINT NOT NULL DEFAULT 0,
+              created_at BIGINT NOT NULL,
+              updated_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE web_session (
+              token_hash TEXT PRIMARY KEY,
+              email TEXT NOT NULL REFERENCES app_user(email) ON DELETE CASCADE,
+              csrf_token TEXT NOT NULL,
+              created_at BIGINT NOT NULL,
+              last_seen_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX web_session_email ON web_session(email)",
+            "CREATE INDEX web_session_seen ON web_session(last_seen_at)",
+            "ALTER TABLE model_version ADD COLUMN activated_by TEXT",
+        ]),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -4,7 +4,7 @@ import GRDB
 /// PostgreSQL store uses the same names.
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
-                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due"]
+                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -202,6 +202,30 @@ enum Migrations {
                 ALTER TABLE lead ADD COLUMN escalate_at INTEGER;
                 CREATE INDEX lead_due ON lead(due_at) WHERE due_at IS NOT NULL;
                 CREATE INDEX lead_escalate ON lead(escalate_at) WHERE escalate_at IS NOT NULL;
+                """)
+        }
+        // The web app's people and sessions, and who activated each model version (see PostgresMigrations).
+        m.registerMigration("v11-users") { db in
+            try db.execute(sql: """
+                CREATE TABLE app_user (
+                  email TEXT PRIMARY KEY,
+                  name TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  password_hash TEXT NOT NULL,
+                  disabled INTEGER NOT NULL DEFAULT 0,
+                  created_at INTEGER NOT NULL,
+                  updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE web_session (
+                  token_hash TEXT PRIMARY KEY,
+                  email TEXT NOT NULL REFERENCES app_user(email) ON DELETE CASCADE,
+                  csrf_token TEXT NOT NULL,
+                  created_at INTEGER NOT NULL,
+                  last_seen_at INTEGER NOT NULL
+                );
+                CREATE INDEX web_session_email ON web_session(email);
+                CREATE INDEX web_session_seen ON web_session(last_seen_at);
+                ALTER TABLE model_version ADD COLUMN activated_by TEXT;
                 """)
         }
         return m

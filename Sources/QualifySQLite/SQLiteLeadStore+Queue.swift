@@ -30,6 +30,12 @@ extension SQLiteLeadStore {
                 conditions.append("owner = ?")
                 _ = arguments.append(contentsOf: [owner])
             }
+            if filter.unassigned { conditions.append("(owner IS NULL OR owner = '')") }
+            if let pattern = filter.matching {
+                // LIKE ignores ASCII case in SQLite; name and company are lowercased for the rest
+                conditions.append("(email LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR lower(company) LIKE ? ESCAPE '\\')")
+                _ = arguments.append(contentsOf: [pattern, pattern, pattern])
+            }
             if let due = filter.dueBy {
                 conditions.append("due_at <= ?")
                 _ = arguments.append(contentsOf: [due.millis])
@@ -56,6 +62,33 @@ extension SQLiteLeadStore {
                          stage: Stage(rawValue: row["stage"]) ?? .new, amplitude: row["engagement_amp"],
                          lastActivity: (row["last_activity_at"] as Int64?).map(Timestamp.init(millis:)), owner: row["owner"],
                          dueAt: (row["due_at"] as Int64?).map(Timestamp.init(millis:)))
+            }
+        }
+    }
+
+    public func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount] {
+        try await read { db in
+            var arguments = StatementArguments([hotAmplitude, warmAmplitude])
+            _ = arguments.append(contentsOf: StatementArguments(excludedStages.map(\.rawValue)))
+            let excluded = excludedStages.isEmpty ? "" : "WHERE stage NOT IN (\(excludedStages.map { _ in "?" }.joined(separator: ", ")))"
+            return try Row.fetchAll(db, sql: """
+                SELECT grade, CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END AS t, COUNT(*)
+                FROM lead \(excluded) GROUP BY grade, t
+                """, arguments: arguments).compactMap { row in
+                guard let grade = Grade(rawValue: row[0]) else { return nil }
+                return BandCount(grade: grade, temperature: [.hot, .warm, .cold][row[1] as Int], leads: row[2])
+            }
+        }
+    }
+
+    public func stageEntries(since: Timestamp) async throws -> [StageEntries] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT to_stage, ((at - ?) / ?) * ? + ? AS week, COUNT(*) FROM stage_change WHERE at >= ? GROUP BY to_stage, week ORDER BY week
+                """, arguments: [StageEntries.mondayOffset, StageEntries.weekMillis, StageEntries.weekMillis, StageEntries.mondayOffset,
+                                 max(since.millis, StageEntries.mondayOffset)]).compactMap { row in
+                guard let stage = Stage(rawValue: row[0]) else { return nil }
+                return StageEntries(stage: stage, week: Timestamp(millis: row[1]), leads: row[2])
             }
         }
     }

@@ -107,7 +107,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     static func activeModel(_ db: Database) throws -> ModelVersion? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT version, model, source, activated_at FROM model_version ORDER BY version DESC LIMIT 1") else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, model, source, activated_at, activated_by FROM model_version ORDER BY version DESC LIMIT 1") else {
             return nil
         }
         return try modelVersion(row)
@@ -119,7 +119,7 @@ public struct SQLiteLeadStore: LeadStore {
         do { model = try JSONDecoder().decode(QualificationModel.self, from: Data(json.utf8)) } catch {
             throw StoreError.corrupt("model version \(row[0] as Int) does not decode: \(error)")
         }
-        return ModelVersion(version: row[0], model: model, source: row[2], activatedAt: Timestamp(millis: row[3]))
+        return ModelVersion(version: row[0], model: model, source: row[2], activatedAt: Timestamp(millis: row[3]), activatedBy: row[4])
     }
 
     static func requireModel(_ db: Database) throws -> ModelVersion {
@@ -129,21 +129,21 @@ public struct SQLiteLeadStore: LeadStore {
 
     public func modelVersions() async throws -> [ModelVersion] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT version, model, source, activated_at FROM model_version ORDER BY version")
+            try Row.fetchAll(db, sql: "SELECT version, model, source, activated_at, activated_by FROM model_version ORDER BY version")
                 .map(Self.modelVersion)
         }
     }
 
-    public func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport) {
+    public func activate(_ model: QualificationModel, source: String, at: Timestamp, by: String?) async throws -> (ModelVersion, RescoreReport) {
         let lists = self.lists
         return try await write { db in
             let previous = try Self.activeModel(db)
             let version = (previous?.version ?? 0) + 1
             let json = String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
             try db.execute(
-                sql: "INSERT INTO model_version(version, name, model, source, activated_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [version, model.name, json, source, at.millis])
-            let mv = ModelVersion(version: version, model: model, source: source, activatedAt: at)
+                sql: "INSERT INTO model_version(version, name, model, source, activated_at, activated_by) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [version, model.name, json, source, at.millis, by])
+            let mv = ModelVersion(version: version, model: model, source: source, activatedAt: at, activatedBy: by)
             let report = try Rescorer.run(db, model: mv, previous: previous?.model ?? model, lists: lists, now: at,
                                           apply: true, examples: 10)
             return (mv, report)

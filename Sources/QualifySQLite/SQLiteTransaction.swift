@@ -33,7 +33,7 @@ struct SQLiteTransaction: LeadTransaction {
 
     func modelVersion(_ version: Int) async throws -> ModelVersion {
         try access { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT version, model, source, activated_at FROM model_version WHERE version = ?",
+            guard let row = try Row.fetchOne(db, sql: "SELECT version, model, source, activated_at, activated_by FROM model_version WHERE version = ?",
                                              arguments: [version]) else {
                 throw StoreError.corrupt("model version \(version) is not recorded")
             }

@@ -112,24 +112,19 @@ struct QualifyAPI: APIProtocol {
     func answerChecklist(_ input: Operations.AnswerChecklist.Input) async throws -> Operations.AnswerChecklist.Output {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
-        guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
-        guard let checklist = model.model.checklist else { throw APIProblem.conflict(ChecklistProblem.noChecklist.description) }
-        let given = body.answers.additionalProperties.map { ($0.key, $0.value.rawValue) }.sorted { $0.0 < $1.0 }
-        guard !given.isEmpty else { throw APIProblem.badRequest("no answers given", field: "answers") }
-        let fields: [String: String]
-        switch PriorityAssessment.fields(for: given, in: checklist) {
-        case .success(let f): fields = f
-        case .failure(let problem):
-            var field = "answers"
-            if case .unknownRequirement(let id, _) = problem { field = "answers.\(id)" }
-            throw APIProblem.unprocessable(problem.description, field: field)
+        let given = body.answers.additionalProperties.map { ($0.key, $0.value.rawValue) }
+        do {
+            let priority = try await store.answerChecklist(key, answers: given, by: Caller.recordedAs, at: clock())
+            return .ok(.init(body: .json(Self.priority(priority))))
+        } catch let problem as ChecklistAnswerProblem {
+            switch problem {
+            case .noAnswers: throw APIProblem.badRequest(problem.description, field: problem.field)
+            case .checklist(.noChecklist): throw APIProblem.conflict(problem.description)
+            case .checklist: throw APIProblem.unprocessable(problem.description, field: problem.field)
+            }
+        } catch StoreError.unknownLead {
+            throw APIProblem.notFound("no lead with email '\(key.email)'")
         }
-        guard try await store.lead(key) != nil else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
-        let by = Caller.recordedAs
-        let now = clock()
-        _ = try await store.upsertLeads([LeadUpsert(key: key, fields: fields, origin: by)], source: "checklist", at: now)
-        guard let record = try await store.lead(key) else { throw APIProblem.notFound("no lead with email '\(key.email)'") }
-        return .ok(.init(body: .json(Self.priority(PriorityAssessment.assess(checklist, events: record.events, asOf: now)))))
     }
 
     func postEvent(_ input: Operations.PostEvent.Input) async throws -> Operations.PostEvent.Output {
@@ -190,7 +185,7 @@ struct QualifyAPI: APIProtocol {
     func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
         let model = try Self.parsedModel(body)
-        let (version, report) = try await store.activate(model.model, source: model.source, at: clock())
+        let (version, report) = try await store.activate(model.model, source: model.source, at: clock(), by: Caller.recordedAs)
         return .ok(.init(body: .json(.init(version: version.version, report: Self.report(report)))))
     }
 

@@ -32,7 +32,8 @@ public enum QualifyServer {
                               webhookPing: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)? = nil,
                               mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)? = nil,
                               settings: Settings = Settings(), logger: Logger,
-                              clock: @escaping @Sendable () -> Timestamp = { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) }) async throws -> Router<BasicRequestContext> {
+                              clock: @escaping @Sendable () -> Timestamp = { Timestamp(millis: Int64((Date().timeIntervalSince1970 * 1000).rounded())) },
+                              pages: (@Sendable (Router<BasicRequestContext>) throws -> Void)? = nil) async throws -> Router<BasicRequestContext> {
         let store = cards.store
         let metrics = ServerMetrics.shared
         let transitions = TransitionCounter(store: store, metrics: metrics)
@@ -46,6 +47,8 @@ public enum QualifyServer {
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
                                                AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds))])
+        // the web app's pages (their own sign-in and roles), beside the API on the same port
+        try pages?(router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: routes))
         return router
     }
@@ -55,9 +58,10 @@ public enum QualifyServer {
     public static func application(cards: LeadCards,
                                    webhookPing: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)? = nil,
                                    mailDomainLookup: (@Sendable (String) async -> MailDomainStatus)?, settings: Settings, logger: Logger,
+                                   pages: (@Sendable (Router<BasicRequestContext>) throws -> Void)? = nil,
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
         let router = try await router(cards: cards, webhookPing: webhookPing, mailDomainLookup: mailDomainLookup, settings: settings,
-                                      logger: logger)
+                                      logger: logger, pages: pages)
         return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
                            logger: logger)

@@ -11,8 +11,8 @@ public protocol LeadStore: Sendable {
     func activeModel() async throws -> ModelVersion?
     /// Every recorded model version, oldest first.
     func modelVersions() async throws -> [ModelVersion]
-    /// Records `model` as a new version and rescores every lead under it (one transaction).
-    func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport)
+    /// Records `model` as a new version, with who activated it, and rescores every lead under it (one transaction).
+    func activate(_ model: QualificationModel, source: String, at: Timestamp, by: String?) async throws -> (ModelVersion, RescoreReport)
     /// Replays every lead under `model` and reports what would change, writing nothing.
     func dryRun(_ model: QualificationModel, now: Timestamp, examples: Int) async throws -> RescoreReport
 
@@ -41,6 +41,12 @@ public protocol LeadStore: Sendable {
     /// ``QueueOrder/hotAmplitude`` and ``QueueOrder/warmAmplitude``) — then amplitude descending, then email (byte
     /// order). The queue use case (QualifyUseCases) decides the filter and the order.
     func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow]
+    /// How many leads outside `excludedStages` are in each grade and temperature band (by amplitude against `hot` and
+    /// `warm`, as the queue's order): counts by grade rank (0 = A) and temperature rank (0 = hot). The insights matrix.
+    func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount]
+    /// How many leads entered each stage per week (weeks starting Monday 00:00 UTC) since `since`, from the stage
+    /// history.
+    func stageEntries(since: Timestamp) async throws -> [StageEntries]
     /// One lead's record and its whole event log (in ``EventOrder``), for its card; nil if unknown.
     func lead(_ key: LeadKey) async throws -> LeadRecord?
     /// The leads whose next SLA escalation step is due at `now` (their `escalate_at` projection), earliest first.
@@ -78,6 +84,10 @@ public protocol LeadStore: Sendable {
 }
 
 extension LeadStore {
+    /// Activates `model` without saying who did (tests, demos).
+    public func activate(_ model: QualificationModel, source: String, at: Timestamp) async throws -> (ModelVersion, RescoreReport) {
+        try await activate(model, source: source, at: at, by: nil)
+    }
     public var ingestWriters: Int { 1 }
     public var scoresAhead: Bool { false }
 }
@@ -124,7 +134,11 @@ public struct ModelVersion: Sendable, Hashable, Codable {
     public var model: QualificationModel
     public var source: String
     public var activatedAt: Timestamp
-    public init(version: Int, model: QualificationModel, source: String, activatedAt: Timestamp) {
+    /// Who activated it (a person signed in to the web app, an API key, `cli:USER`); nil for versions recorded before
+    /// this was kept.
+    public var activatedBy: String?
+    public init(version: Int, model: QualificationModel, source: String, activatedAt: Timestamp, activatedBy: String? = nil) {
+        self.activatedBy = activatedBy
         self.version = version
         self.model = model
         self.source = source
@@ -196,11 +210,17 @@ public struct QueueQuery: Sendable, Hashable {
     public var owner: String?
     /// Only leads whose owner has not acted by the SLA's due time, the longest overdue first.
     public var overdue: Bool
+    /// Only leads nobody owns yet.
+    public var unassigned: Bool
+    /// Only leads whose email, name or company contains this text (ignoring case).
+    public var search: String?
     public var limit: Int
     /// How many leads of the ordered queue to skip (a page's start).
     public var offset: Int
     public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, updatedSince: Timestamp? = nil,
-                owner: String? = nil, overdue: Bool = false, limit: Int = 50, offset: Int = 0) {
+                owner: String? = nil, overdue: Bool = false, unassigned: Bool = false, search: String? = nil, limit: Int = 50, offset: Int = 0) {
+        self.unassigned = unassigned
+        self.search = search
         self.overdue = overdue
         self.owner = owner
         self.stage = stage

@@ -33,6 +33,9 @@ public enum StoreConformance {
         ("a lead entering SQL is routed once: pool turns kept, rules, sticky accounts; recorded, announced, kept by replays", routing),
         ("the SLA clock: due in the owner's working hours, listed when overdue, stopped by a touch", slaClock),
         ("SLA escalation steps fire once each, in order; reassign gives the lead to the pool's next person", escalation),
+        ("users and sessions: unique emails, hashes kept, sessions ended by a new password, disabling and idling; activations say who",
+         usersAndSessions),
+        ("the queue searches email, name and company literally, lists the unassigned; the matrix and weekly stage entries count", queueSearchAndMatrix),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

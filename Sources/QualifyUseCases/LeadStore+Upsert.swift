@@ -76,3 +76,42 @@ extension LeadStore {
         }
     }
 }
+
+extension LeadStore {
+    /// Records a salesperson's answers to the model's qualification checklist on a lead (as its `checklist_*`
+    /// fields, with who gave them) and returns the priority they give: the one use case behind `POST
+    /// /leads/{email}/answers` and the card page's checklist form. Throws ``ChecklistAnswerProblem``.
+    public func answerChecklist(_ key: LeadKey, answers: [(String, String)], by: String, at: Timestamp) async throws -> PriorityAssessment {
+        guard let model = try await activeModel() else { throw StoreError.noActiveModel }
+        guard let checklist = model.model.checklist else { throw ChecklistAnswerProblem.checklist(.noChecklist) }
+        guard !answers.isEmpty else { throw ChecklistAnswerProblem.noAnswers }
+        let fields: [String: String]
+        switch PriorityAssessment.fields(for: answers.sorted { $0.0 < $1.0 }, in: checklist) {
+        case .success(let f): fields = f
+        case .failure(let problem): throw ChecklistAnswerProblem.checklist(problem)
+        }
+        guard try await lead(key) != nil else { throw StoreError.unknownLead(key) }
+        _ = try await upsertLeads([LeadUpsert(key: key, fields: fields, origin: by)], source: "checklist", at: at)
+        guard let record = try await lead(key) else { throw StoreError.unknownLead(key) }
+        return PriorityAssessment.assess(checklist, events: record.events, asOf: at)
+    }
+}
+
+/// Why checklist answers were refused.
+public enum ChecklistAnswerProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case noAnswers
+    case checklist(ChecklistProblem)
+
+    public var description: String {
+        switch self {
+        case .noAnswers: return "no answers given"
+        case .checklist(let p): return p.description
+        }
+    }
+
+    /// The request field at fault (`answers`, or `answers.ID` for an unknown requirement).
+    public var field: String {
+        if case .checklist(.unknownRequirement(let id, _)) = self { return "answers.\(id)" }
+        return "answers"
+    }
+}

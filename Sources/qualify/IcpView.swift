@@ -1,4 +1,5 @@
 import Foundation
+import QualifyApp
 import QualifyCore
 
 /// The ideal customer profile as text: the words and a table for people, CSV and JSON for tools.

@@ -30,7 +30,7 @@ struct RescoreCommand: AsyncParsableCommand {
             print("dry run of \(file) (nothing written):")
             print(report.summary)
         } else {
-            let (version, report) = try await store.activate(model, source: source, at: now)
+            let (version, report) = try await store.activate(model, source: source, at: now, by: "cli:" + (QualifyEnvironment.current.user ?? "unknown"))
             print("model '\(model.name)' activated as version \(version.version):")
             print(report.summary)
         }

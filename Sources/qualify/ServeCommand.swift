@@ -6,6 +6,7 @@ import QualifyApp
 import QualifyCore
 import QualifyServer
 import QualifyStore
+import QualifyWeb
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,8 +30,12 @@ struct ServeCommand: AsyncParsableCommand {
     var noWebhooks = false
     @Flag(help: "Let webhooks go to loopback or private-network addresses (a receiver on the same network).")
     var allowPrivateWebhooks = false
-    @Option(help: "The address people reach this server at (e.g. https://qualify.example.com), for links to lead cards in webhooks.")
+    @Option(help: "The address people reach this server at (e.g. https://qualify.example.com), for links to lead cards in webhooks. An https address also marks the web app's session cookie Secure.")
     var publicUrl: String?
+    @Flag(help: "Mark the web app's session cookie Secure (served over TLS, e.g. behind a proxy), even without an https --public-url.")
+    var secureCookies = false
+    @Flag(help: "Serve the API alone, without the web app at /app.")
+    var noWebApp = false
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -42,14 +47,22 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "qualify")
         logger.logLevel = QualifyEnvironment.current.logLevel ?? .info
         let location = db.location
-        let settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20,
+        var settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20,
                                                                    allowPrivateWebhooks: allowPrivateWebhooks),
                                      mailDomainLookup: VerifyCommand.mailDomainLookup(), deliversWebhooks: !noWebhooks,
                                      allowPrivateWebhooks: allowPrivateWebhooks, publicURL: publicUrl)
+        if !noWebApp {
+            let web = WebSettings(secureCookies: secureCookies || (publicUrl?.lowercased().hasPrefix("https://") ?? false), maxUploadBytes: maxBodyMb << 20)
+            let webLogger = logger
+            settings.pages = { router, cards in try QualifyWeb.register(on: router, cards: cards, settings: web, logger: webLogger) }
+        }
         do {
             try await Serving.run(settings, logger: logger) { started in
                 print("qualify: serving http://\(host):\(started.port) on \(DatabaseLocation(location)) (model v\(started.modelVersion ?? 0), \(started.activeKeys) active API key\(started.activeKeys == 1 ? "" : "s"))")
                 if started.activeKeys == 0 { print("qualify: no API keys yet; make one with: qualify keys create --role admin --name me") }
+                if !noWebApp {
+                    print("qualify: the web app is at http://\(host):\(started.port)/app\(started.users == 0 ? "; no users yet: add one with `qualify users add EMAIL --role admin`" : "")")
+                }
                 fflush(nil)
             }
         } catch let error as StoreOpener.OpenError {

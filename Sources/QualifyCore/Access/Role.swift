@@ -48,6 +48,8 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case readMetrics = "read metrics"
     /// Webhook subscriptions, their secrets and delivery log (admin only: a subscription sends lead data out).
     case manageWebhooks = "manage webhooks"
+    /// Web app users and API keys (admin only).
+    case manageUsers = "manage users and API keys"
 }
 
 extension Array where Element == Role {

@@ -2,7 +2,7 @@ import QualifyCore
 
 /// Reading and writing a whole deployment in bulk, store-neutral, for `qualify copy`: rows as they are stored (keys
 /// included, so references and event order survive), and each lead with its event log for verification.
-public protocol StoreTransfer: LeadStore, WebhookStore {
+public protocol StoreTransfer: LeadStore, WebhookStore, UserStore {
     /// Up to `limit` rows of `table` whose key is above `after` (from the first when nil), in key order.
     func transferRows(_ table: TransferTable, after: TransferValue?, limit: Int) async throws -> [TransferRow]
     /// Inserts `rows` of `table` as they are, keys included, in one transaction.

@@ -29,7 +29,7 @@ public struct TransferTable: Sendable, Hashable, CustomStringConvertible {
     public static let all: [TransferTable] = [
         TransferTable("model_version", key: "version", generatedKey: false, [
             .init("version", .integer), .init("name", .text), .init("model", .text), .init("source", .text),
-            .init("activated_at", .integer),
+            .init("activated_at", .integer), .init("activated_by", .text, nullable: true),
         ]),
         TransferTable("account", key: "id", generatedKey: true, [
             .init("id", .integer), .init("domain", .text), .init("name", .text, nullable: true),
@@ -82,6 +82,14 @@ public struct TransferTable: Sendable, Hashable, CustomStringConvertible {
             .init("latency_ms", .integer), .init("error", .text, nullable: true), .init("response", .text, nullable: true),
         ]),
         TransferTable("routing_turn", key: "pool", generatedKey: false, [.init("pool", .text), .init("next", .integer)]),
+        TransferTable("app_user", key: "email", generatedKey: false, [
+            .init("email", .text), .init("name", .text), .init("role", .text), .init("password_hash", .text), .init("disabled", .integer),
+            .init("created_at", .integer), .init("updated_at", .integer),
+        ]),
+        TransferTable("web_session", key: "token_hash", generatedKey: false, [
+            .init("token_hash", .text), .init("email", .text), .init("csrf_token", .text), .init("created_at", .integer),
+            .init("last_seen_at", .integer),
+        ]),
     ]
 
     public static func named(_ name: String) -> TransferTable? { all.first { $0.name == name } }

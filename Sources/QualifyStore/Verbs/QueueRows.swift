@@ -13,8 +13,15 @@ public struct QueueFilter: Sendable, Hashable {
     public var owner: String?
     /// Only leads whose SLA was due at or before this time (overdue), ordered by due time first.
     public var dueBy: Timestamp?
+    /// Only leads without an owner.
+    public var unassigned: Bool
+    /// Only leads whose email, name or company matches this SQL `LIKE` pattern, ignoring case, with `\` as the
+    /// escape character (``QueueFilter/likePattern(containing:)``).
+    public var matching: String?
     public init(stage: Stage?, excludedStages: [Stage], grade: Grade?, minAmplitude: Double?, belowAmplitude: Double?,
-                updatedSince: Timestamp?, owner: String?, dueBy: Timestamp? = nil) {
+                updatedSince: Timestamp?, owner: String?, dueBy: Timestamp? = nil, unassigned: Bool = false, matching: String? = nil) {
+        self.unassigned = unassigned
+        self.matching = matching
         self.dueBy = dueBy
         self.stage = stage
         self.excludedStages = excludedStages
@@ -23,6 +30,18 @@ public struct QueueFilter: Sendable, Hashable {
         self.belowAmplitude = belowAmplitude
         self.updatedSince = updatedSince
         self.owner = owner
+    }
+}
+
+extension QueueFilter {
+    /// A `LIKE` pattern matching any text that contains `text` (lowercased; `%`, `_` and `\` escaped with `\`).
+    public static func likePattern(containing text: String) -> String {
+        var out = "%"
+        for c in text.lowercased() {
+            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out + "%"
     }
 }
 
@@ -50,5 +69,39 @@ public struct QueueRow: Sendable, Hashable {
         self.amplitude = amplitude
         self.lastActivity = lastActivity
         self.owner = owner
+    }
+}
+
+/// A grade × temperature cell of open leads (``LeadStore/bandCounts(excludedStages:hotAmplitude:warmAmplitude:)``).
+public struct BandCount: Sendable, Hashable {
+    public var grade: Grade
+    public var temperature: Temperature
+    public var leads: Int
+    public init(grade: Grade, temperature: Temperature, leads: Int) {
+        self.grade = grade
+        self.temperature = temperature
+        self.leads = leads
+    }
+}
+
+/// Leads that entered `stage` in the week starting `week` (Monday 00:00 UTC).
+public struct StageEntries: Sendable, Hashable {
+    public var stage: Stage
+    public var week: Timestamp
+    public var leads: Int
+    public init(stage: Stage, week: Timestamp, leads: Int) {
+        self.stage = stage
+        self.week = week
+        self.leads = leads
+    }
+
+    /// Milliseconds from the epoch to the first Monday (1970-01-05) and in a week: a week's start is
+    /// `(at - mondayOffset) / week * week + mondayOffset` in integer arithmetic.
+    public static let mondayOffset: Int64 = 4 * 86_400_000
+    public static let weekMillis: Int64 = 7 * 86_400_000
+    public static func weekStart(_ at: Timestamp) -> Timestamp {
+        let shifted = at.millis - mondayOffset
+        let weeks = shifted >= 0 ? shifted / weekMillis : (shifted - weekMillis + 1) / weekMillis
+        return Timestamp(millis: weeks * weekMillis + mondayOffset)
     }
 }

@@ -151,7 +151,7 @@ public struct WebhookAttempt: Sendable, Hashable, Codable {
 }
 
 /// Everything a deployment keeps: leads and their use cases' verbs, and webhook delivery.
-public typealias QualifyStorage = LeadStore & WebhookStore
+public typealias QualifyStorage = LeadStore & WebhookStore & UserStore
 
 /// One claimed delivery's attempt and what becomes of it (``WebhookStore/finishDeliveries(_:)``).
 public struct DeliveryFinish: Sendable, Hashable {

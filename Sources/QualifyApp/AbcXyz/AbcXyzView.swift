@@ -2,15 +2,19 @@ import Foundation
 import QualifyCore
 
 /// The ABC-XYZ report as text: the table for people, the matrix as CSV, everything as JSON, the customers' CSV.
-struct AbcXyzView {
-    let report: AbcXyzReport
-    let file: String
+public struct AbcXyzView {
+    public let report: AbcXyzReport
+    public let file: String
+    public init(report: AbcXyzReport, file: String) {
+        self.report = report
+        self.file = file
+    }
 
-    var settings: AbcXyzSettings { report.settings }
-    func label(_ period: Int) -> String { settings.period.label(of: period) }
-    static func money(_ v: Double) -> String { AbcXyzMatrix.formatFixed(v, decimals: 2) }
+    public var settings: AbcXyzSettings { report.settings }
+    public func label(_ period: Int) -> String { settings.period.label(of: period) }
+    public static func money(_ v: Double) -> String { AbcXyzMatrix.formatFixed(v, decimals: 2) }
     /// `2297200.861` → `2,297,200.86`, for people (the CSV files keep plain numbers).
-    static func groupedMoney(_ v: Double) -> String {
+    public static func groupedMoney(_ v: Double) -> String {
         let text = AbcXyzMatrix.formatFixed(v, decimals: 2)
         let negative = text.hasPrefix("-")
         let parts = text.drop(while: { $0 == "-" }).split(separator: ".")
@@ -18,8 +22,8 @@ struct AbcXyzView {
         return (negative ? "-" : "") + whole + "." + parts[1]
     }
 
-    static func percent(_ v: Double) -> String { AbcXyzMatrix.formatPercent(v) }
-    static func count(_ n: Int) -> String { AbcXyzMatrix.formatCount(n) }
+    public static func percent(_ v: Double) -> String { AbcXyzMatrix.formatPercent(v) }
+    public static func count(_ n: Int) -> String { AbcXyzMatrix.formatCount(n) }
 
     /// "monthly, 2020-01 … 2023-12 (48 months)"
     var periodText: String {
@@ -54,7 +58,7 @@ struct AbcXyzView {
             + "(listed in --customers with no class)."
     }
 
-    func tableText(top: Int) -> String {
+    public func tableText(top: Int) -> String {
         var out = [headline, rules, ""]
         let m = report.matrix
         var rows: [[String]] = []
@@ -92,7 +96,7 @@ struct AbcXyzView {
         return out.joined(separator: "\n")
     }
 
-    func matrixCSV() -> String {
+    public func matrixCSV() -> String {
         var out = "group,abc,xyz,customers,revenue,share,single_period_customers,description\n"
         for c in report.matrix.cells {
             out += [c.group, c.abc.rawValue, c.xyz.rawValue, "\(c.customers)", Self.money(c.revenue),
@@ -107,7 +111,7 @@ struct AbcXyzView {
 
     /// Every customer by rank, then the unclassified ones (no rank, no class, a note). Written as bytes: with a
     /// million customers, building a `String` per field cost more than the whole analysis.
-    func writeCustomersCSV(_ write: ([UInt8]) -> Void) {
+    public func writeCustomersCSV(_ write: ([UInt8]) -> Void) {
         var out = Array(Self.customersHeader.utf8)
         out.reserveCapacity(1 << 17)
         var labels: [Int: [UInt8]] = [:]
@@ -210,7 +214,7 @@ struct AbcXyzView {
         var unclassified: [UnclassifiedCustomer]
     }
 
-    func json() throws -> String {
+    public func json() throws -> String {
         let r = report
         let value = JSONReport(
             file: file, period: settings.period.rawValue,

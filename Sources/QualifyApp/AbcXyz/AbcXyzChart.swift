@@ -4,8 +4,9 @@ import QualifyCore
 /// The ABC-XYZ chart as hand-written SVG (no library): on the left the Pareto curve — cumulative share of revenue
 /// against share of customers ranked by revenue, with the A/B/C bands and cut-offs marked; on the right the 3 × 3 matrix
 /// as a heat map (darker = more revenue) with each group's customers and revenue share. Readable without the table.
-struct AbcXyzChart {
-    let view: AbcXyzView
+public struct AbcXyzChart {
+    public let view: AbcXyzView
+    public init(view: AbcXyzView) { self.view = view }
 
     private var report: AbcXyzReport { view.report }
     private let width = 1120.0, height = 575.0
@@ -17,7 +18,7 @@ struct AbcXyzChart {
     private static let bandFill: [AbcClass: String] = [.a: "#e2f0e2", .b: "#fff1cc", .c: "#eeeeee"]
     private static let bandInk: [AbcClass: String] = [.a: "#3d8b3d", .b: "#c98f00", .c: "#8a8a8a"]
 
-    func svg() -> String {
+    public func svg() -> String {
         var out = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
             font-family="Helvetica, Arial, sans-serif" font-size="13" fill="#222">

@@ -1,0 +1,91 @@
+import QualifyCore
+import QualifyModelFile
+import QualifyStore
+import QualifyUseCases
+
+extension StoreConformance {
+    static func usersAndSessions(_ any: any LeadStore) async throws {
+        guard let store = any as? any QualifyStorage else { throw ConformanceFailure("the store does not keep users") }
+        let ana = UserRecord(email: "ana@example.com", name: "Ana", role: .admin, createdAt: t0)
+        try await store.createUser(ana, passwordHash: "hash-1")
+        try await store.createUser(UserRecord(email: "sam@example.com", name: "Sam", role: .sales, createdAt: t0), passwordHash: "hash-2")
+        do {
+            try await store.createUser(ana, passwordHash: "other")
+            throw ConformanceFailure("a second user with the same email was accepted")
+        } catch StoreError.duplicateKey(let email) {
+            try expect(email == "ana@example.com", "the duplicate names the email: \(email)")
+        }
+        try await expectAsync(try await store.users().map(\.email) == ["ana@example.com", "sam@example.com"], "users listed by email")
+        let found = try await store.user(email: "sam@example.com")
+        try expect(found?.passwordHash == "hash-2" && found?.user.role == .sales && found?.user.name == "Sam", "a user and their hash: \(String(describing: found))")
+        try await expectAsync(try await store.user(email: "nobody@example.com") == nil, "an unknown email has no user")
+
+        let session = WebSession(tokenHash: "t-1", email: "sam@example.com", csrfToken: "c-1", createdAt: day(1), lastSeenAt: day(1))
+        try await store.createSession(session)
+        try await store.createSession(WebSession(tokenHash: "t-2", email: "sam@example.com", csrfToken: "c-2", createdAt: day(1), lastSeenAt: day(1)))
+        try await store.createSession(WebSession(tokenHash: "t-3", email: "ana@example.com", csrfToken: "c-3", createdAt: day(1), lastSeenAt: day(1)))
+        let open = try await store.session(tokenHash: "t-1")
+        try expect(open?.session == session && open?.user.email == "sam@example.com", "a session and its user: \(String(describing: open))")
+        try await store.touchSession(tokenHash: "t-1", at: day(2))
+        try await store.touchSession(tokenHash: "t-1", at: day(1, hour: 5))
+        try await expectAsync(try await store.session(tokenHash: "t-1")?.session.lastSeenAt == day(2), "touching never moves the last use back")
+
+        // a new password ends the user's sessions; a name change does not
+        try await expectAsync(try await store.updateUser(email: "ana@example.com", change: UserChange(name: "Ana D."), at: day(2)), "ana changed")
+        try await expectAsync(try await store.session(tokenHash: "t-3") != nil, "a name change keeps the sessions")
+        try await expectAsync(try await store.updateUser(email: "sam@example.com", change: UserChange(passwordHash: "hash-9"), at: day(3)), "sam changed")
+        let (s1, s2) = (try await store.session(tokenHash: "t-1"), try await store.session(tokenHash: "t-2"))
+        try expect(s1 == nil && s2 == nil, "a new password ends every session of the user")
+        try await expectAsync(try await store.user(email: "sam@example.com")?.passwordHash == "hash-9", "the new hash is kept")
+        try await expectAsync(try await store.session(tokenHash: "t-3")?.user.name == "Ana D.", "other users' sessions stay")
+        try await expectAsync(try await store.updateUser(email: "nobody@example.com", change: UserChange(disabled: true), at: day(3)) == false,
+                              "an unknown user is not changed")
+        // disabling ends sessions; idle sessions are swept
+        try await store.createSession(WebSession(tokenHash: "t-4", email: "sam@example.com", csrfToken: "c-4", createdAt: day(3), lastSeenAt: day(3)))
+        try await expectAsync(try await store.updateUser(email: "sam@example.com", change: UserChange(disabled: true), at: day(4)), "sam disabled")
+        try await expectAsync(try await store.session(tokenHash: "t-4") == nil, "disabling ends the sessions")
+        try await expectAsync(try await store.user(email: "sam@example.com")?.user.disabled == true, "disabled is kept")
+        try await store.createSession(WebSession(tokenHash: "t-5", email: "ana@example.com", csrfToken: "c-5", createdAt: day(5), lastSeenAt: day(5)))
+        let swept = try await store.endSessions(idleBefore: day(4))
+        try expect(swept == 1, "only the session idle since before day 4 (t-3) is ended: \(swept)")
+        let (s5, s3) = (try await store.session(tokenHash: "t-5"), try await store.session(tokenHash: "t-3"))
+        try expect(s5 != nil && s3 == nil, "t-5 stays, t-3 went")
+        try await store.endSession(tokenHash: "t-5")
+        try await expectAsync(try await store.session(tokenHash: "t-5") == nil, "sign-out ends the session")
+
+        // who activated a model version is kept
+        try await prepared(store)
+        _ = try await store.activate(ModelFile.defaultModel(), source: "v2", at: day(6), by: "Ana <ana@example.com>")
+        let versions = try await store.modelVersions()
+        try expect(versions.map(\.activatedBy) == [nil, "Ana <ana@example.com>"], "activations record who: \(versions.map(\.activatedBy))")
+        try await expectAsync(try await store.activeModel()?.activatedBy == "Ana <ana@example.com>", "the active version says who")
+    }
+
+    static func queueSearchAndMatrix(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        try await ada(store)
+        _ = try await store.upsertLeads([
+            LeadUpsert(key: key("bo@beta.io"), fields: ["first_name": "Bo", "company": "100%_Beta", "owner": "sam"], origin: "t"),
+            LeadUpsert(key: key("cy@gamma.io"), fields: ["first_name": "Cy", "company": "Gamma"], origin: "t"),
+        ], source: "t", at: t0)
+        func emails(_ q: QueueQuery) async throws -> [String] { try await store.queue(q, now: now).map(\.email).sorted() }
+        try await expectAsync(try await emails(QueueQuery(search: "LOVELACE")) == ["ada@acme.io"], "search by name ignores case")
+        try await expectAsync(try await emails(QueueQuery(search: "gamma")) == ["cy@gamma.io"], "search by company or email")
+        try await expectAsync(try await emails(QueueQuery(search: "100%_")) == ["bo@beta.io"], "% and _ are matched literally")
+        try await expectAsync(try await emails(QueueQuery(search: "%")) == ["bo@beta.io"], "a lone % is a literal percent sign")
+        try await expectAsync(try await emails(QueueQuery(unassigned: true)) == ["ada@acme.io", "cy@gamma.io"], "unassigned: no owner")
+        let matrix = try await store.priorityMatrix(now: now)
+        try expect(matrix.map(\.leads).reduce(0, +) == 3, "every open lead counted once: \(matrix)")
+        let cards = try await store.queue(QueueQuery(limit: 10), now: now)
+        for lead in cards {
+            try expect(matrix.contains { $0.grade == lead.grade && $0.temperature == lead.temperature && $0.leads >= 1 },
+                       "\(lead.email) is in its queue band \(lead.grade) × \(lead.temperature)")
+        }
+        // stage entries by week: ada's IQL on a Tuesday counts in the week starting the Monday before
+        _ = try await store.ingest([event("se1", "ada@acme.io", "content_download", day(1))], options: IngestOptions(), now: now)
+        let entries = try await store.stageEntries(since: t0.subtracting(.days(7)))
+        let week = StageEntries.weekStart(day(1))
+        try expect(entries.contains { $0.stage == .iql && $0.week == week && $0.leads == 1 }, "ada entered IQL in the week of \(week.isoDate): \(entries)")
+        try expect(Timestamp(iso8601: "2026-03-02T00:00:00Z") == week, "2026-03-03 is in the week starting Monday 2026-03-02")
+    }
+}
