@@ -4,7 +4,7 @@ enum Assets {
     :root { --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --bg: #ffffff; --soft: #f6f8fa; --accent: #0b5cad; --bad: #b42318;
             --hot: #b42318; --warm: #9a5b00; --cold: #1f5f99; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
     * { box-sizing: border-box; }
-    body { margin: 0; color: var(--ink); background: var(--bg); line-height: 1.45; }
+    body { margin: 0; color: var(--ink); background: var(--bg); line-height: 1.45; overflow-wrap: anywhere; }
     a { color: var(--accent); }
     .skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem; }
     .skip:focus { left: .5rem; z-index: 10; }
@@ -66,8 +66,7 @@ enum Assets {
     .editor .buttons { display: flex; gap: .5rem; margin-top: .4rem; }
     .problems { border-left: 4px solid var(--bad); padding-left: .8rem; }
     .report { border-left: 4px solid var(--accent); padding-left: .8rem; }
-    .matrix a.cell { display: block; text-align: center; padding: .4rem; text-decoration: none; color: var(--ink);
-                     background: color-mix(in srgb, #0b5cad calc(var(--share) * 60%), #ffffff); }
+    .matrix a.cell { display: block; text-align: center; padding: .4rem; text-decoration: none; color: var(--ink); }
     .secret { border: 2px solid var(--accent); padding: .5rem .8rem; margin-bottom: 1rem; }
     .secret code { font-size: 1rem; overflow-wrap: anywhere; }
     figure { margin: .5rem 0; } figure svg { max-width: 100%; height: auto; }

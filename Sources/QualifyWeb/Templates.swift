@@ -59,7 +59,7 @@ enum Templates {
       <input type="hidden" name="csrf" value="{{csrf}}">
       <input type="hidden" name="next" value="{{next}}">
       <label for="email">Email</label>
-      <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
+      <input id="email" name="email" type="email" autocomplete="email" required value="{{email}}">
       <label for="password">Password</label>
       <input id="password" name="password" type="password" autocomplete="current-password" required>
       <button type="submit">Sign in</button>
@@ -241,7 +241,7 @@ enum Templates {
     <p class="sub">Open leads (not customers or disqualified) as of {{now}}.</p>
     <section aria-labelledby="matrix"><h2 id="matrix">Grade × temperature</h2>
     <table class="matrix"><thead><tr><th scope="col">Grade</th>{{#temperatures}}<th scope="col">{{.}}</th>{{/temperatures}}</tr></thead>
-    <tbody>{{#matrix}}<tr><th scope="row">{{grade}}</th>{{#cells}}<td><a href="{{href}}" class="cell" style="--share: {{share}}" aria-label="grade {{grade}}, {{temperature}}: {{count}} leads">{{count}}</a></td>{{/cells}}</tr>{{/matrix}}</tbody>
+    <tbody>{{#matrix}}<tr><th scope="row">{{grade}}</th>{{#cells}}<td><a href="{{href}}" class="cell" style="background: {{background}}" aria-label="grade {{grade}}, {{temperature}}: {{count}} leads">{{count}}</a></td>{{/cells}}</tr>{{/matrix}}</tbody>
     </table>
     </section>
     <section aria-labelledby="weekly"><h2 id="weekly">Leads entering each stage per week</h2>
@@ -324,7 +324,7 @@ enum Templates {
       <h3>Add a user</h3>
       <label for="u-email">Email</label><input id="u-email" name="email" type="email" required>
       <label for="u-name">Name</label><input id="u-name" name="name">
-      <label for="u-role">Role</label><select id="u-role" name="role"><option>sales</option><option>marketing</option><option>admin</option></select>
+      <label for="u-role">Role</label><select id="u-role" name="role"><option value="sales">sales</option><option value="marketing">marketing</option><option value="admin">admin</option></select>
       <label for="u-password">Password (at least {{minPassword}} characters; empty: one is made)</label><input id="u-password" name="password" type="password" autocomplete="new-password">
       <button type="submit">Add</button>
     </form>
@@ -337,7 +337,7 @@ enum Templates {
       <input type="hidden" name="csrf" value="{{csrf}}">
       <h3>Create a key</h3>
       <label for="k-name">Name</label><input id="k-name" name="name" required maxlength="100">
-      <label for="k-role">Role</label><select id="k-role" name="role"><option>ingest</option><option>sales</option><option>marketing</option><option>admin</option></select>
+      <label for="k-role">Role</label><select id="k-role" name="role"><option value="ingest">ingest</option><option value="sales">sales</option><option value="marketing">marketing</option><option value="admin">admin</option></select>
       <button type="submit">Create</button>
     </form>
     </section>

@@ -20,7 +20,7 @@ extension Web {
             ["grade": grade.rawValue, "cells": Temperature.allCases.map { t -> [String: Any] in
                 let n = counts.first { $0.grade == grade && $0.temperature == t }?.leads ?? 0
                 return ["grade": grade.rawValue, "temperature": t.rawValue, "count": n,
-                        "share": Display.number(Double(n) / Double(most), 2),
+                        "background": Charts.tint(Double(n) / Double(most)),
                         "href": "/app/queue?view=all&grade=\(grade.rawValue)&temperature=\(t.rawValue)"]
             }]
         }
@@ -158,6 +158,13 @@ enum TempFile {
 /// Charts drawn on the server as SVG (every text escaped).
 enum Charts {
     static let calibrationSlot = "<!--calibration-->"
+
+    /// White to a light tint of the accent blue (at most 35 %), so dark text stays readable on every cell.
+    static func tint(_ share: Double) -> String {
+        let t = 0.35 * min(max(share, 0), 1)
+        func mix(_ accent: Double) -> Int { Int((255 * (1 - t) + accent * t).rounded()) }
+        return "rgb(\(mix(11)), \(mix(92)), \(mix(173)))"
+    }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")

@@ -48,6 +48,8 @@ extension Web {
                                         status: .unauthorized)
         }
         await throttle.succeeded(email)
+        // sessions idle past the limit would be refused anyway; sweeping them on sign-in keeps the table small
+        _ = try? await people.endIdleSessions(at: clock())
         let next = fields["next"].flatMap { $0.hasPrefix("/app/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/app/queue"
         return .redirect(next, cookies: [sessionCookie(signedIn.token), preSessionCookie("", clear: true)])
     }
