@@ -11,9 +11,11 @@ import QualifyWeb
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the JSON API (leads, events, stages, model, health, metrics) on the database.",
+        abstract: "Serve the web app (/app) and the JSON API (leads, events, stages, model, health, metrics) on the database.",
         discussion: """
-            The API is described by Sources/QualifyServer/openapi.yaml. The server also delivers webhooks (see \
+            The web app is at /app (and / leads there): people sign in with the accounts `qualify users add` makes; \
+            --secure-cookies (or an https --public-url) marks its session cookie Secure; --no-web-app serves the API \
+            alone. The API is described by Sources/QualifyServer/openapi.yaml. The server also delivers webhooks (see \
             `qualify webhooks`) unless --no-webhooks, and fires the model's SLA escalation steps as they fall due \
             (every 15 seconds; see `qualify escalate`). Every endpoint but /health/live and \
             /health/ready needs an API key (`Authorization: Bearer qk_…`): make one with `qualify keys create --role \
