@@ -4,7 +4,7 @@ import GRDB
 /// PostgreSQL store uses the same names.
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
-                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users"]
+                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users", "v12-queue-band"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -227,6 +227,10 @@ enum Migrations {
                 CREATE INDEX web_session_seen ON web_session(last_seen_at);
                 ALTER TABLE model_version ADD COLUMN activated_by TEXT;
                 """)
+        }
+        // The queue's band index (see PostgresMigrations).
+        m.registerMigration("v12-queue-band") { db in
+            try db.execute(sql: "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC, email)")
         }
         return m
     }

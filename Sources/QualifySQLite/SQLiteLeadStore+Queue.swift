@@ -56,14 +56,59 @@ extension SQLiteLeadStore {
                          engagement_amp DESC, email
                 LIMIT ? OFFSET ?
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                QueueRow(email: row["email"], name: row["name"], company: row["company"],
-                         grade: Grade(rawValue: row["grade"]) ?? .d, fitPoints: row["fit_points"],
-                         stage: Stage(rawValue: row["stage"]) ?? .new, amplitude: row["engagement_amp"],
-                         lastActivity: (row["last_activity_at"] as Int64?).map(Timestamp.init(millis:)), owner: row["owner"],
-                         dueAt: (row["due_at"] as Int64?).map(Timestamp.init(millis:)))
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.queueRow)
         }
+    }
+
+    public func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
+                          limit: Int) async throws -> [QueueRow] {
+        try await read { db in
+            var conditions = ["grade_rank = ?"]
+            var arguments: StatementArguments = [gradeRank]
+            if let min = minAmplitude {
+                conditions.append("engagement_amp >= ?")
+                _ = arguments.append(contentsOf: [min])
+            }
+            if let below = belowAmplitude {
+                conditions.append("engagement_amp < ?")
+                _ = arguments.append(contentsOf: [below])
+            }
+            if let after {
+                conditions.append("(engagement_amp < ? OR (engagement_amp = ? AND email > ?))")
+                _ = arguments.append(contentsOf: [after.amplitude, after.amplitude, after.email])
+            }
+            if let stage = filter.stage {
+                conditions.append("stage = ?")
+                _ = arguments.append(contentsOf: [stage.rawValue])
+            } else if !filter.excludedStages.isEmpty {
+                conditions.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
+                _ = arguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
+            }
+            if let owner = filter.owner {
+                conditions.append("owner = ?")
+                _ = arguments.append(contentsOf: [owner])
+            }
+            if filter.unassigned { conditions.append("(owner IS NULL OR owner = '')") }
+            if let since = filter.updatedSince {
+                conditions.append("updated_at >= ?")
+                _ = arguments.append(contentsOf: [since.millis])
+            }
+            _ = arguments.append(contentsOf: [limit])
+            let sql = """
+                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                FROM lead WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY engagement_amp DESC, email LIMIT ?
+                """
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.queueRow)
+        }
+    }
+
+    static func queueRow(_ row: Row) -> QueueRow {
+        QueueRow(email: row["email"], name: row["name"], company: row["company"],
+                 grade: Grade(rawValue: row["grade"]) ?? .d, fitPoints: row["fit_points"],
+                 stage: Stage(rawValue: row["stage"]) ?? .new, amplitude: row["engagement_amp"],
+                 lastActivity: (row["last_activity_at"] as Int64?).map(Timestamp.init(millis:)), owner: row["owner"],
+                 dueAt: (row["due_at"] as Int64?).map(Timestamp.init(millis:)))
     }
 
     public func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount] {

@@ -41,18 +41,30 @@ struct QualifyAPI: APIProtocol {
         let q = input.query
         let limit = q.limit ?? 50
         guard (1...1000).contains(limit) else { throw APIProblem.badRequest("limit must be from 1 to 1000, not \(limit)", field: "limit") }
-        let offset = try q.cursor.map(Cursor.offset) ?? 0
+        let position = try q.cursor.map(Cursor.position) ?? .offset(0)
+        var offset = 0
+        var after: QueueKey?
+        switch position {
+        case .offset(let n): offset = n
+        case .key(let k): after = k
+        }
         let query = QueueQuery(stage: q.stage.map { Stage(rawValue: $0.rawValue)! }, grade: q.grade.map { Grade(rawValue: $0.rawValue)! },
                                temperature: q.temperature.map { Temperature(rawValue: $0.rawValue)! },
                                updatedSince: q.updatedSince.map(Timestamp.init(date:)), owner: q.owner, overdue: q.overdue ?? false,
                                limit: limit + 1, offset: offset)
-        let leads = try await store.queue(query, now: clock())
+        let result = try await store.queuePage(query, after: after, now: clock())
+        let leads = result.leads
         let page = leads.prefix(limit).map { l in
             Components.Schemas.LeadSummary(email: l.email, name: l.name, company: l.company, grade: .init(l.grade), fitPoints: l.fitPoints,
                                            engagement: l.engagement.rounded(places: 4), temperature: .init(l.temperature), stage: .init(l.stage),
                                            lastActivity: l.lastActivity?.date, owner: l.owner, dueAt: l.dueAt?.date)
         }
-        let next = leads.count > limit ? Cursor.make(offset: offset + limit) : nil
+        // the next page starts after this page's last lead (a key: any depth reads like the first page), or by offset
+        // for a search or the overdue list
+        var next: String?
+        if leads.count > limit {
+            next = result.keys.count >= limit ? Cursor.make(key: result.keys[limit - 1]) : Cursor.make(offset: offset + limit)
+        }
         return .ok(.init(body: .json(.init(leads: Array(page), nextCursor: next))))
     }
 
@@ -328,19 +340,29 @@ struct QualifyAPI: APIProtocol {
 
 /// Page cursors: opaque to callers (base64url of the next page's offset in the priority order).
 enum Cursor {
-    static func make(offset: Int) -> String {
-        Data("o:\(offset)".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+    enum Position {
+        case offset(Int)
+        case key(QueueKey)
+    }
+
+    static func make(offset: Int) -> String { encode("o:\(offset)") }
+
+    /// A key cursor: the band, the amplitude's exact bits and the email of the page's last lead.
+    static func make(key: QueueKey) -> String { encode(key.text) }
+
+    static func encode(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
     }
 
-    static func offset(_ cursor: String) throws -> Int {
+    static func position(_ cursor: String) throws -> Position {
         var b64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8), text.hasPrefix("o:"),
-              let n = Int(text.dropFirst(2)), n >= 0, n <= 100_000_000 else {
-            throw APIProblem.badRequest("cursor '\(cursor.prefix(100))' is not one this server gave; start again without it", field: "cursor")
-        }
-        return n
+        let refused = APIProblem.badRequest("cursor '\(cursor.prefix(100))' is not one this server gave; start again without it", field: "cursor")
+        guard cursor.count <= 1000, let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8) else { throw refused }
+        if text.hasPrefix("o:"), let n = Int(text.dropFirst(2)), n >= 0, n <= 100_000_000 { return .offset(n) }
+        if let key = QueueKey(text: text) { return .key(key) }
+        throw refused
     }
 }
 

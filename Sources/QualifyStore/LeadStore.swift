@@ -41,6 +41,13 @@ public protocol LeadStore: Sendable {
     /// ``QueueOrder/hotAmplitude`` and ``QueueOrder/warmAmplitude``) — then amplitude descending, then email (byte
     /// order). The queue use case (QualifyUseCases) decides the filter and the order.
     func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow]
+    /// One band of the queue read through the band index `(grade_rank, engagement_amp DESC, email)`: the leads `filter`
+    /// keeps (stage, excluded stages, owner, unassigned, time of change; not its grade, amplitudes, due time or text,
+    /// which the caller turns into bands or another read) with grade rank `gradeRank` and an amplitude at least
+    /// `minAmplitude` and below `belowAmplitude` (each if set), by amplitude descending then email (byte order), after
+    /// `after`'s amplitude and email when given, at most `limit`. The queue use case walks the bands in order.
+    func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
+                   limit: Int) async throws -> [QueueRow]
     /// How many leads outside `excludedStages` are in each grade and temperature band (by amplitude against `hot` and
     /// `warm`, as the queue's order): counts by grade rank (0 = A) and temperature rank (0 = hot). The insights matrix.
     func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount]

@@ -89,3 +89,82 @@ extension StoreConformance {
         try expect(Timestamp(iso8601: "2026-03-02T00:00:00Z") == week, "2026-03-03 is in the week starting Monday 2026-03-02")
     }
 }
+
+extension StoreConformance {
+    /// The band walk gives the order the one-query sort gives, for every filter and page, keyset or offset.
+    static func queueBandsMatchTheSort(_ store: any LeadStore) async throws {
+        try await prepared(store)
+        var generator = SplitMix(seed: 42)
+        let industries = ["software", "retail", "banking", "healthcare"]
+        let titles = ["CTO", "VP Engineering", "Intern", "Head of Sales", "Analyst"]
+        let owners = ["sam", "lea", ""]
+        var upserts: [LeadUpsert] = []
+        var events: [IncomingEvent] = []
+        for i in 0..<90 {
+            let email = "p\(i)@c\(i % 17).io"
+            upserts.append(LeadUpsert(key: key(email), fields: [
+                "first_name": "P\(i)", "company": "C\(i % 17)", "industry": industries[Int(generator.next() % 4)],
+                "job_title": titles[Int(generator.next() % 5)], "employees": String(10 + generator.next() % 900),
+                "owner": owners[Int(generator.next() % 3)],
+            ], origin: "t"))
+            for j in 0..<Int(generator.next() % 5) {
+                let type = ["page_view", "content_download", "webinar_attended", "pricing_page_view", "demo_request"][Int(generator.next() % 5)]
+                events.append(event("q\(i)-\(j)", email, type, day(Int64(generator.next() % 55), hour: Int64(generator.next() % 20))))
+            }
+        }
+        // twins: equal amplitude, told apart by email
+        for twin in ["twin-b@t.io", "twin-a@t.io"] {
+            upserts.append(LeadUpsert(key: key(twin), fields: ["first_name": "T", "job_title": "CTO", "industry": "software", "employees": "300"], origin: "t"))
+            events.append(event("tw-\(twin)", twin, "demo_request", day(50)))
+        }
+        _ = try await store.upsertLeads(upserts, source: "t", at: t0)
+        _ = try await store.ingest(events, options: IngestOptions(), now: now)
+        let model = try await store.activeModel()!
+        let order = QueueOrder(model: model.model, now: now)
+        let queries: [(String, QueueQuery)] = [
+            ("default", QueueQuery()), ("sql", QueueQuery(stage: .sql)), ("grade B", QueueQuery(grade: .b)),
+            ("warm", QueueQuery(temperature: .warm)), ("A hot", QueueQuery(grade: .a, temperature: .hot)), ("owner sam", QueueQuery(owner: "sam")),
+            ("unassigned", QueueQuery(unassigned: true)), ("customers", QueueQuery(stage: .customer)),
+        ]
+        for (name, q) in queries {
+            let amplitudes: (min: Double?, below: Double?) = q.temperature.map(order.amplitudes) ?? (nil, nil)
+            let reference = try await store.queueRows(
+                QueueFilter(stage: q.stage, excludedStages: QueueQuery.closedStages, grade: q.grade, minAmplitude: amplitudes.min,
+                            belowAmplitude: amplitudes.below, updatedSince: nil, owner: q.owner, unassigned: q.unassigned),
+                order: order, limit: 1000, offset: 0).map(\.email)
+            var all = q
+            all.limit = 1000
+            let walked = try await store.queue(all, now: now).map(\.email)
+            try expect(walked == reference, "\(name): the band walk lists \(walked.prefix(8)) …, the sort \(reference.prefix(8)) …")
+            // pages of 7 by key, and by offset
+            var paged: [String] = []
+            var key: QueueKey?
+            var page = q
+            page.limit = 7
+            repeat {
+                let p = try await store.queuePage(page, after: key, now: now)
+                paged += p.leads.map(\.email)
+                key = p.next
+            } while key != nil && paged.count < 1000
+            try expect(paged == reference, "\(name): pages by key list the same leads in the same order")
+            page.offset = 14
+            let third = try await store.queue(page, now: now).map(\.email)
+            try expect(third == Array(reference.dropFirst(14).prefix(7)), "\(name): the page at offset 14")
+        }
+        let twins = try await store.queue(QueueQuery(limit: 1000), now: now).map(\.email).filter { $0.hasPrefix("twin") }
+        try expect(twins == ["twin-a@t.io", "twin-b@t.io"], "equal amplitudes by email: \(twins)")
+    }
+}
+
+/// A small deterministic generator for conformance data.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -2,23 +2,64 @@ import Foundation
 import QualifyCore
 import QualifyStore
 
+/// A page of the queue and where the next one starts.
+public struct QueuePage: Sendable, Hashable {
+    public var leads: [LeadSummary]
+    /// Each lead's key, in order (a page's `after` may be any of them); empty for a page read by offset.
+    public var keys: [QueueKey]
+    /// The key to pass as `after` for the next page; nil on the last page, or for a page read by offset (a text
+    /// search or the overdue list: pages by ``QueueQuery/offset``).
+    public var next: QueueKey?
+}
+
 extension LeadStore {
     /// The sales queue: the leads `query` keeps, by priority at `now` (``QueueOrder``: grade × temperature, then
     /// engagement now, then email). Without a stage filter, leads already won (customer) or disqualified are left out.
     /// `overdue`: only leads whose SLA due time has passed untouched, the longest overdue first.
     public func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary] {
+        try await queuePage(query, after: nil, now: now).leads
+    }
+
+    /// A page of the queue starting after `after` (the previous page's ``QueuePage/next``), or at `query.offset`.
+    ///
+    /// Read as bands: the bands of ``QueueOrder/bands`` in order, each a range of one grade's amplitudes read off the
+    /// band index (``LeadStore/queueBand(_:gradeRank:minAmplitude:belowAmplitude:after:limit:)``) until the page is
+    /// full, so a page reads about its own leads whatever the size of the table. A text search and the overdue list
+    /// (ordered by due time) read with ``LeadStore/queueRows(_:order:limit:offset:)`` instead.
+    public func queuePage(_ query: QueueQuery, after: QueueKey?, now: Timestamp) async throws -> QueuePage {
         guard let model = try await activeModel() else { throw StoreError.noActiveModel }
         let order = QueueOrder(model: model.model, now: now)
         let amplitudes: (min: Double?, below: Double?) = query.temperature.map(order.amplitudes) ?? (nil, nil)
+        let search = query.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         let filter = QueueFilter(stage: query.stage, excludedStages: QueueQuery.closedStages, grade: query.grade,
                                  minAmplitude: amplitudes.min, belowAmplitude: amplitudes.below, updatedSince: query.updatedSince,
                                  owner: query.owner, dueBy: query.overdue ? now : nil, unassigned: query.unassigned,
-                                 matching: query.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : QueueFilter.likePattern(containing: $0) })
-        return try await queueRows(filter, order: order, limit: max(0, query.limit), offset: max(0, query.offset)).map { row in
+                                 matching: search.map(QueueFilter.likePattern(containing:)))
+        func summary(_ row: QueueRow) -> LeadSummary {
             LeadSummary(email: row.email, name: row.name, company: row.company, grade: row.grade, fitPoints: row.fitPoints,
                         engagement: order.engagement(amplitude: row.amplitude), temperature: order.temperature(amplitude: row.amplitude),
                         stage: row.stage, lastActivity: row.lastActivity, owner: row.owner, dueAt: row.dueAt)
         }
+        let limit = max(0, query.limit)
+        if query.overdue || search != nil {
+            let rows = try await queueRows(filter, order: order, limit: limit, offset: max(0, query.offset))
+            return QueuePage(leads: rows.map(summary), keys: [], next: nil)
+        }
+        // an offset without a key is read through (a page at offset N reads N + limit index entries)
+        let wanted = after == nil ? max(0, query.offset) + limit : limit
+        var rows: [(row: QueueRow, band: Int)] = []
+        for (position, band) in QueueOrder.bands.enumerated() where rows.count < wanted {
+            if let after, position < after.band { continue }
+            if let grade = query.grade, grade != band.grade { continue }
+            if let temperature = query.temperature, temperature != band.temperature { continue }
+            let range = order.amplitudes(band.temperature)
+            let found = try await queueBand(filter, gradeRank: band.grade.rank, minAmplitude: range.min, belowAmplitude: range.below,
+                                            after: after?.band == position ? after : nil, limit: wanted - rows.count)
+            rows += found.map { ($0, position) }
+        }
+        let page = after == nil ? Array(rows.dropFirst(max(0, query.offset))) : rows
+        let keys = page.map { QueueKey(band: $0.band, amplitude: $0.row.amplitude, email: $0.row.email) }
+        return QueuePage(leads: page.map { summary($0.row) }, keys: keys, next: page.count == limit && limit > 0 ? keys.last : nil)
     }
 }
 

@@ -105,7 +105,7 @@ enum Templates {
     {{/empty(rows)}}
     {{^rows}}<p class="empty">No lead matches these filters.</p>{{/rows}}
     <nav class="pages" aria-label="Pages">
-    {{#prev}}<a rel="prev" href="{{.}}">← Previous 50</a>{{/prev}}
+    {{#first}}<a href="{{.}}">← First page</a>{{/first}}
     {{#next}}<a rel="next" href="{{.}}">Next 50 →</a>{{/next}}
     </nav>
     <p class="hint">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens the lead.</p>

@@ -86,16 +86,24 @@ extension Web {
         let temperature = try param("temperature").map { s in
             try Temperature(rawValue: s) ?? { throw WebProblem.badRequest("temperature '\(s.prefix(20))' is not hot, warm or cold") }()
         }
-        let pageNumber = max(1, min(Int(param("page") ?? "1") ?? 1, 20_000))
+        let pageNumber = max(1, min(Int(param("page") ?? "1") ?? 1, 1_000_000))
+        var after: QueueKey?
+        if let text = param("after") {
+            guard let key = QueueKey(text: text) else { throw WebProblem.badRequest("The page link is broken; start again from the first page.") }
+            after = key
+        }
         let search = param("q").map { String($0.prefix(100)) }
         let overdue = param("overdue") != nil
         let model = try await store.activeModel()
         var owner = param("owner")
         if view == "mine" { owner = ownerID(of: viewer, model: model) }
         let now = clock()
-        let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature, owner: owner, overdue: overdue,
-                                                     unassigned: view == "unassigned", search: search, limit: 51, offset: (pageNumber - 1) * 50),
-                                          now: now)
+        // pages by key (any depth reads like the first); a search or the overdue list by offset
+        let result = try await store.queuePage(QueueQuery(stage: stage, grade: grade, temperature: temperature, owner: owner, overdue: overdue,
+                                                          unassigned: view == "unassigned", search: search, limit: 51,
+                                                          offset: after == nil ? (pageNumber - 1) * 50 : 0),
+                                               after: after, now: now)
+        let leads = result.leads
         let rows: [[String: Any]] = leads.prefix(50).map { lead in
             var row: [String: Any] = [
                 "email": lead.email, "display": lead.name ?? lead.email, "href": Display.leadPath(lead.email), "grade": lead.grade.rawValue,
@@ -109,8 +117,9 @@ extension Web {
             }
             return row
         }
-        func link(page: Int) -> String {
+        func link(page: Int, after: QueueKey? = nil) -> String {
             var items = [("view", view), ("page", String(page))]
+            if let after { items.append(("after", after.text)) }
             for name in ["stage", "grade", "temperature", "q", "overdue"] { if let v = param(name) { items.append((name, v)) } }
             if view != "mine", let o = param("owner") { items.append(("owner", o)) }
             return "/app/queue?" + items.map { "\($0.0)=\(Forms.percentEncoded($0.1))" }.joined(separator: "&")
@@ -126,8 +135,10 @@ extension Web {
         context["rows"] = rows
         context["dueShown"] = rows.contains { $0["due"] != nil }
         context["page"] = pageNumber
-        if pageNumber > 1 { context["prev"] = link(page: pageNumber - 1) }
-        if leads.count > 50 { context["next"] = link(page: pageNumber + 1) }
+        if pageNumber > 1 { context["first"] = link(page: 1) }
+        if leads.count > 50 {
+            context["next"] = result.keys.count >= 50 ? link(page: pageNumber + 1, after: result.keys[49]) : link(page: pageNumber + 1)
+        }
         return .html(render("queue", context))
     }
 

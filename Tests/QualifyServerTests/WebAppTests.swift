@@ -282,4 +282,38 @@ final class Browser: @unchecked Sendable {
             #expect(try await f.store.apiKeys().map(\.name) == ["web form"])
         }
     }
+
+    @Test func theQueuePagesByKeyAndSearchesByText() async throws {
+        let f = try await WebFixture()
+        _ = try await f.store.upsertLeads((0..<120).map { i in
+            LeadUpsert(key: try! EmailAddress.identity("p\(i)@firm\(i % 9).io").get(),
+                       fields: ["first_name": "P\(i)", "company": i == 77 ? "Umbrella Corp" : "Firm \(i % 9)", "job_title": i % 3 == 0 ? "CTO" : "Intern"],
+                       origin: "t")
+        }, source: "t", at: Fixture.now)
+        try await f.app.test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("mia@example.com")
+            func emails(_ html: String) -> [String] {
+                html.components(separatedBy: #"<a href="/app/leads/"#).dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            }
+            func nextLink(_ html: String) -> String? {
+                html.range(of: #"<a rel="next" href=""#).map { r in String(html[r.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&") }
+            }
+            let one = try await b.get("/app/queue")
+            var seen = emails(one.html)
+            #expect(seen.count == 50, "a page holds 50 leads")
+            let second = try #require(nextLink(one.html))
+            #expect(second.contains("after=k"), "the next page is a key: \(second)")
+            let two = try await b.get(second)
+            seen += emails(two.html)
+            let three = try await b.get(try #require(nextLink(two.html)))
+            seen += emails(three.html)
+            #expect(nextLink(three.html) == nil && seen.count == 120 && Set(seen).count == 120, "every lead once over three pages")
+            #expect(three.html.contains("First page"))
+            let found = try await b.get("/app/queue?view=all&q=umbrella")
+            #expect(emails(found.html) == ["p77%40firm5.io"], "search by company: \(emails(found.html))")
+            let broken = try await b.get("/app/queue?after=k:99:zz:x")
+            #expect(broken.status == .badRequest)
+        }
+    }
 }

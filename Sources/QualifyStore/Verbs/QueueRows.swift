@@ -105,3 +105,30 @@ public struct StageEntries: Sendable, Hashable {
         return Timestamp(millis: weeks * weekMillis + mondayOffset)
     }
 }
+
+/// Where a page of the queue ended: the last lead's band (its position in ``QueueOrder/bands``), amplitude and email.
+/// The next page starts after it (a keyset cursor: any depth costs what the first page does).
+public struct QueueKey: Sendable, Hashable, Codable {
+    public var band: Int
+    public var amplitude: Double
+    public var email: String
+    public init(band: Int, amplitude: Double, email: String) {
+        self.band = band
+        self.amplitude = amplitude
+        self.email = email
+    }
+}
+
+extension QueueKey {
+    /// The key as text for a cursor: `k:BAND:AMPLITUDE-BITS-HEX:EMAIL` (the amplitude exact).
+    public var text: String { "k:\(band):\(String(amplitude.bitPattern, radix: 16)):\(email)" }
+
+    /// A key from ``text``; nil if the text is not one.
+    public init?(text: String) {
+        let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "k", let band = Int(parts[1]), (0..<QueueOrder.bands.count).contains(band),
+              let bits = UInt64(parts[2], radix: 16), Double(bitPattern: bits).isFinite, !parts[3].isEmpty, parts[3].count <= 400
+        else { return nil }
+        self.init(band: band, amplitude: Double(bitPattern: bits), email: String(parts[3]))
+    }
+}
