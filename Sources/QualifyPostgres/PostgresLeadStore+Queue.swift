@@ -89,21 +89,19 @@ extension PostgresLeadStore {
         return out
     }
 
-    public func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount] {
+    public func countBand(gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, stages: [Stage]?) async throws -> Int {
         let logger = self.logger
-        let excluded = excludedStages.map(\.rawValue)
+        let names = stages?.map(\.rawValue)
+        let rank = Int64(gradeRank)
         return try await read { db in
             let rows = try await db.query("""
-                SELECT grade, CASE WHEN engagement_amp >= \(hotAmplitude) THEN 0 WHEN engagement_amp >= \(warmAmplitude) THEN 1 ELSE 2 END AS t,
-                       COUNT(*)
-                FROM lead WHERE NOT (stage = ANY(\(excluded)::text[])) GROUP BY grade, t
-                """, logger: logger)
-            var out: [BandCount] = []
-            for try await (gradeName, t, count) in rows.decode((String, Int, Int).self) {
-                guard let grade = Grade(rawValue: gradeName) else { continue }
-                out.append(BandCount(grade: grade, temperature: [.hot, .warm, .cold][t], leads: count))
-            }
-            return out
+                SELECT COUNT(*) FROM lead
+                WHERE grade_rank = \(rank)
+                  AND (\(minAmplitude)::float8 IS NULL OR engagement_amp >= \(minAmplitude)::float8)
+                  AND (\(belowAmplitude)::float8 IS NULL OR engagement_amp < \(belowAmplitude)::float8)
+                  AND (\(names)::text[] IS NULL OR stage = ANY(\(names)::text[]))
+                """, logger: logger).collect()
+            return try rows.first?.decode(Int.self) ?? 0
         }
     }
 

@@ -257,6 +257,8 @@ enum PostgresMigrations {
         // the price v7 avoided with three such indexes; one costs ingest about what the README's figures say.
         ("v12-queue-band", [
             "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC, email COLLATE \"C\")",
+            // leads entering each stage per week (insights) read the recent stage changes off this index
+            "CREATE INDEX stage_change_at ON stage_change(at, to_stage)",
         ]),
     ]
 

@@ -230,7 +230,10 @@ enum Migrations {
         }
         // The queue's band index (see PostgresMigrations).
         m.registerMigration("v12-queue-band") { db in
-            try db.execute(sql: "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC, email)")
+            try db.execute(sql: """
+                CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC, email);
+                CREATE INDEX stage_change_at ON stage_change(at, to_stage);
+                """)
         }
         return m
     }

@@ -111,18 +111,24 @@ extension SQLiteLeadStore {
                  dueAt: (row["due_at"] as Int64?).map(Timestamp.init(millis:)))
     }
 
-    public func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount] {
+    public func countBand(gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, stages: [Stage]?) async throws -> Int {
         try await read { db in
-            var arguments = StatementArguments([hotAmplitude, warmAmplitude])
-            _ = arguments.append(contentsOf: StatementArguments(excludedStages.map(\.rawValue)))
-            let excluded = excludedStages.isEmpty ? "" : "WHERE stage NOT IN (\(excludedStages.map { _ in "?" }.joined(separator: ", ")))"
-            return try Row.fetchAll(db, sql: """
-                SELECT grade, CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END AS t, COUNT(*)
-                FROM lead \(excluded) GROUP BY grade, t
-                """, arguments: arguments).compactMap { row in
-                guard let grade = Grade(rawValue: row[0]) else { return nil }
-                return BandCount(grade: grade, temperature: [.hot, .warm, .cold][row[1] as Int], leads: row[2])
+            var conditions = ["grade_rank = ?"]
+            var arguments: StatementArguments = [gradeRank]
+            if let min = minAmplitude {
+                conditions.append("engagement_amp >= ?")
+                _ = arguments.append(contentsOf: [min])
             }
+            if let below = belowAmplitude {
+                conditions.append("engagement_amp < ?")
+                _ = arguments.append(contentsOf: [below])
+            }
+            if let stages {
+                guard !stages.isEmpty else { return 0 }
+                conditions.append("stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))")
+                _ = arguments.append(contentsOf: StatementArguments(stages.map(\.rawValue)))
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM lead WHERE \(conditions.joined(separator: " AND "))", arguments: arguments) ?? 0
         }
     }
 

@@ -48,9 +48,9 @@ public protocol LeadStore: Sendable {
     /// `after`'s amplitude and email when given, at most `limit`. The queue use case walks the bands in order.
     func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                    limit: Int) async throws -> [QueueRow]
-    /// How many leads outside `excludedStages` are in each grade and temperature band (by amplitude against `hot` and
-    /// `warm`, as the queue's order): counts by grade rank (0 = A) and temperature rank (0 = hot). The insights matrix.
-    func bandCounts(excludedStages: [Stage], hotAmplitude: Double, warmAmplitude: Double) async throws -> [BandCount]
+    /// How many leads have grade rank `gradeRank` and an amplitude at least `minAmplitude` and below `belowAmplitude`
+    /// (each if set) — all of them (counted off the band index alone), or only those in `stages`. The insights matrix.
+    func countBand(gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, stages: [Stage]?) async throws -> Int
     /// How many leads entered each stage per week (weeks starting Monday 00:00 UTC) since `since`, from the stage
     /// history.
     func stageEntries(since: Timestamp) async throws -> [StageEntries]

@@ -73,6 +73,15 @@ extension LeadStore {
     public func priorityMatrix(now: Timestamp) async throws -> [BandCount] {
         guard let model = try await activeModel() else { throw StoreError.noActiveModel }
         let order = QueueOrder(model: model.model, now: now)
-        return try await bandCounts(excludedStages: QueueQuery.closedStages, hotAmplitude: order.hotAmplitude, warmAmplitude: order.warmAmplitude)
+        var out: [BandCount] = []
+        // each band counted off the band index, less its closed leads (read through the stage index)
+        for band in QueueOrder.bands {
+            let range = order.amplitudes(band.temperature)
+            let all = try await countBand(gradeRank: band.grade.rank, minAmplitude: range.min, belowAmplitude: range.below, stages: nil)
+            let closed = all == 0 ? 0 : try await countBand(gradeRank: band.grade.rank, minAmplitude: range.min, belowAmplitude: range.below,
+                                                               stages: QueueQuery.closedStages)
+            out.append(BandCount(grade: band.grade, temperature: band.temperature, leads: all - closed))
+        }
+        return out
     }
 }

@@ -116,6 +116,9 @@ struct Web: Sendable {
             await form(request, needs: .manageUsers) { viewer, fields in try await changeUser(context.parameters.get("email") ?? "", fields, viewer) }
         }
         router.post("/app/settings/keys") { request, _ in await form(request, needs: .manageUsers) { viewer, fields in try await createKey(fields, viewer) } }
+        router.get("/app/**") { request, _ in
+            await respond { throw WebProblem.notFound("There is no page \(String(request.uri.path.prefix(200))). The app's pages are in the menu above.") }
+        }
         router.post("/app/settings/keys/{id}/revoke") { request, context in
             await form(request, needs: .manageUsers) { viewer, _ in try await revokeKey(context.parameters.get("id") ?? "", viewer) }
         }
@@ -191,11 +194,23 @@ struct Web: Sendable {
             result = try await body()
         } catch let problem as WebProblem {
             result = problemPage(nil, status: problem.status, heading: problem.heading, detail: problem.detail)
+        } catch let error as StoreError {
+            switch error {
+            case .unknownLead: result = problemPage(nil, status: .notFound, heading: "Not found", detail: error.description)
+            case .stageMove, .duplicateEventID, .duplicateKey:
+                result = problemPage(nil, status: .conflict, heading: "That did not work", detail: error.description)
+            case .noActiveModel, .schemaBehind, .schemaAhead:
+                result = problemPage(nil, status: .serviceUnavailable, heading: "Not ready", detail: error.description)
+            case .corrupt:
+                logger.error("web page failed", metadata: ["error": "stored data could not be read"])
+                result = problemPage(nil, status: .internalServerError, heading: "Something went wrong on our side",
+                                     detail: "Stored data could not be read; the log has details. Tell your admin the time it happened.")
+            }
         } catch {
+            // as the API: anything else is ours — the database locked, full or unreachable; no internals shown
             logger.error("web page failed", metadata: ["error": .string(String(describing: type(of: error)))])
-            let unavailable = "\(error)".lowercased().contains("connection")
-            result = problemPage(nil, status: unavailable ? .serviceUnavailable : .internalServerError, heading: "Something went wrong on our side",
-                                 detail: unavailable ? "The database is not answering. Try again in a moment." : "The error was logged. Try again; if it keeps happening, tell your admin the time it happened.")
+            result = problemPage(nil, status: .serviceUnavailable, heading: "Something went wrong on our side",
+                                 detail: "The server could not finish this just now (the error was logged). Try again in a moment.")
         }
         return Self.response(result, secure: settings.secureCookies)
     }

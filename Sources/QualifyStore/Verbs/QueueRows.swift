@@ -72,7 +72,7 @@ public struct QueueRow: Sendable, Hashable {
     }
 }
 
-/// A grade × temperature cell of open leads (``LeadStore/bandCounts(excludedStages:hotAmplitude:warmAmplitude:)``).
+/// A grade × temperature cell of open leads (the insights matrix: ``LeadStore/countBand(gradeRank:minAmplitude:belowAmplitude:stages:)``).
 public struct BandCount: Sendable, Hashable {
     public var grade: Grade
     public var temperature: Temperature
