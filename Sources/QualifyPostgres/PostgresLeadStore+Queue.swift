@@ -49,7 +49,7 @@ extension PostgresLeadStore {
     }
 
     /// Every filter is a parameter that may be null, as in ``queueRows(_:order:limit:offset:)``; the band index
-    /// `lead_band (grade_rank, engagement_amp DESC, email COLLATE "C")` serves the order.
+    /// `lead_band (grade_rank, engagement_amp DESC)` serves the order (ties by email in an incremental sort).
     public func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                           limit: Int) async throws -> [QueueRow] {
         let logger = self.logger

@@ -253,10 +253,11 @@ enum PostgresMigrations {
         ]),
         // The queue read as bands: the order within a grade is the amplitude (hot, then warm, then cold, each an
         // amplitude range that moves with the time of the query), then the email, so the top of any band is an index
-        // range read instead of a sort of the whole table. It moves with every scored event (the amplitude changes),
-        // the price v7 avoided with three such indexes; one costs ingest about what the README's figures say.
+        // range read instead of a sort of the whole table (equal amplitudes, rare, are put in email order by an
+        // incremental sort). It moves with every scored event (the amplitude changes), the price v7 avoided with three
+        // such indexes; without the email in it, one costs SQLite's event import about 17 % (bench/README.md).
         ("v12-queue-band", [
-            "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC, email COLLATE \"C\")",
+            "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC)",
             // leads entering each stage per week (insights) read the recent stage changes off this index
             "CREATE INDEX stage_change_at ON stage_change(at, to_stage)",
         ]),

@@ -41,7 +41,7 @@ public protocol LeadStore: Sendable {
     /// ``QueueOrder/hotAmplitude`` and ``QueueOrder/warmAmplitude``) — then amplitude descending, then email (byte
     /// order). The queue use case (QualifyUseCases) decides the filter and the order.
     func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow]
-    /// One band of the queue read through the band index `(grade_rank, engagement_amp DESC, email)`: the leads `filter`
+    /// One band of the queue read through the band index `(grade_rank, engagement_amp DESC)`: the leads `filter`
     /// keeps (stage, excluded stages, owner, unassigned, time of change; not its grade, amplitudes, due time or text,
     /// which the caller turns into bands or another read) with grade rank `gradeRank` and an amplitude at least
     /// `minAmplitude` and below `belowAmplitude` (each if set), by amplitude descending then email (byte order), after
