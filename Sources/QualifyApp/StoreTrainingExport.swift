@@ -32,7 +32,5 @@ public enum StoreTrainingExport {
         return rows.count
     }
 
-    static func csv(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func csv(_ s: String) -> String { CSVCell.verbatim(s) }
 }

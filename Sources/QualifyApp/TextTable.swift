@@ -1,9 +1,9 @@
 import Foundation
+import QualifyCore
 
-/// A CSV field, quoted when it must be (the CLI's CSV outputs, the ABC-XYZ files).
-public func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"\(s.replacingOccurrences(of: "\"", with: "\"\""))\"" : s
-}
+/// A CSV field for a file people open in a spreadsheet: quoted when it must be, formulas neutralised
+/// (``CSVCell``).
+public func csvField(_ s: String) -> String { CSVCell.field(s) }
 
 /// Rows as a plain-text table (columns padded, cells cut at 40 characters): the CLI's lists.
 public func table(header: [String], rows: [[String]]) -> String {

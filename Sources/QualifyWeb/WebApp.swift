@@ -117,7 +117,7 @@ struct Web: Sendable {
         }
         router.post("/app/settings/keys") { request, _ in await form(request, needs: .manageUsers) { viewer, fields in try await createKey(fields, viewer) } }
         router.get("/app/**") { request, _ in
-            await respond { throw WebProblem.notFound("There is no page \(String(request.uri.path.prefix(200))). The app's pages are in the menu above.") }
+            await respond { throw WebProblem.notFound("There is no page \(String(request.uri.path.prefix(200))).") }
         }
         router.post("/app/settings/keys/{id}/revoke") { request, context in
             await form(request, needs: .manageUsers) { viewer, _ in try await revokeKey(context.parameters.get("id") ?? "", viewer) }

@@ -43,10 +43,10 @@ struct DemoCommand: AsyncParsableCommand {
         let bar = ProgressBar()
         for i in 0..<leads {
             let lead = generator.lead(i)
-            leadText += ([lead.email] + columns.map { lead.fields[$0] ?? "" } + [lead.createdAt.iso8601]).map(csvField).joined(separator: ",") + "\n"
+            leadText += ([lead.email] + columns.map { lead.fields[$0] ?? "" } + [lead.createdAt.iso8601]).map(CSVCell.verbatim).joined(separator: ",") + "\n"
             for e in generator.events(forLead: i) {
                 eventText += [e.id, e.email, e.type, e.at.iso8601, e.properties["url"] ?? "", e.properties["asset"] ?? "",
-                              e.properties["campaign"] ?? ""].map(csvField).joined(separator: ",") + "\n"
+                              e.properties["campaign"] ?? ""].map(CSVCell.verbatim).joined(separator: ",") + "\n"
                 eventCount += 1
             }
             if eventText.utf8.count > 4 << 20 || i == leads - 1 {

@@ -84,6 +84,17 @@ struct CLI {
         #expect(ok.status == 0 && ok.out.contains("ok"), "\(ok.out)\(ok.err)")
     }
 
+    @Test func theQueuesCSVNeutralisesSpreadsheetFormulas() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("evil.csv")
+        let text = ["email,first_name,company", #"ada@acme.io,"=HYPERLINK(""http://evil"")",@SUM(A1)"#, ""].joined(separator: "\n")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", file.path], in: dir).status == 0)
+        let queue = try CLI.run(["leads", "--format", "csv"], in: dir)
+        #expect(queue.out.contains(#""'=HYPERLINK(""http://evil"")""#) && queue.out.contains(#""'@SUM(A1)""#), "\(queue.out)")
+        #expect(!queue.out.contains(",=HYPERLINK") && !queue.out.contains(",@SUM"))
+    }
+
     @Test func aFirstSessionFromDemoDataToALeadCard() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let demo = try CLI.run(["demo", "--leads", "300", "--seed", "3", "--out", "demo"], in: dir)

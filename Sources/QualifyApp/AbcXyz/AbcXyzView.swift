@@ -169,22 +169,8 @@ public struct AbcXyzView {
         write(out)
     }
 
-    /// A CSV field: quoted (inner quotes doubled) when it holds a comma, quote or line break.
-    static func appendField(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            if !bytes.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
-                out.append(contentsOf: bytes)
-                return
-            }
-            out.append(34)
-            for b in bytes {
-                if b == 34 { out.append(34) }
-                out.append(b)
-            }
-            out.append(34)
-        }
-    }
+    /// A CSV field (``CSVCell``: quoted when it must be, a customer name that looks like a formula neutralised).
+    static func appendField(_ text: String, to out: inout [UInt8]) { CSVCell.append(text, to: &out) }
 
     struct JSONReport: Encodable {
         struct Cell: Encodable {
