@@ -116,7 +116,7 @@ let package = Package(
             "QualifyDelivery", "QualifyUseCases", "QualifyStore", "QualifySQLite", "QualifyCore", "QualifyModelFile",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "QualifyModelFileTests", dependencies: ["QualifyModelFile", "QualifyCore"]),
+        .testTarget(name: "QualifyModelFileTests", dependencies: ["QualifyModelFile", "QualifyCore", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "QualifySQLiteTests", dependencies: [
             "QualifySQLite", "QualifyStore", "QualifyStoreConformance", "QualifyUseCases", "QualifyCore", "QualifyModelFile",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -6,6 +6,16 @@ import Yams
 public enum ModelFile {
     /// Parses and validates; every problem is reported with `file`, line and key.
     public static func parse(yaml: String, file: String) -> Result<(QualificationModel, [ModelIssue]), ModelIssues> {
+        guard yaml.utf8.count <= maximumBytes else {
+            return .failure(ModelIssues([ModelIssue(file: file, line: 1, path: "", message: """
+                the model is \(yaml.utf8.count) bytes, over the limit of \(maximumBytes) (the built-in one is about 10 KB)
+                """)]))
+        }
+        if let line = aliasKeyLine(yaml) {
+            return .failure(ModelIssues([ModelIssue(file: file, line: line, path: "", message: """
+                a YAML alias (*name) used as a mapping key is not accepted in a model: write the key out
+                """)]))
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -17,8 +27,43 @@ public enum ModelFile {
         guard let root else {
             return .failure(ModelIssues([ModelIssue(file: file, line: 1, path: "", message: "the file is empty; expected a model (see `qualify model show-default`)")]))
         }
-        return ModelParser.parse(convert(root), file: file, zoneExists: { TimeZone(identifier: $0) != nil })
+        var budget = maximumNodes
+        guard let tree = convert(root, budget: &budget) else {
+            return .failure(ModelIssues([ModelIssue(file: file, line: 1, path: "", message: """
+                the model expands to more than \(maximumNodes) values: YAML aliases (*name) repeated inside each other? \
+                A model needs no aliases; write the values out
+                """)]))
+        }
+        return ModelParser.parse(tree, file: file, zoneExists: { TimeZone(identifier: $0) != nil })
     }
+
+    /// The line of the first alias used as a mapping key (`*name:` or `? *name`), nil if there is none. Refused
+    /// before Yams composes the text, which hashes a key's whole expansion (aliases of aliases: billions of values).
+    /// Aliases as values are followed, their expansion counted against ``maximumNodes``. Names are libyaml's
+    /// (letters, digits, `-`, `_`); text in quotes or comments is not told apart, so the check can only refuse more.
+    static func aliasKeyLine(_ yaml: String) -> Int? {
+        guard yaml.contains("*") else { return nil }
+        func isNameCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_") }
+        for (number, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let i = rest.firstIndex(of: "*") {
+                let before = line[line.startIndex..<i].reversed().drop { $0 == " " || $0 == "\t" }.first
+                let afterStar = rest[rest.index(after: i)...]
+                let name = afterStar.prefix(while: isNameCharacter)
+                let next = afterStar.dropFirst(name.count).drop { $0 == " " || $0 == "\t" }.first
+                if !name.isEmpty, next == ":" || before == "?" { return number + 1 }
+                rest = afterStar
+            }
+        }
+        return nil
+    }
+
+    /// The most values (scalars, mappings, sequences) a model may expand to, aliases counted each time they are used:
+    /// the built-in model has about 400; a YAML alias bomb (a few hundred bytes naming aliases of aliases) would
+    /// otherwise expand to billions and exhaust memory.
+    public static let maximumNodes = 100_000
+    /// The largest model text read (1 MiB).
+    public static let maximumBytes = 1 << 20
 
     /// The built-in default model, parsed (it is tested to parse without issues).
     public static func defaultModel() -> QualificationModel {
@@ -28,7 +73,10 @@ public enum ModelFile {
         }
     }
 
-    static func convert(_ node: Node) -> ModelNode {
+    /// The node as the core's tree, or nil once more than `budget` values have been converted.
+    static func convert(_ node: Node, budget: inout Int) -> ModelNode? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         let mark = SourceMark(line: node.mark?.line ?? 0, column: node.mark?.column ?? 0)
         switch node {
         case .scalar(let s):
@@ -37,16 +85,22 @@ public enum ModelFile {
             let isNull = !quoted && (s.string == "~" || s.string == "null" || s.string == "Null" || s.string == "NULL")
             return .scalar(isNull ? "" : s.string, quoted: quoted, mark)
         case .mapping(let m):
-            return .mapping(m.map { key, value in
+            var pairs: [ModelNode.Pair] = []
+            for (key, value) in m {
                 let keyText: String
-                if case .scalar(let s) = key { keyText = s.string } else { keyText = "\(key)" }
-                return ModelNode.Pair(
-                    key: keyText,
-                    keyMark: SourceMark(line: key.mark?.line ?? 0, column: key.mark?.column ?? 0),
-                    value: convert(value))
-            }, mark)
+                if case .scalar(let s) = key { keyText = s.string } else { keyText = "(a key that is not text)" }
+                guard let converted = convert(value, budget: &budget) else { return nil }
+                pairs.append(ModelNode.Pair(key: keyText, keyMark: SourceMark(line: key.mark?.line ?? 0, column: key.mark?.column ?? 0),
+                                            value: converted))
+            }
+            return .mapping(pairs, mark)
         case .sequence(let s):
-            return .sequence(s.map(convert), mark)
+            var items: [ModelNode] = []
+            for item in s {
+                guard let converted = convert(item, budget: &budget) else { return nil }
+                items.append(converted)
+            }
+            return .sequence(items, mark)
         case .alias:
             return .scalar("", quoted: false, mark)
         }

@@ -39,9 +39,24 @@ extension PostgresLeadStore: UserStore {
         }
     }
 
-    public func updateUser(email: String, change: UserChange, at: Timestamp) async throws -> Bool {
+    public func updateUser(email: String, change: UserChange, at: Timestamp) async throws -> UserUpdate {
         let logger = self.logger
         return try await write { db in
+            // every admin row locked, so two changes to the last admins wait for each other
+            let admins = try await db.query("""
+                SELECT email, disabled FROM app_user WHERE role = 'admin' OR email = \(email) ORDER BY email COLLATE "C" FOR UPDATE
+                """, logger: logger).collect()
+            var enabledAdmins = Set<String>()
+            var found = false
+            for row in admins {
+                let (who, off) = try row.decode((String, Int64).self)
+                if who == email { found = true }
+                if off == 0 { enabledAdmins.insert(who) }
+            }
+            guard found else { return .noSuchUser }
+            let losesAdmin = change.disabled == true || (change.role.map { $0 != .admin } ?? false)
+            let current = try await db.query("SELECT role FROM app_user WHERE email = \(email)", logger: logger).collect().first?.decode(String.self)
+            if current == Role.admin.rawValue, enabledAdmins.contains(email), losesAdmin, enabledAdmins.count == 1 { return .lastAdmin }
             let disabled: Int64? = change.disabled.map { $0 ? 1 : 0 }
             let updated = try await db.query("""
                 UPDATE app_user SET name = COALESCE(\(change.name), name), role = COALESCE(\(change.role?.rawValue), role),
@@ -49,9 +64,9 @@ extension PostgresLeadStore: UserStore {
                   updated_at = \(at.millis)
                 WHERE email = \(email) RETURNING email
                 """, logger: logger).collect()
-            guard !updated.isEmpty else { return false }
+            guard !updated.isEmpty else { return .noSuchUser }
             if change.endsSessions { try await db.query("DELETE FROM web_session WHERE email = \(email)", logger: logger) }
-            return true
+            return .updated
         }
     }
 

@@ -28,15 +28,23 @@ extension SQLiteLeadStore: UserStore {
         }
     }
 
-    public func updateUser(email: String, change: UserChange, at: Timestamp) async throws -> Bool {
+    public func updateUser(email: String, change: UserChange, at: Timestamp) async throws -> UserUpdate {
         try await write { db in
+            guard let before = try Row.fetchOne(db, sql: "SELECT role, disabled FROM app_user WHERE email = ?", arguments: [email]) else {
+                return .noSuchUser
+            }
+            let wasAdmin = (before[0] as String) == Role.admin.rawValue && (before[1] as Int64) == 0
+            let losesAdmin = change.disabled == true || (change.role.map { $0 != .admin } ?? false)
+            if wasAdmin, losesAdmin,
+               try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM app_user WHERE role = 'admin' AND disabled = 0 AND email <> ?", arguments: [email]) == 0 {
+                return .lastAdmin
+            }
             try db.execute(sql: """
                 UPDATE app_user SET name = COALESCE(?, name), role = COALESCE(?, role), disabled = COALESCE(?, disabled),
                   password_hash = COALESCE(?, password_hash), updated_at = ? WHERE email = ?
                 """, arguments: [change.name, change.role?.rawValue, change.disabled.map { $0 ? 1 : 0 }, change.passwordHash, at.millis, email])
-            guard db.changesCount == 1 else { return false }
             if change.endsSessions { try db.execute(sql: "DELETE FROM web_session WHERE email = ?", arguments: [email]) }
-            return true
+            return .updated
         }
     }
 

@@ -31,18 +31,28 @@ extension StoreConformance {
         try await expectAsync(try await store.session(tokenHash: "t-1")?.session.lastSeenAt == day(2), "touching never moves the last use back")
 
         // a new password ends the user's sessions; a name change does not
-        try await expectAsync(try await store.updateUser(email: "ana@example.com", change: UserChange(name: "Ana D."), at: day(2)), "ana changed")
+        try await expectAsync(try await store.updateUser(email: "ana@example.com", change: UserChange(name: "Ana D."), at: day(2)) == .updated, "ana changed")
         try await expectAsync(try await store.session(tokenHash: "t-3") != nil, "a name change keeps the sessions")
-        try await expectAsync(try await store.updateUser(email: "sam@example.com", change: UserChange(passwordHash: "hash-9"), at: day(3)), "sam changed")
+        try await expectAsync(try await store.updateUser(email: "sam@example.com", change: UserChange(passwordHash: "hash-9"), at: day(3)) == .updated, "sam changed")
         let (s1, s2) = (try await store.session(tokenHash: "t-1"), try await store.session(tokenHash: "t-2"))
         try expect(s1 == nil && s2 == nil, "a new password ends every session of the user")
         try await expectAsync(try await store.user(email: "sam@example.com")?.passwordHash == "hash-9", "the new hash is kept")
         try await expectAsync(try await store.session(tokenHash: "t-3")?.user.name == "Ana D.", "other users' sessions stay")
-        try await expectAsync(try await store.updateUser(email: "nobody@example.com", change: UserChange(disabled: true), at: day(3)) == false,
+        try await expectAsync(try await store.updateUser(email: "nobody@example.com", change: UserChange(disabled: true), at: day(3)) == .noSuchUser,
                               "an unknown user is not changed")
         // disabling ends sessions; idle sessions are swept
         try await store.createSession(WebSession(tokenHash: "t-4", email: "sam@example.com", csrfToken: "c-4", createdAt: day(3), lastSeenAt: day(3)))
-        try await expectAsync(try await store.updateUser(email: "sam@example.com", change: UserChange(disabled: true), at: day(4)), "sam disabled")
+        try await expectAsync(try await store.updateUser(email: "sam@example.com", change: UserChange(disabled: true), at: day(4)) == .updated, "sam disabled")
+        // the last enabled admin keeps the role and stays enabled; with a second admin, either may go
+        try await expectAsync(try await store.updateUser(email: "ana@example.com", change: UserChange(disabled: true), at: day(4)) == .lastAdmin,
+                              "the last admin is not disabled")
+        try await expectAsync(try await store.updateUser(email: "ana@example.com", change: UserChange(role: .sales), at: day(4)) == .lastAdmin,
+                              "nor made sales")
+        try await expectAsync(try await store.user(email: "ana@example.com")?.user.role == .admin, "ana is still admin")
+        try await store.createUser(UserRecord(email: "zoe@example.com", name: "Zoe", role: .admin, createdAt: t0), passwordHash: "h")
+        try await expectAsync(try await store.updateUser(email: "zoe@example.com", change: UserChange(role: .marketing), at: day(4)) == .updated,
+                              "with two admins one may change role")
+        _ = try await store.updateUser(email: "zoe@example.com", change: UserChange(role: .admin), at: day(4))
         try await expectAsync(try await store.session(tokenHash: "t-4") == nil, "disabling ends the sessions")
         try await expectAsync(try await store.user(email: "sam@example.com")?.user.disabled == true, "disabled is kept")
         try await store.createSession(WebSession(tokenHash: "t-5", email: "ana@example.com", csrfToken: "c-5", createdAt: day(5), lastSeenAt: day(5)))

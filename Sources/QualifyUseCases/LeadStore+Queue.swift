@@ -41,7 +41,8 @@ extension LeadStore {
                         stage: row.stage, lastActivity: row.lastActivity, owner: row.owner, dueAt: row.dueAt)
         }
         let limit = max(0, query.limit)
-        if query.overdue || search != nil {
+        // a deep offset without a key is read by the one query (SQL's OFFSET: constant memory), not walked through
+        if query.overdue || search != nil || (after == nil && query.offset > QueueQuery.walkedOffset) {
             let rows = try await queueRows(filter, order: order, limit: limit, offset: max(0, query.offset))
             return QueuePage(leads: rows.map(summary), keys: [], next: nil)
         }
@@ -64,6 +65,10 @@ extension LeadStore {
 }
 
 extension QueueQuery {
+    /// The deepest offset read through the band walk (which holds offset + limit rows); deeper pages by offset use the
+    /// one query, pages by key any depth.
+    public static let walkedOffset = 5_000
+
     /// The stages the default queue leaves out: nothing more to qualify.
     public static let closedStages: [Stage] = [.disqualified, .customer]
 }

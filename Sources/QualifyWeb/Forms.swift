@@ -39,6 +39,8 @@ enum Forms {
                   return p.lowercased().hasPrefix("boundary=") ? String(p.dropFirst(9)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) : nil
               }).first
         else { throw WebProblem.badRequest("Send the file with the page's form (multipart/form-data).") }
+        // RFC 2046: 1 to 70 characters (the parser stops the process on an empty one)
+        guard (1...70).contains(boundary.utf8.count) else { throw WebProblem.badRequest("The form's multipart boundary is empty or too long.") }
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: limit) } catch {
             throw WebProblem(status: .contentTooLarge, heading: "The file is too large",
@@ -75,7 +77,7 @@ enum Forms {
 
     static func percentEncoded(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~/")
+        allowed.insert(charactersIn: "-._~")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 

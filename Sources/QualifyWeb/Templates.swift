@@ -4,9 +4,32 @@ import Mustache
 /// from the database). Kept in the binary, so a moved `qualify` still serves its pages.
 enum Templates {
     static func library() throws -> MustacheLibrary {
+        MustacheContentTypes.register(ScalarHTML(), named: ScalarHTML.name)
         var library = MustacheLibrary()
-        for (name, text) in all { try library.register(text, named: name) }
+        for (name, text) in all { try library.register("{{% CONTENT_TYPE: \(ScalarHTML.name)}}" + text, named: name) }
         return library
+    }
+
+    /// HTML escaping by Unicode scalar: swift-mustache's own escapes whole characters, so a quote followed by a
+    /// combining mark (one character) would pass unescaped and end an attribute.
+    struct ScalarHTML: MustacheContentType {
+        static let name = "QUALIFY_HTML"
+        func escapeText(_ text: String) -> String { Self.escape(text) }
+
+        static func escape(_ text: String) -> String {
+            var out = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+                case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+                case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+                case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+                case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+                default: out.append(scalar)
+                }
+            }
+            return String(out)
+        }
     }
 
     static let all: [(String, String)] = [

@@ -143,11 +143,26 @@ extension Web {
 }
 
 /// Uploads go through a temporary file: the importers read files (and stream them), as the command line does.
+/// They are kept in a directory of this process only the server's user may enter (0700), made once, so no other
+/// user of the machine can read an upload while it is written.
 enum TempFile {
+    static let directory: String? = {
+        let path = NSTemporaryDirectory() + "qualify-uploads-" + UUID().uuidString
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            return path
+        } catch {
+            return nil
+        }
+    }()
+
     static func write(_ bytes: [UInt8]) throws -> String {
-        let path = NSTemporaryDirectory() + "qualify-upload-" + UUID().uuidString
+        guard let directory else {
+            throw WebProblem(status: .serviceUnavailable, heading: "Something went wrong on our side", detail: "Uploads cannot be kept for reading on this server (its temporary directory is not writable).")
+        }
+        let path = directory + "/" + UUID().uuidString
         guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw WebProblem(status: .internalServerError, heading: "Something went wrong on our side", detail: "The upload could not be kept for reading.")
+            throw WebProblem(status: .serviceUnavailable, heading: "Something went wrong on our side", detail: "The upload could not be kept for reading.")
         }
         return path
     }
@@ -166,10 +181,7 @@ enum Charts {
         return "rgb(\(mix(11)), \(mix(92)), \(mix(173)))"
     }
 
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
-    }
+    static func escape(_ text: String) -> String { Templates.ScalarHTML.escape(text) }
 
     /// Win rate per group as horizontal bars, with the overall rate as a dashed line.
     static func winRates(_ sections: [(String, [RuleCalibration.Row])], overall: Double) -> String {

@@ -19,12 +19,16 @@ enum Display {
 extension Web {
     // MARK: sign-in
 
-    func signInPage(_ request: Request, error: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) async throws -> PageResult {
-        if error == nil, try await viewer(request) != nil { return .redirect("/app/queue") }
+    func signInPage(_ request: Request) async throws -> PageResult {
+        if try await viewer(request) != nil { return .redirect("/app/queue") }
+        return try await signInPage(next: String((request.uri.queryParameters.get("next") ?? "").prefix(500)))
+    }
+
+    func signInPage(next: String, error: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) async throws -> PageResult {
         let token = People.randomToken()
         var context = layout(nil, title: "Sign in")
         context["csrf"] = token
-        context["next"] = request.uri.queryParameters.get("next") ?? ""
+        context["next"] = next
         context["email"] = email
         context["error"] = error
         return .html(render("signin", context), status: status, cookies: [preSessionCookie(token)])
@@ -33,25 +37,26 @@ extension Web {
     func signIn(_ request: Request) async throws -> PageResult {
         var request = request
         let fields = try await Forms.urlEncoded(&request, limit: 64 << 10)
-        let email = (fields["email"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let typed = String((fields["email"] ?? "").prefix(254))
+        // the throttle counts the address as sign-in reads it, so spelling variants share one count
+        let email = (try? People.signInName(typed)) ?? typed.lowercased()
+        let next = fields["next"] ?? ""
         guard let cookie = request.cookies[Self.preSessionCookie]?.value, let csrf = fields["csrf"], Forms.constantTimeEqual(cookie, csrf) else {
-            return try await signInPage(request, error: "The sign-in form had expired. Sign in again.", email: email, status: .forbidden)
+            return try await signInPage(next: next, error: "The sign-in form had expired. Sign in again.", email: typed, status: .forbidden)
         }
-        let now = Double(clock().millis) / 1000
-        guard await throttle.allowed(email, now: now) else {
-            return try await signInPage(request, error: "Too many failed sign-ins for this email. Wait 15 minutes, or ask an admin to reset the password.",
-                                        email: email, status: .tooManyRequests)
+        guard await throttle.attempt(email, now: Double(clock().millis) / 1000) else {
+            return try await signInPage(next: next, error: "Too many failed sign-ins for this email. Wait 15 minutes, or ask an admin to reset the password.",
+                                        email: typed, status: .tooManyRequests)
         }
         guard let signedIn = try await people.signIn(email: email, password: fields["password"] ?? "", at: clock()) else {
-            await throttle.failed(email, now: now)
-            return try await signInPage(request, error: "The email or the password is wrong (or the user is disabled).", email: email,
+            return try await signInPage(next: next, error: "The email or the password is wrong (or the user is disabled).", email: typed,
                                         status: .unauthorized)
         }
         await throttle.succeeded(email)
         // sessions idle past the limit would be refused anyway; sweeping them on sign-in keeps the table small
         _ = try? await people.endIdleSessions(at: clock())
-        let next = fields["next"].flatMap { $0.hasPrefix("/app/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/app/queue"
-        return .redirect(next, cookies: [sessionCookie(signedIn.token), preSessionCookie("", clear: true)])
+        let target = next.hasPrefix("/app/") && !next.hasPrefix("//") && !next.contains("\\") ? next : "/app/queue"
+        return .redirect(target, cookies: [sessionCookie(signedIn.token), preSessionCookie("", clear: true)])
     }
 
     func signOut(_ request: Request, _ viewer: Viewer) async throws -> PageResult {

@@ -152,10 +152,10 @@ struct Web: Sendable {
     func upload(_ request: Request, needs: Permission, _ body: (Viewer, Forms.Upload) async throws -> PageResult) async -> Response {
         await respond {
             guard let viewer = try await viewer(request) else { return signInRedirect(request) }
+            guard viewer.user.role.allows(needs) else { return forbidden(viewer, needs) }
             var request = request
             let upload = try await Forms.multipart(&request, limit: settings.maxUploadBytes)
             guard let csrf = upload.fields["csrf"], Forms.constantTimeEqual(csrf, viewer.session.csrfToken) else { return csrfRefused(viewer) }
-            guard viewer.user.role.allows(needs) else { return forbidden(viewer, needs) }
             return try await body(viewer, upload)
         }
     }
@@ -277,28 +277,47 @@ struct WebProblem: Error {
 actor SignInThrottle {
     let limit = 5
     let window: Double = 900
-    private var failures: [String: [Double]] = [:]
+    private var attempts: [String: [Double]] = [:]
 
-    func allowed(_ email: String, now: Double) -> Bool {
-        let recent = (failures[email] ?? []).filter { now - $0 < window }
-        failures[email] = recent.isEmpty ? nil : recent
-        return recent.count < limit
+    /// Counts an attempt for `email` (its sign-in form: ``People/signInName(_:)``) before the password is checked,
+    /// so parallel guesses count too; false once `limit` attempts fell within `window`.
+    func attempt(_ email: String, now: Double) -> Bool {
+        let recent = (attempts[email] ?? []).filter { now - $0 < window }
+        guard recent.count < limit else {
+            attempts[email] = recent
+            return false
+        }
+        if attempts.count > 100_000 { forgetOld(now: now) }
+        attempts[email] = recent + [now]
+        return true
     }
 
-    func failed(_ email: String, now: Double) {
-        if failures.count > 100_000 { failures.removeAll() }
-        failures[email, default: []].append(now)
-    }
+    /// A right password clears the email's attempts.
+    func succeeded(_ email: String) { attempts[email] = nil }
 
-    func succeeded(_ email: String) { failures[email] = nil }
+    /// Drops the emails whose attempts are all past the window; if that is not enough, the half tried longest ago.
+    private func forgetOld(now: Double) {
+        attempts = attempts.filter { $0.value.contains { now - $0 < window } }
+        if attempts.count > 100_000 {
+            let keep = attempts.sorted { ($0.value.last ?? 0) > ($1.value.last ?? 0) }.prefix(50_000)
+            attempts = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
+    }
 }
 
-/// Files made for a user to download (the checked list, the ABC-XYZ classes), kept in memory for 30 minutes.
+/// Files made for a user to download (the checked list, the ABC-XYZ classes), kept in memory for 30 minutes, at most
+/// ``budget`` bytes in all (the oldest go first).
 actor Downloads {
+    let budget = 256 << 20
     private var files: [String: (owner: String, name: String, text: String, until: Double)] = [:]
 
     func keep(_ text: String, name: String, owner: String, now: Double) -> String {
         files = files.filter { $0.value.until > now }
+        var held = files.values.reduce(0) { $0 + $1.text.utf8.count } + text.utf8.count
+        for (id, file) in files.sorted(by: { $0.value.until < $1.value.until }) where held > budget {
+            held -= file.text.utf8.count
+            files[id] = nil
+        }
         let id = People.randomToken()
         files[id] = (owner, name, text, now + 1800)
         return id

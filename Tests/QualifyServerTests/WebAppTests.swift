@@ -316,4 +316,42 @@ final class Browser: @unchecked Sendable {
             #expect(broken.status == .badRequest)
         }
     }
+
+    @Test func hostileInputIsRefusedOrEscapedWithoutHarm() async throws {
+        let f = try await WebFixture()
+        _ = try await f.store.upsertLeads([LeadUpsert(key: try EmailAddress.identity("a/b@slash.io").get(), fields: ["first_name": "Slash"], origin: "t")],
+                                          source: "t", at: Fixture.now)
+        try await f.app.test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("ana@example.com")
+            // a quote followed by a combining mark is one Character but must still be escaped
+            let q = try await b.get("/app/queue?view=all&q=%22%CC%81%20style%3Dx%20autofocus")
+            #expect(q.status == .ok && !q.html.contains("\"\u{301} style=x") && q.html.contains("&quot;\u{301} style=x autofocus"))
+            // an email with a slash has a working card
+            let queue = try await b.get("/app/queue?view=all")
+            #expect(queue.html.contains(#"href="/app/leads/a%2Fb%40slash.io""#), "the slash is escaped in the link")
+            let card = try await b.get("/app/leads/a%2Fb%40slash.io")
+            #expect(card.status == .ok && card.html.contains("a/b@slash.io"), "\(card.status)")
+            // a multipart upload with an empty boundary is refused, and the server carries on
+            var headers = HTTPFields()
+            headers[.cookie] = b.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            headers[.contentType] = "multipart/form-data; boundary="
+            let empty = try await client.execute(uri: "/app/insights/hygiene", method: .post, headers: headers, body: ByteBuffer(string: "--\r\n")) { $0.status }
+            #expect(empty == .badRequest)
+            #expect(try await b.get("/app/queue").status == .ok)
+            // spelling variants of an email share one sign-in count
+            let g = Browser(client)
+            for variant in ["mia@example.com\n", " MIA@example.com", "mia@example.com\r", "Mia@Example.com", "mia@example.com "] {
+                try await g.signIn(variant, password: "wrong-wrong-wrong")
+            }
+            #expect(try await g.signIn("mia@example.com").status == .tooManyRequests)
+            // a failed sign-in keeps where the user was going
+            let n = Browser(client)
+            try await n.get("/app/sign-in?next=/app/insights")
+            let failed = try await n.post("/app/sign-in", [("email", "sam@example.com"), ("password", "nope-nope-nope"), ("next", "/app/insights")])
+            #expect(failed.html.contains(#"name="next" value="/app/insights""#))
+            let ok = try await n.post("/app/sign-in", [("email", "sam@example.com"), ("password", WebFixture.password), ("next", "/app/insights")])
+            #expect(ok.location == "/app/insights")
+        }
+    }
 }

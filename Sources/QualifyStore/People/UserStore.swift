@@ -12,8 +12,9 @@ public protocol UserStore: Sendable {
     /// Every user, by email.
     func users() async throws -> [UserRecord]
     /// Changes a user (nil leaves a value as it was), in one transaction; disabling a user or setting a new password
-    /// also ends every session of theirs. False if there is no such user.
-    func updateUser(email: String, change: UserChange, at: Timestamp) async throws -> Bool
+    /// also ends every session of theirs. A change that would leave no enabled admin where the user was one is not
+    /// made (checked in the same transaction, so two at once cannot both pass).
+    func updateUser(email: String, change: UserChange, at: Timestamp) async throws -> UserUpdate
 
     /// Records a session just signed in.
     func createSession(_ session: WebSession) async throws
@@ -62,6 +63,14 @@ public struct UserChange: Sendable, Hashable {
 
     /// Whether the change ends the user's sessions (disabled, or a new password).
     public var endsSessions: Bool { disabled == true || passwordHash != nil }
+}
+
+/// What ``UserStore/updateUser(email:change:at:)`` did.
+public enum UserUpdate: Sendable, Hashable {
+    case updated
+    case noSuchUser
+    /// Not made: the user is the last enabled admin and the change disables them or gives them another role.
+    case lastAdmin
 }
 
 /// A signed-in browser: found by the hash of the token in its cookie; the CSRF token its forms must carry.

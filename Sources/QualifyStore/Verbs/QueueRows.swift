@@ -36,12 +36,15 @@ public struct QueueFilter: Sendable, Hashable {
 extension QueueFilter {
     /// A `LIKE` pattern matching any text that contains `text` (lowercased; `%`, `_` and `\` escaped with `\`).
     public static func likePattern(containing text: String) -> String {
-        var out = "%"
-        for c in text.lowercased() {
-            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
-            out.append(c)
+        // by Unicode scalar: a `%` followed by a combining mark is one character but still a wildcard to SQL
+        var out = String.UnicodeScalarView()
+        out.append("%")
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == "%" || scalar == "_" || scalar == "\\" { out.append("\\") }
+            out.append(scalar)
         }
-        return out + "%"
+        out.append("%")
+        return String(out)
     }
 }
 
