@@ -17,8 +17,12 @@ public enum QualifyServer {
         public var keyCacheSeconds: Double
         /// Let webhook subscriptions name loopback or private-network targets.
         public var allowPrivateWebhooks: Bool
+        /// A connection that sends nothing for this long (between requests, or a slow client mid-request) is closed,
+        /// so idle sockets cannot pile up until the server runs out of descriptors.
+        public var idleTimeoutSeconds: Int
         public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 16 << 20, keyCacheSeconds: Double = 10,
-                    allowPrivateWebhooks: Bool = false) {
+                    allowPrivateWebhooks: Bool = false, idleTimeoutSeconds: Int = 60) {
+            self.idleTimeoutSeconds = idleTimeoutSeconds
             self.allowPrivateWebhooks = allowPrivateWebhooks
             self.host = host
             self.port = port
@@ -62,7 +66,8 @@ public enum QualifyServer {
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
         let router = try await router(cards: cards, webhookPing: webhookPing, mailDomainLookup: mailDomainLookup, settings: settings,
                                       logger: logger, pages: pages)
-        return Application(router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
+        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))),
+                           configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
                            logger: logger)
     }

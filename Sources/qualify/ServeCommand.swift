@@ -38,11 +38,14 @@ struct ServeCommand: AsyncParsableCommand {
     var secureCookies = false
     @Flag(help: "Serve the API alone, without the web app at /app.")
     var noWebApp = false
+    @Option(help: "Close a connection that sends nothing for this many seconds (idle keep-alive or a stalled client).")
+    var idleTimeout = 60
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port number (0 to 65535)") }
         guard (1...1024).contains(maxBodyMb) else { throw ValidationError("--max-body-mb must be from 1 to 1024, not \(maxBodyMb)") }
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds, not \(idleTimeout)") }
     }
 
     func run() async throws {
@@ -50,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = QualifyEnvironment.current.logLevel ?? .info
         let location = db.location
         var settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20,
-                                                                   allowPrivateWebhooks: allowPrivateWebhooks),
+                                                                   allowPrivateWebhooks: allowPrivateWebhooks, idleTimeoutSeconds: idleTimeout),
                                      mailDomainLookup: VerifyCommand.mailDomainLookup(), deliversWebhooks: !noWebhooks,
                                      allowPrivateWebhooks: allowPrivateWebhooks, publicURL: publicUrl)
         if !noWebApp {

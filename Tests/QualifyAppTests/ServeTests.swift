@@ -25,6 +25,35 @@ import Testing
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    @Test func anIdleConnectionIsClosedAfterTheIdleTimeoutAndOthersAreServed() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (server, port) = try await ServeProcess.start(dir.appendingPathComponent("idle.sqlite").path, in: dir, name: "idle",
+                                                          flags: ["--idle-timeout", "1"])
+        defer { server.kill() }
+        // a client that connects and sends nothing is closed by the server (EOF), not held forever
+        let probe = """
+            import socket, time
+            s = socket.create_connection(("127.0.0.1", \(port)))
+            s.settimeout(10)
+            t = time.time()
+            data = s.recv(1)
+            print("closed" if data == b"" else "data", round(time.time() - t, 1))
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", probe]
+        let pipe = Pipe()
+        python.standardOutput = pipe
+        try python.run()
+        python.waitUntilExit()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let seconds = Double(out.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 99
+        #expect(out.hasPrefix("closed") && seconds < 5, "\(out)")
+        #expect(try await request("GET", "http://127.0.0.1:\(port)/health/live", key: nil).0 == 200)
+        let refused = try CLI.run(["serve", "--idle-timeout", "0"], in: dir)
+        #expect(refused.status != 0 && refused.err.contains("--idle-timeout must be from 1 to 3600"), "\(refused.err)")
+    }
+
     @Test func serveAnswersWithKeysAndStopsCleanlyOnSIGTERMWithTheDataKept() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let make = try CLI.run(["keys", "create", "--role", "admin", "--name", "test"], in: dir)
