@@ -212,16 +212,40 @@ struct QualifyAPI: APIProtocol {
             guard let lookup = mailDomainLookup else {
                 throw APIProblem(status: .notImplemented, title: "DNS checks are off", detail: "this server has no DNS resolver", field: "dns")
             }
-            var answers: [String: MailDomainStatus] = [:]
-            for domain in Set(results.compactMap { $0.verdict.isInvalid ? nil : $0.domain }) {
-                answers[domain] = await lookup(domain)
+            // look-ups cost the network and time: people who manage lists (marketing, admin), not every form's key
+            if let role = Caller.current?.role, !Self.dnsRoles.contains(role) {
+                throw APIProblem(status: .forbidden, title: "Forbidden",
+                                 detail: "a key with role '\(role.rawValue)' may check addresses but not look up their domains (dns: true); that needs the marketing or admin role",
+                                 field: "dns")
             }
+            let answers = await Self.lookUp(Set(results.compactMap { $0.verdict.isInvalid ? nil : $0.domain }), with: lookup)
             results = results.map { r in r.domain.flatMap { answers[$0] }.map { r.combined(with: $0) } ?? r }
         }
         return .ok(.init(body: .json(.init(results: results.map(Self.check)))))
     }
 
     // MARK: helpers
+
+    static let dnsRoles: Set<Role> = [.marketing, .admin]
+    /// Look-ups in flight at once for one request.
+    static let dnsConcurrency = 16
+
+    /// Each domain looked up once, at most ``dnsConcurrency`` at a time (1,000 domains one after another took a minute).
+    static func lookUp(_ domains: Set<String>, with lookup: @escaping @Sendable (String) async -> MailDomainStatus) async -> [String: MailDomainStatus] {
+        await withTaskGroup(of: (String, MailDomainStatus).self) { group in
+            var pending = domains.sorted()[...]
+            var answers: [String: MailDomainStatus] = [:]
+            for _ in 0..<dnsConcurrency {
+                guard let domain = pending.popFirst() else { break }
+                group.addTask { (domain, await lookup(domain)) }
+            }
+            while let (domain, status) = await group.next() {
+                answers[domain] = status
+                if let next = pending.popFirst() { group.addTask { (next, await lookup(next)) } }
+            }
+            return answers
+        }
+    }
 
     static func priority(_ a: PriorityAssessment) -> Components.Schemas.Priority {
         .init(grade: .init(rawValue: a.grade.rawValue)!, score: a.score.rounded(places: 4), answered: a.answered,

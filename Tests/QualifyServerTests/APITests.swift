@@ -314,6 +314,38 @@ extension TestClientProtocol {
         }
     }
 
+    /// Counts look-ups in flight (the resolver itself is tested against a real DNS server in DNSResolverTests).
+    actor InFlight {
+        var now = 0, most = 0, total = 0
+        func enter() { now += 1; total += 1; most = max(most, now) }
+        func leave() { now -= 1 }
+    }
+
+    @Test func domainLookUpsNeedAListRoleAndRunSixteenAtATime() async throws {
+        let f = try await Fixture()
+        let flight = InFlight()
+        let lookup: @Sendable (String) async -> MailDomainStatus = { _ in
+            await flight.enter()
+            try? await Task.sleep(for: .milliseconds(40))
+            await flight.leave()
+            return .addressOnly
+        }
+        let router = try await QualifyServer.router(cards: LeadCards(store: f.store, verifier: EmailVerifier(), prediction: nil), mailDomainLookup: lookup,
+                                                    settings: .init(keyCacheSeconds: 0), logger: f.logger, clock: { Fixture.now })
+        try await Application(router: router, logger: f.logger).test(.router) { client in
+            let emails = (0..<100).map { "\"a@domain\($0).com\"" }.joined(separator: ",")
+            let ingest = try await client.call(.post, "/verify", f.headers(.ingest), #"{"emails":[\#(emails)],"dns":true}"#)
+            #expect(ingest.status == .forbidden && ingest["field"] as? String == "dns", "\(ingest.text)")
+            let started = ContinuousClock.now
+            let marketing = try await client.call(.post, "/verify", f.headers(.marketing), #"{"emails":[\#(emails),"b@domain1.com"],"dns":true}"#)
+            let took = ContinuousClock.now - started
+            #expect(marketing.status == .ok && (marketing["results"] as? [[String: Any]])?.count == 101, "\(marketing.text.prefix(300))")
+            let (most, total) = (await flight.most, await flight.total)
+            #expect(total == 100 && most <= 16 && most > 1, "each domain once, at most 16 at a time: \(total) look-ups, \(most) at once")
+            #expect(took < .seconds(3), "concurrent, not one after another (100 × 40 ms): \(took)")
+        }
+    }
+
     @Test func aBatchOfAddressesIsVerifiedAndTheCardShowsItsVerdict() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in
