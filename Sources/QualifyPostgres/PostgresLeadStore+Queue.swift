@@ -18,7 +18,7 @@ extension PostgresLeadStore {
         let positions = QueueOrder.positionByRanks.map(Int64.init)
         return try await read { db in
             let rows = try await db.query("""
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead
                 WHERE (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
                   AND (\(grade)::text IS NULL OR grade = \(grade)::text)
@@ -33,44 +33,36 @@ extension PostgresLeadStore {
                 ORDER BY (CASE WHEN \(due)::bigint IS NULL THEN NULL ELSE due_at END) NULLS FIRST, (\(positions)::int8[])[grade_rank * 3
                            + (CASE WHEN engagement_amp >= \(order.hotAmplitude) THEN 0 WHEN engagement_amp >= \(order.warmAmplitude) THEN 1 ELSE 2 END)
                            + 1],
-                         engagement_amp DESC, email COLLATE "C"
+                         engagement_amp DESC, id
                 LIMIT \(limit) OFFSET \(offset)
                 """, logger: logger)
-            var out: [QueueRow] = []
-            for try await (email, name, company, gradeName, fitPoints, stageName, amp, lastActivity, owner, dueAt)
-                in rows.decode((String, String?, String?, String, Int, String, Double, Int64?, String?, Int64?).self) {
-                out.append(QueueRow(email: email, name: name, company: company, grade: Grade(rawValue: gradeName) ?? .d,
-                                    fitPoints: fitPoints, stage: Stage(rawValue: stageName) ?? .new, amplitude: amp,
-                                    lastActivity: lastActivity.map(Timestamp.init(millis:)), owner: owner,
-                                    dueAt: dueAt.map(Timestamp.init(millis:))))
-            }
-            return out
+            return try await Self.queueRows(rows)
         }
     }
 
     /// Every filter is a parameter that may be null, as in ``queueRows(_:order:limit:offset:)``; the band index
-    /// `lead_band (grade_rank, engagement_amp DESC)` serves the order (ties by email in an incremental sort).
+    /// `lead_band (grade_rank, engagement_amp DESC, id)` serves the order.
     public func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                           limit: Int) async throws -> [QueueRow] {
         let logger = self.logger
         let stage = filter.stage?.rawValue, excluded = filter.excludedStages.map(\.rawValue)
         let (owner, unassigned, since) = (filter.owner, filter.unassigned, filter.updatedSince?.millis)
-        let (afterAmp, afterEmail) = (after?.amplitude, after?.email)
+        let (afterAmp, afterID) = (after?.amplitude, after?.id)
         let rank = Int64(gradeRank)
         return try await read { db in
             let rows = try await db.query("""
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead
                 WHERE grade_rank = \(rank)
                   AND (\(minAmplitude)::float8 IS NULL OR engagement_amp >= \(minAmplitude)::float8)
                   AND (\(belowAmplitude)::float8 IS NULL OR engagement_amp < \(belowAmplitude)::float8)
                   AND (\(afterAmp)::float8 IS NULL OR engagement_amp < \(afterAmp)::float8
-                       OR (engagement_amp = \(afterAmp)::float8 AND email COLLATE "C" > \(afterEmail)::text))
+                       OR (engagement_amp = \(afterAmp)::float8 AND id > \(afterID)::bigint))
                   AND (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
                   AND (\(owner)::text IS NULL OR owner = \(owner)::text)
                   AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
-                ORDER BY engagement_amp DESC, email COLLATE "C"
+                ORDER BY engagement_amp DESC, id
                 LIMIT \(Int64(limit))
                 """, logger: logger)
             return try await Self.queueRows(rows)
@@ -79,9 +71,9 @@ extension PostgresLeadStore {
 
     static func queueRows(_ rows: PostgresRowSequence) async throws -> [QueueRow] {
         var out: [QueueRow] = []
-        for try await (email, name, company, gradeName, fitPoints, stageName, amp, lastActivity, owner, dueAt)
-            in rows.decode((String, String?, String?, String, Int, String, Double, Int64?, String?, Int64?).self) {
-            out.append(QueueRow(email: email, name: name, company: company, grade: Grade(rawValue: gradeName) ?? .d,
+        for try await (id, email, name, company, gradeName, fitPoints, stageName, amp, lastActivity, owner, dueAt)
+            in rows.decode((Int64, String, String?, String?, String, Int, String, Double, Int64?, String?, Int64?).self) {
+            out.append(QueueRow(id: id, email: email, name: name, company: company, grade: Grade(rawValue: gradeName) ?? .d,
                                 fitPoints: fitPoints, stage: Stage(rawValue: stageName) ?? .new, amplitude: amp,
                                 lastActivity: lastActivity.map(Timestamp.init(millis:)), owner: owner,
                                 dueAt: dueAt.map(Timestamp.init(millis:))))

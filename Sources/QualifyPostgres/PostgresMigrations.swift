@@ -252,12 +252,12 @@ enum PostgresMigrations {
             "ALTER TABLE model_version ADD COLUMN activated_by TEXT",
         ]),
         // The queue read as bands: the order within a grade is the amplitude (hot, then warm, then cold, each an
-        // amplitude range that moves with the time of the query), then the email, so the top of any band is an index
-        // range read instead of a sort of the whole table (equal amplitudes, rare, are put in email order by an
-        // incremental sort). It moves with every scored event (the amplitude changes), the price v7 avoided with three
-        // such indexes; without the email in it, one costs SQLite's event import about 17 % (bench/README.md).
+        // amplitude range that moves with the time of the query), then the lead's id, so the top of any band is an
+        // index range read instead of a sort of the whole table — ties too (leads imported without events all have
+        // amplitude 0). It moves with every scored event (the amplitude changes), the price v7 avoided with three such
+        // indexes; with the id rather than the email in it, one costs SQLite's event import about 17 % (bench/README.md).
         ("v12-queue-band", [
-            "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC)",
+            "CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC, id)",
             // leads entering each stage per week (insights) read the recent stage changes off this index
             "CREATE INDEX stage_change_at ON stage_change(at, to_stage)",
         ]),

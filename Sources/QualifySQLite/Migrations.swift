@@ -231,7 +231,7 @@ enum Migrations {
         // The queue's band index (see PostgresMigrations).
         m.registerMigration("v12-queue-band") { db in
             try db.execute(sql: """
-                CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC);
+                CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC); -- the row id ends every entry: ties in id order
                 CREATE INDEX stage_change_at ON stage_change(at, to_stage);
                 """)
         }

@@ -49,11 +49,11 @@ extension SQLiteLeadStore {
             _ = arguments.append(contentsOf: [limit, offset])
             // the band's position by grade rank × 3 + temperature rank (QueueOrder.positionByRanks, one parameter each)
             let sql = """
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 ORDER BY \(filter.dueBy == nil ? "" : "due_at, ")CASE grade_rank * 3 + (CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END)
                            \((0..<12).map { "WHEN \($0) THEN ?" }.joined(separator: " ")) END,
-                         engagement_amp DESC, email
+                         engagement_amp DESC, id
                 LIMIT ? OFFSET ?
                 """
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.queueRow)
@@ -74,8 +74,8 @@ extension SQLiteLeadStore {
                 _ = arguments.append(contentsOf: [below])
             }
             if let after {
-                conditions.append("(engagement_amp < ? OR (engagement_amp = ? AND email > ?))")
-                _ = arguments.append(contentsOf: [after.amplitude, after.amplitude, after.email])
+                conditions.append("(engagement_amp < ? OR (engagement_amp = ? AND id > ?))")
+                _ = arguments.append(contentsOf: [after.amplitude, after.amplitude, after.id])
             }
             if let stage = filter.stage {
                 conditions.append("stage = ?")
@@ -95,16 +95,16 @@ extension SQLiteLeadStore {
             }
             _ = arguments.append(contentsOf: [limit])
             let sql = """
-                SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY engagement_amp DESC, email LIMIT ?
+                ORDER BY engagement_amp DESC, id LIMIT ?
                 """
             return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.queueRow)
         }
     }
 
     static func queueRow(_ row: Row) -> QueueRow {
-        QueueRow(email: row["email"], name: row["name"], company: row["company"],
+        QueueRow(id: row["id"], email: row["email"], name: row["name"], company: row["company"],
                  grade: Grade(rawValue: row["grade"]) ?? .d, fitPoints: row["fit_points"],
                  stage: Stage(rawValue: row["stage"]) ?? .new, amplitude: row["engagement_amp"],
                  lastActivity: (row["last_activity_at"] as Int64?).map(Timestamp.init(millis:)), owner: row["owner"],

@@ -38,14 +38,14 @@ public protocol LeadStore: Sendable {
 
     /// A page of the leads `filter` keeps, in the order of their band at the moment of `order` — the position
     /// ``QueueOrder/positionByRanks`` gives their grade rank and temperature rank (amplitude against
-    /// ``QueueOrder/hotAmplitude`` and ``QueueOrder/warmAmplitude``) — then amplitude descending, then email (byte
+    /// ``QueueOrder/hotAmplitude`` and ``QueueOrder/warmAmplitude``) — then amplitude descending, then row id (the
     /// order). The queue use case (QualifyUseCases) decides the filter and the order.
     func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow]
     /// One band of the queue read through the band index `(grade_rank, engagement_amp DESC)`: the leads `filter`
     /// keeps (stage, excluded stages, owner, unassigned, time of change; not its grade, amplitudes, due time or text,
     /// which the caller turns into bands or another read) with grade rank `gradeRank` and an amplitude at least
-    /// `minAmplitude` and below `belowAmplitude` (each if set), by amplitude descending then email (byte order), after
-    /// `after`'s amplitude and email when given, at most `limit`. The queue use case walks the bands in order.
+    /// `minAmplitude` and below `belowAmplitude` (each if set), by amplitude descending then row id (the order leads were created), after
+    /// `after`'s amplitude and id when given, at most `limit`. The queue use case walks the bands in order.
     func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                    limit: Int) async throws -> [QueueRow]
     /// How many leads have grade rank `gradeRank` and an amplitude at least `minAmplitude` and below `belowAmplitude`

@@ -36,7 +36,7 @@ public enum StoreConformance {
         ("users and sessions: unique emails, hashes kept, sessions ended by a new password, disabling and idling; activations say who",
          usersAndSessions),
         ("the queue searches email, name and company literally, lists the unassigned; the matrix and weekly stage entries count", queueSearchAndMatrix),
-        ("the queue read as bands gives the sort's order for every filter; pages by key and by offset agree", queueBandsMatchTheSort),
+        ("the queue read as bands gives the sort's order for every filter; pages by key and by offset agree; ties in creation order", queueBandsMatchTheSort),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

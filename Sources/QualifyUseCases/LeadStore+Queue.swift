@@ -14,7 +14,7 @@ public struct QueuePage: Sendable, Hashable {
 
 extension LeadStore {
     /// The sales queue: the leads `query` keeps, by priority at `now` (``QueueOrder``: grade × temperature, then
-    /// engagement now, then email). Without a stage filter, leads already won (customer) or disqualified are left out.
+    /// engagement now, then the order leads were created). Without a stage filter, leads already won (customer) or disqualified are left out.
     /// `overdue`: only leads whose SLA due time has passed untouched, the longest overdue first.
     public func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary] {
         try await queuePage(query, after: nil, now: now).leads
@@ -59,7 +59,7 @@ extension LeadStore {
             rows += found.map { ($0, position) }
         }
         let page = after == nil ? Array(rows.dropFirst(max(0, query.offset))) : rows
-        let keys = page.map { QueueKey(band: $0.band, amplitude: $0.row.amplitude, email: $0.row.email) }
+        let keys = page.map { QueueKey(band: $0.band, amplitude: $0.row.amplitude, id: $0.row.id) }
         return QueuePage(leads: page.map { summary($0.row) }, keys: keys, next: page.count == limit && limit > 0 ? keys.last : nil)
     }
 }

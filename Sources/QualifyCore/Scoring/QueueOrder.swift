@@ -1,6 +1,6 @@
 /// The sales queue's order at a moment, decided once: priority is grade × temperature — (grade rank 1–4) ×
 /// (temperature rank 1–3), lower first: A-hot 1, A-warm and B-hot 2, … D-cold 12, ties by grade — then engagement now,
-/// then email. Temperature at `now` is read off a lead's stored amplitude (``LeadState/mainAmplitude(_:)``): a lead is
+/// then the order leads were created (the store's row id: ties are listed as an index keeps them). Temperature at `now` is read off a lead's stored amplitude (``LeadState/mainAmplitude(_:)``): a lead is
 /// hot when its amplitude is at least `hot·2^((now−epoch)/h)` (see ``Decay``), so no row is touched to decay and the
 /// twelve (grade, temperature) bands are amplitude ranges that move with `now`.
 public struct QueueOrder: Sendable, Hashable {

@@ -50,6 +50,8 @@ extension QueueFilter {
 
 /// A lead row as the queue reads it (its projection columns).
 public struct QueueRow: Sendable, Hashable {
+    /// The lead's row id: ties of equal amplitude are listed in its order (the order leads were created).
+    public var id: Int64
     public var email: String
     public var name: String?
     public var company: String?
@@ -60,8 +62,9 @@ public struct QueueRow: Sendable, Hashable {
     public var lastActivity: Timestamp?
     public var owner: String?
     public var dueAt: Timestamp?
-    public init(email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, stage: Stage, amplitude: Double,
+    public init(id: Int64, email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, stage: Stage, amplitude: Double,
                 lastActivity: Timestamp?, owner: String?, dueAt: Timestamp? = nil) {
+        self.id = id
         self.dueAt = dueAt
         self.email = email
         self.name = name
@@ -109,29 +112,29 @@ public struct StageEntries: Sendable, Hashable {
     }
 }
 
-/// Where a page of the queue ended: the last lead's band (its position in ``QueueOrder/bands``), amplitude and email.
+/// Where a page of the queue ended: the last lead's band (its position in ``QueueOrder/bands``), amplitude and row id.
 /// The next page starts after it (a keyset cursor: any depth costs what the first page does).
 public struct QueueKey: Sendable, Hashable, Codable {
     public var band: Int
     public var amplitude: Double
-    public var email: String
-    public init(band: Int, amplitude: Double, email: String) {
+    public var id: Int64
+    public init(band: Int, amplitude: Double, id: Int64) {
         self.band = band
         self.amplitude = amplitude
-        self.email = email
+        self.id = id
     }
 }
 
 extension QueueKey {
-    /// The key as text for a cursor: `k:BAND:AMPLITUDE-BITS-HEX:EMAIL` (the amplitude exact).
-    public var text: String { "k:\(band):\(String(amplitude.bitPattern, radix: 16)):\(email)" }
+    /// The key as text for a cursor: `k:BAND:AMPLITUDE-BITS-HEX:ID` (the amplitude exact).
+    public var text: String { "k:\(band):\(String(amplitude.bitPattern, radix: 16)):\(id)" }
 
     /// A key from ``text``; nil if the text is not one.
     public init?(text: String) {
         let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "k", let band = Int(parts[1]), (0..<QueueOrder.bands.count).contains(band),
-              let bits = UInt64(parts[2], radix: 16), Double(bitPattern: bits).isFinite, !parts[3].isEmpty, parts[3].count <= 400
+              let bits = UInt64(parts[2], radix: 16), Double(bitPattern: bits).isFinite, let id = Int64(parts[3]), id >= 0
         else { return nil }
-        self.init(band: band, amplitude: Double(bitPattern: bits), email: String(parts[3]))
+        self.init(band: band, amplitude: Double(bitPattern: bits), id: id)
     }
 }
