@@ -336,13 +336,10 @@ extension TestClientProtocol {
             let emails = (0..<100).map { "\"a@domain\($0).com\"" }.joined(separator: ",")
             let ingest = try await client.call(.post, "/verify", f.headers(.ingest), #"{"emails":[\#(emails)],"dns":true}"#)
             #expect(ingest.status == .forbidden && ingest["field"] as? String == "dns", "\(ingest.text)")
-            let started = ContinuousClock.now
             let marketing = try await client.call(.post, "/verify", f.headers(.marketing), #"{"emails":[\#(emails),"b@domain1.com"],"dns":true}"#)
-            let took = ContinuousClock.now - started
             #expect(marketing.status == .ok && (marketing["results"] as? [[String: Any]])?.count == 101, "\(marketing.text.prefix(300))")
             let (most, total) = (await flight.most, await flight.total)
             #expect(total == 100 && most <= 16 && most > 1, "each domain once, at most 16 at a time: \(total) look-ups, \(most) at once")
-            #expect(took < .seconds(3), "concurrent, not one after another (100 × 40 ms): \(took)")
         }
     }
 
