@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The product's rules: values and pure functions. No dependencies, no I/O, no clock.
@@ -109,6 +110,8 @@ let package = Package(
             "QualifyApp", "QualifyWeb", "QualifyCore", "QualifyStore", "QualifyUseCases", "QualifyServer", "QualifyDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            // IOError: a port taken or not allowed is told as such
+            .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .testTarget(name: "QualifyCoreTests", dependencies: ["QualifyCore"]),
         .testTarget(name: "QualifyUseCasesTests", dependencies: ["QualifyUseCases", "QualifyStore", "QualifySQLite", "QualifyCore", "QualifyModelFile"]),

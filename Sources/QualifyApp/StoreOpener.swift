@@ -106,6 +106,20 @@ public enum StoreOpener {
                 if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
                     throw OpenError.unsupported("directory '\(directory)' for database '\(path)' does not exist")
                 }
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                    if isDirectory.boolValue {
+                        throw OpenError.unsupported("'\(path)' is a directory, not a database file; give a file path, e.g. --database \((path as NSString).appendingPathComponent(defaultPath))")
+                    }
+                    if let handle = FileHandle(forReadingAtPath: path) {
+                        let head = handle.readData(ofLength: 16)
+                        try? handle.close()
+                        // an empty file is a new database; anything else must start with SQLite's header
+                        if !head.isEmpty, head != Data("SQLite format 3\0".utf8) {
+                            throw OpenError.unsupported("'\(path)' is not a SQLite database (it does not start with SQLite's header); point --database at a qualify database, or at a new path to create one")
+                        }
+                    }
+                }
                 let opened = try SQLiteLeadStore.open(path: path, lists: try lists ?? Self.lists(forDatabase: location), migrations: policy)
                 return (opened.store, opened.applied)
             }

@@ -35,6 +35,7 @@ struct ImportCommand: AsyncParsableCommand {
                 }
                 overrides[parts[0]] = LeadFields.snakeCase(parts[1])
             }
+            try requireReadableFile(file)
             let now = Timestamp.now()
             let store = try await db.open(now: now)
             let bar = ProgressBar()
@@ -80,6 +81,7 @@ struct ImportCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            try requireReadableFile(file)
             let now = Timestamp.now()
             let store = try await db.open(now: now)
             let bar = ProgressBar()
@@ -115,4 +117,12 @@ func reportRejects(_ rejected: [RejectedRow], file: String, rejectsPath: String?
         }
         printError("rejected rows written to \(rejectsPath)")
     }
+}
+
+/// Checks an input file before anything is opened, so a mistyped name leaves no new database behind.
+func requireReadableFile(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw Failure("\(path): no such file") }
+    guard !isDirectory.boolValue else { throw Failure("\(path) is a directory; name the file to import") }
+    guard FileManager.default.isReadableFile(atPath: path) else { throw Failure("\(path): not readable (check its permissions)") }
 }

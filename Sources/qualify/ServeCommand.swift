@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import QualifyApp
 import QualifyCore
@@ -72,6 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch let error as StoreOpener.OpenError {
             throw Failure(error.description)
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw Failure("port \(port) on \(host) is taken (another qualify serve?); stop it or choose another with --port (0 picks a free one)")
+        } catch let error as IOError where error.errnoCode == EACCES {
+            throw Failure("not allowed to listen on port \(port) of \(host) (ports below 1024 need privileges); choose another with --port")
         }
     }
 }

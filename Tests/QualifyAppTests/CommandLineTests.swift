@@ -84,6 +84,31 @@ struct CLI {
         #expect(ok.status == 0 && ok.out.contains("ok"), "\(ok.out)\(ok.err)")
     }
 
+    @Test func aWrongDatabaseOrInputFileIsToldInASentenceAndCreatesNothing() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let folder = dir.appendingPathComponent("folder")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let asDirectory = try CLI.run(["leads", "--database", folder.path], in: dir)
+        #expect(asDirectory.status != 0 && asDirectory.err.contains("is a directory, not a database file"), "\(asDirectory.err)")
+        let text = dir.appendingPathComponent("notes.sqlite")
+        try "not a database".write(to: text, atomically: true, encoding: .utf8)
+        let notSQLite = try CLI.run(["leads", "--database", text.path], in: dir)
+        #expect(notSQLite.status != 0 && notSQLite.err.contains("is not a SQLite database"), "\(notSQLite.err)")
+        #expect(try String(contentsOf: text, encoding: .utf8) == "not a database", "the file is left as it was")
+        let missing = try CLI.run(["import", "leads", "nope.csv", "--database", "new.sqlite"], in: dir)
+        #expect(missing.status != 0 && missing.err.contains("nope.csv: no such file"), "\(missing.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.sqlite").path), "no database made for a failed import")
+    }
+
+    @Test func aTakenPortIsToldInASentence() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let database = dir.appendingPathComponent("port.sqlite").path
+        let (first, port) = try await ServeProcess.start(database, in: dir, name: "first")
+        defer { first.kill() }
+        let second = try CLI.run(["serve", "--port", String(port), "--database", database], in: dir)
+        #expect(second.status != 0 && second.err.contains("port \(port) on 127.0.0.1 is taken") && !second.err.contains("errno"), "\(second.err)")
+    }
+
     @Test func theQueuesCSVNeutralisesSpreadsheetFormulas() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("evil.csv")
