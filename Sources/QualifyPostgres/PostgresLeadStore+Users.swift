@@ -9,7 +9,7 @@ extension PostgresLeadStore: UserStore {
         let logger = self.logger
         do {
             try await write { db in
-                try await db.query("""
+                _ = try await db.query("""
                     INSERT INTO app_user (email, name, role, password_hash, disabled, created_at, updated_at)
                     VALUES (\(user.email), \(user.name), \(user.role.rawValue), \(passwordHash), \(user.disabled ? 1 : 0),
                             \(user.createdAt.millis), \(user.updatedAt.millis))
@@ -73,7 +73,7 @@ extension PostgresLeadStore: UserStore {
     public func createSession(_ session: WebSession) async throws {
         let logger = self.logger
         try await write { db in
-            try await db.query("""
+            _ = try await db.query("""
                 INSERT INTO web_session (token_hash, email, csrf_token, created_at, last_seen_at)
                 VALUES (\(session.tokenHash), \(session.email), \(session.csrfToken), \(session.createdAt.millis), \(session.lastSeenAt.millis))
                 """, logger: logger)
@@ -98,14 +98,14 @@ extension PostgresLeadStore: UserStore {
     public func touchSession(tokenHash: String, at: Timestamp) async throws {
         let logger = self.logger
         try await write { db in
-            try await db.query("UPDATE web_session SET last_seen_at = \(at.millis) WHERE token_hash = \(tokenHash) AND last_seen_at < \(at.millis)",
+            _ = try await db.query("UPDATE web_session SET last_seen_at = \(at.millis) WHERE token_hash = \(tokenHash) AND last_seen_at < \(at.millis)",
                                logger: logger)
         }
     }
 
     public func endSession(tokenHash: String) async throws {
         let logger = self.logger
-        try await write { db in try await db.query("DELETE FROM web_session WHERE token_hash = \(tokenHash)", logger: logger) }
+        try await write { db in _ = try await db.query("DELETE FROM web_session WHERE token_hash = \(tokenHash)", logger: logger) }
     }
 
     public func endSessions(idleBefore: Timestamp) async throws -> Int {
