@@ -5,8 +5,13 @@ import QualifyCore
 import QualifyStore
 import QualifyUseCases
 
-extension Stage: ExpressibleByArgument {}
-extension Temperature: ExpressibleByArgument {}
+// in any case, as screens print them (`SQL`, `HOT`)
+extension Stage: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+extension Temperature: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
 extension Grade: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
@@ -23,6 +28,7 @@ struct LeadsCommand: AsyncParsableCommand {
     @Option(help: "Only this stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))).") var stage: Stage?
     @Option(help: "Only this grade (A, B, C, D).") var grade: Grade?
     @Option(help: "Only this temperature (hot, warm, cold).") var temperature: Temperature?
+    @Flag(help: "Only leads nobody owns yet.") var unassigned = false
     @Option(help: "Only leads of this salesperson: the lead's owner field (\"Lead Owner\" in CRM exports), exactly.")
     var owner: String?
     @Option(help: "At most this many leads.") var limit = 50
@@ -35,6 +41,7 @@ struct LeadsCommand: AsyncParsableCommand {
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
         if let owner, owner.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--owner needs a name") }
+        if owner != nil, unassigned { throw ValidationError("--owner and --unassigned exclude each other") }
     }
 
     func run() async throws {
@@ -45,7 +52,8 @@ struct LeadsCommand: AsyncParsableCommand {
             return
         }
         let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature,
-                                                          owner: owner?.trimmingCharacters(in: .whitespaces), overdue: overdue, limit: limit),
+                                                          owner: owner?.trimmingCharacters(in: .whitespaces), overdue: overdue,
+                                                          unassigned: unassigned, limit: limit),
                                            now: now)
         switch format {
         case .json:

@@ -100,6 +100,19 @@ struct CLI {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.sqlite").path), "no database made for a failed import")
     }
 
+    @Test func theQueueTakesStagesAndTemperaturesInAnyCaseAndListsTheUnassigned() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("owners.csv")
+        try "email,first_name,owner\nada@acme.io,Ada,sam\nbo@beta.io,Bo,\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", file.path], in: dir).status == 0)
+        let upper = try CLI.run(["leads", "--stage", "NEW", "--temperature", "COLD", "--format", "csv"], in: dir)
+        #expect(upper.status == 0 && upper.out.contains("ada@acme.io") && upper.out.contains("bo@beta.io"), "\(upper.out)\(upper.err)")
+        let unassigned = try CLI.run(["leads", "--unassigned", "--format", "csv"], in: dir)
+        #expect(unassigned.out.contains("bo@beta.io") && !unassigned.out.contains("ada@acme.io"), "\(unassigned.out)")
+        let both = try CLI.run(["leads", "--unassigned", "--owner", "sam"], in: dir)
+        #expect(both.status != 0 && both.err.contains("exclude each other"))
+    }
+
     @Test func aTakenPortIsToldInASentence() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let database = dir.appendingPathComponent("port.sqlite").path
