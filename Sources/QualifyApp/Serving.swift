@@ -8,6 +8,7 @@ import QualifyPostgres
 import QualifyCore
 import QualifyDelivery
 import QualifyServer
+import QualifySQLite
 import QualifyStore
 import QualifyUseCases
 import ServiceLifecycle
@@ -100,6 +101,12 @@ struct APIService: Service {
         // one HTTP client for webhooks, shut down after the server and the worker have stopped
         try await WebhookSender.with(allowPrivate: settings.allowPrivateWebhooks) { (sender: WebhookSender) async throws -> Void in
             try await serve(store: store, cards: cards, sender: sender, started: started)
+        }
+        // stopped: leave the SQLite file whole on its own (no write-ahead log to carry along in a copy)
+        if let sqlite = store as? SQLiteLeadStore {
+            do { try await sqlite.checkpointForShutdown() } catch {
+                logger.warning("the write-ahead log was not checkpointed at shutdown; copy the -wal file with the database", metadata: ["error": "\(type(of: error))"])
+            }
         }
     }
 

@@ -91,6 +91,12 @@ import Testing
         kill(server.pid, SIGTERM)
         let status = server.wait(timeLimit: 30)
         #expect(status == 0, "serve exits 0 on SIGTERM, got \(String(describing: status)): \((try? String(contentsOf: URL(fileURLWithPath: log.path + ".err"), encoding: .utf8)) ?? "")")
+        // after a clean stop the database file alone holds everything: a copy of just that file (made before anything
+        // else opens the database) is whole
+        let copy = dir.appendingPathComponent("copy.sqlite")
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("cli.sqlite"), to: copy)
+        let copied = try CLI.run(["stats", "--database", copy.path], in: dir)
+        #expect(copied.out.contains("events 201"), "the copied file alone: \(copied.out)\(copied.err)")
         let stats = try CLI.run(["stats"], in: dir)
         #expect(stats.out.contains("events 201"), "200 events and the upsert's fields event: what was answered is stored: \(stats.out)")
     }
