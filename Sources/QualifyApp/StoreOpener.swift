@@ -111,8 +111,12 @@ public enum StoreOpener {
                     if isDirectory.boolValue {
                         throw OpenError.unsupported("'\(path)' is a directory, not a database file; give a file path, e.g. --database \((path as NSString).appendingPathComponent(defaultPath))")
                     }
+                    let type = (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType
+                    if let type, type != .typeRegular, type != .typeSymbolicLink {
+                        throw OpenError.unsupported("'\(path)' is not a regular file; give a database file path")
+                    }
                     if let handle = FileHandle(forReadingAtPath: path) {
-                        let head = handle.readData(ofLength: 16)
+                        let head = (try? handle.read(upToCount: 16)) ?? Data()
                         try? handle.close()
                         // an empty file is a new database; anything else must start with SQLite's header
                         if !head.isEmpty, head != Data("SQLite format 3\0".utf8) {

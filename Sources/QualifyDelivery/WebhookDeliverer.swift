@@ -145,7 +145,7 @@ public struct WebhookDeliveryService: Service {
             do {
                 let pass = try await deliverer.runOnce()
                 busy = pass.attempted > 0 || pass.dispatched > 0
-            } catch is CancellationError {
+            } catch where Task.isCancelled || Task.isShuttingDownGracefully {
                 return  // the server is stopping (or failed to start): not a delivery failure
             } catch {
                 deliverer.logger.error("webhook delivery pass failed; trying again", metadata: ["error": .string("\(type(of: error))")])

@@ -41,31 +41,46 @@ extension PostgresLeadStore {
     }
 
     /// Every filter is a parameter that may be null, as in ``queueRows(_:order:limit:offset:)``; the band index
-    /// `lead_band (grade_rank, engagement_amp DESC, id)` serves the order.
+    /// `lead_band (grade_rank, engagement_amp DESC, id)` serves the order. After a key, two seeks: the rest of the
+    /// key's amplitude by id, then the lower amplitudes (one OR'd condition would filter every row above the key).
     public func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                           limit: Int) async throws -> [QueueRow] {
         let logger = self.logger
         let stage = filter.stage?.rawValue, excluded = filter.excludedStages.map(\.rawValue)
         let (owner, unassigned, since) = (filter.owner, filter.unassigned, filter.updatedSince?.millis)
-        let (afterAmp, afterID) = (after?.amplitude, after?.id)
         let rank = Int64(gradeRank)
         return try await read { db in
-            let rows = try await db.query("""
+            var rows: [QueueRow] = []
+            if let after, limit > 0 {
+                let tied = try await db.query("""
+                    SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                    FROM lead
+                    WHERE grade_rank = \(rank) AND engagement_amp = \(after.amplitude)::float8 AND id > \(after.id)::bigint
+                      AND (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
+                      AND (\(owner)::text IS NULL OR owner = \(owner)::text)
+                      AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
+                      AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
+                    ORDER BY engagement_amp DESC, id
+                    LIMIT \(Int64(limit))
+                    """, logger: logger)
+                rows = try await Self.queueRows(tied)
+            }
+            let below = after.map(\.amplitude) ?? belowAmplitude
+            guard rows.count < limit else { return rows }
+            let rest = try await db.query("""
                 SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead
                 WHERE grade_rank = \(rank)
                   AND (\(minAmplitude)::float8 IS NULL OR engagement_amp >= \(minAmplitude)::float8)
-                  AND (\(belowAmplitude)::float8 IS NULL OR engagement_amp < \(belowAmplitude)::float8)
-                  AND (\(afterAmp)::float8 IS NULL OR engagement_amp < \(afterAmp)::float8
-                       OR (engagement_amp = \(afterAmp)::float8 AND id > \(afterID)::bigint))
+                  AND (\(below)::float8 IS NULL OR engagement_amp < \(below)::float8)
                   AND (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
                   AND (\(owner)::text IS NULL OR owner = \(owner)::text)
                   AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
                 ORDER BY engagement_amp DESC, id
-                LIMIT \(Int64(limit))
+                LIMIT \(Int64(limit - rows.count))
                 """, logger: logger)
-            return try await Self.queueRows(rows)
+            return rows + (try await Self.queueRows(rest))
         }
     }
 

@@ -63,43 +63,56 @@ extension SQLiteLeadStore {
     public func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                           limit: Int) async throws -> [QueueRow] {
         try await read { db in
-            var conditions = ["grade_rank = ?"]
-            var arguments: StatementArguments = [gradeRank]
-            if let min = minAmplitude {
-                conditions.append("engagement_amp >= ?")
-                _ = arguments.append(contentsOf: [min])
-            }
-            if let below = belowAmplitude {
-                conditions.append("engagement_amp < ?")
-                _ = arguments.append(contentsOf: [below])
-            }
-            if let after {
-                conditions.append("(engagement_amp < ? OR (engagement_amp = ? AND id > ?))")
-                _ = arguments.append(contentsOf: [after.amplitude, after.amplitude, after.id])
-            }
+            // the filter's conditions, shared by both reads below
+            var filters: [String] = []
+            var filterArguments: StatementArguments = []
             if let stage = filter.stage {
-                conditions.append("stage = ?")
-                _ = arguments.append(contentsOf: [stage.rawValue])
+                filters.append("stage = ?")
+                _ = filterArguments.append(contentsOf: [stage.rawValue])
             } else if !filter.excludedStages.isEmpty {
-                conditions.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
-                _ = arguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
+                filters.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
+                _ = filterArguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
             }
             if let owner = filter.owner {
-                conditions.append("owner = ?")
-                _ = arguments.append(contentsOf: [owner])
+                filters.append("owner = ?")
+                _ = filterArguments.append(contentsOf: [owner])
             }
-            if filter.unassigned { conditions.append("(owner IS NULL OR owner = '')") }
+            if filter.unassigned { filters.append("(owner IS NULL OR owner = '')") }
             if let since = filter.updatedSince {
-                conditions.append("updated_at >= ?")
-                _ = arguments.append(contentsOf: [since.millis])
+                filters.append("updated_at >= ?")
+                _ = filterArguments.append(contentsOf: [since.millis])
             }
-            _ = arguments.append(contentsOf: [limit])
-            let sql = """
-                SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
-                FROM lead WHERE \(conditions.joined(separator: " AND "))
-                ORDER BY engagement_amp DESC, id LIMIT ?
-                """
-            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.queueRow)
+            func fetch(_ range: [String], _ rangeArguments: StatementArguments, orderBy: String, limit: Int) throws -> [QueueRow] {
+                guard limit > 0 else { return [] }
+                var arguments: StatementArguments = [gradeRank]
+                _ = arguments.append(contentsOf: rangeArguments)
+                _ = arguments.append(contentsOf: filterArguments)
+                _ = arguments.append(contentsOf: [limit])
+                let sql = """
+                    SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
+                    FROM lead WHERE \((["grade_rank = ?"] + range + filters).joined(separator: " AND "))
+                    ORDER BY \(orderBy) LIMIT ?
+                    """
+                return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.queueRow)
+            }
+            var range: [String] = []
+            var rangeArguments: StatementArguments = []
+            if let min = minAmplitude {
+                range.append("engagement_amp >= ?")
+                _ = rangeArguments.append(contentsOf: [min])
+            }
+            var rows: [QueueRow] = []
+            if let after {
+                // after a key, two seeks: the rest of its amplitude by id, then the lower amplitudes (one OR'd condition
+                // would walk every row above the key)
+                rows = try fetch(["engagement_amp = ?", "id > ?"], [after.amplitude, after.id], orderBy: "id", limit: limit)
+                range.append("engagement_amp < ?")
+                _ = rangeArguments.append(contentsOf: [after.amplitude])
+            } else if let below = belowAmplitude {
+                range.append("engagement_amp < ?")
+                _ = rangeArguments.append(contentsOf: [below])
+            }
+            return rows + (try fetch(range, rangeArguments, orderBy: "engagement_amp DESC, id", limit: limit - rows.count))
         }
     }
 

@@ -61,6 +61,8 @@ public struct SQLiteLeadStore: LeadStore {
         // A use case's transaction spans several accesses (see SQLiteTransaction); the store's WriteGate keeps every
         // other write out until it ends.
         config.allowsUnsafeTransactions = true
+        // another process writing (a server beside a CLI command): wait for its lock up to 5 s, then fail
+        config.busyMode = .timeout(5)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

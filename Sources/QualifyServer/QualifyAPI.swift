@@ -209,14 +209,14 @@ struct QualifyAPI: APIProtocol {
         var memo = DomainMemo()
         var results = body.emails.map { verifier.verify($0, memo: &memo) }
         if body.dns == true {
+            // look-ups cost the network and time: people who manage lists (marketing, admin), not every form's key
+            guard let role = Caller.current?.role, Self.dnsRoles.contains(role) else {
+                throw APIProblem(status: .forbidden, title: "Forbidden",
+                                 detail: "a key with role '\(Caller.current?.role.rawValue ?? "none")' may check addresses but not look up their domains (dns: true); that needs the marketing or admin role",
+                                 field: "dns")
+            }
             guard let lookup = mailDomainLookup else {
                 throw APIProblem(status: .notImplemented, title: "DNS checks are off", detail: "this server has no DNS resolver", field: "dns")
-            }
-            // look-ups cost the network and time: people who manage lists (marketing, admin), not every form's key
-            if let role = Caller.current?.role, !Self.dnsRoles.contains(role) {
-                throw APIProblem(status: .forbidden, title: "Forbidden",
-                                 detail: "a key with role '\(role.rawValue)' may check addresses but not look up their domains (dns: true); that needs the marketing or admin role",
-                                 field: "dns")
             }
             let answers = await Self.lookUp(Set(results.compactMap { $0.verdict.isInvalid ? nil : $0.domain }), with: lookup)
             results = results.map { r in r.domain.flatMap { answers[$0] }.map { r.combined(with: $0) } ?? r }
@@ -362,7 +362,8 @@ struct QualifyAPI: APIProtocol {
     }
 }
 
-/// Page cursors: opaque to callers (base64url of the next page's offset in the priority order).
+/// Page cursors: opaque to callers (base64url of where the next page starts: a key, or an offset for a search or the
+/// overdue list).
 enum Cursor {
     enum Position {
         case offset(Int)
@@ -371,7 +372,7 @@ enum Cursor {
 
     static func make(offset: Int) -> String { encode("o:\(offset)") }
 
-    /// A key cursor: the band, the amplitude's exact bits and the email of the page's last lead.
+    /// A key cursor: the band, the amplitude's exact bits and the id of the page's last lead.
     static func make(key: QueueKey) -> String { encode(key.text) }
 
     static func encode(_ text: String) -> String {

@@ -21,7 +21,7 @@ public enum QualifyServer {
         /// so idle sockets cannot pile up until the server runs out of descriptors.
         public var idleTimeoutSeconds: Int
         public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 16 << 20, keyCacheSeconds: Double = 10,
-                    allowPrivateWebhooks: Bool = false, idleTimeoutSeconds: Int = 60) {
+                    allowPrivateWebhooks: Bool = false, idleTimeoutSeconds: Int = 75) {
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.allowPrivateWebhooks = allowPrivateWebhooks
             self.host = host

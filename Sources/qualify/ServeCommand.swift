@@ -39,8 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
     var secureCookies = false
     @Flag(help: "Serve the API alone, without the web app at /app.")
     var noWebApp = false
-    @Option(help: "Close a connection that sends nothing for this many seconds (idle keep-alive or a stalled client).")
-    var idleTimeout = 60
+    @Option(help: "Close a connection that sends nothing for this many seconds (idle keep-alive or a stalled client); keep it above a proxy's own keep-alive (often 60 s).")
+    var idleTimeout = 75
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {

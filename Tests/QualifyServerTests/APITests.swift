@@ -354,7 +354,7 @@ extension TestClientProtocol {
             #expect(results[1]["suggestion"] as? String == "bob@gmail.com" && (results[1]["reasons"] as? [String])?.contains("possible_typo") == true)
             #expect((results[2]["reasons"] as? [String]) == ["role_account"], "\(results[2])")
             #expect((results[3]["reasons"] as? [String]) == ["multiple_at_signs"], "\(results[3])")
-            let noDNS = try await client.call(.post, "/verify", f.headers(.ingest), #"{"emails":["a@b.com"],"dns":true}"#)
+            let noDNS = try await client.call(.post, "/verify", f.headers(.marketing), #"{"emails":["a@b.com"],"dns":true}"#)
             #expect(noDNS.status == .notImplemented && noDNS["field"] as? String == "dns", "\(noDNS.text)")
             let tooMany = try await client.call(.post, "/verify", f.headers(.ingest), #"{"emails":[]}"#)
             #expect(tooMany.status == .badRequest)
