@@ -41,13 +41,19 @@ final class ServerMetrics: Sendable {
             }
         }
         for (status, n) in [("applied", applied), ("duplicate", duplicate), ("rejected", rejected)] where n > 0 {
-            registry.makeCounter(name: "qualify_events_ingested_total", labels: [("status", status)]).increment(by: Int64(n))
+            registry.makeCounter(descriptor: Self.ingestedEvents, labels: [("status", status)]).increment(by: Int64(n))
         }
     }
 
     func stageTransition(from: Stage, to: Stage) {
-        registry.makeCounter(name: "qualify_stage_transitions_total", labels: [("from", from.rawValue), ("to", to.rawValue)]).increment()
+        registry.makeCounter(descriptor: Self.stageTransitions, labels: [("from", from.rawValue), ("to", to.rawValue)]).increment()
     }
+
+    // the metrics' names (`qualify_events_ingested_total`, `qualify_stage_transitions_total`) and help lines
+    static var ingestedEvents: MetricNameDescriptor { MetricNameDescriptor(namespace: "qualify", metricName: "events_ingested", unitName: "total",
+                                                     helpText: "Events posted to the API, by outcome (applied, duplicate, rejected).") }
+    static var stageTransitions: MetricNameDescriptor { MetricNameDescriptor(namespace: "qualify", metricName: "stage_transitions", unitName: "total",
+                                                       helpText: "Stage changes recorded since the server started, by from and to stage.") }
 
     func exposition() -> String {
         var buffer: [UInt8] = []
