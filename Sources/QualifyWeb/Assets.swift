@@ -29,6 +29,7 @@ enum Assets {
     th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
     thead th { background: var(--soft); font-weight: 600; white-space: nowrap; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+    table.weekly th[scope="row"], ol.history time { white-space: nowrap; }
     tr.overdue td { background: #fff4f2; }
     tr.kbd-focus td { outline: 2px solid var(--accent); outline-offset: -2px; }
     .badge { display: inline-block; padding: .1rem .45rem; border-radius: .8rem; font-size: .82rem; font-weight: 600; white-space: nowrap; border: 1px solid currentColor; }
