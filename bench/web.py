@@ -87,7 +87,7 @@ def sqlite_floor(db, n):
     """The queue's first page by the band index, read with Python's sqlite3: the first band's top 51 rows."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     sql = ("SELECT email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at FROM lead "
-           "WHERE grade_rank = 0 AND stage NOT IN ('disqualified', 'customer') ORDER BY engagement_amp DESC, email LIMIT 51")
+           "WHERE grade_rank = 0 AND stage NOT IN ('disqualified', 'customer') ORDER BY engagement_amp DESC, id LIMIT 51")
     for _ in range(3):
         con.execute(sql).fetchall()
     times = []
