@@ -5,15 +5,7 @@ import QualifyStore
 extension SQLiteLeadStore {
     public func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow] {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let stage = filter.stage {
-                conditions.append("stage = ?")
-                _ = arguments.append(contentsOf: [stage.rawValue])
-            } else if !filter.excludedStages.isEmpty {
-                conditions.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
-                _ = arguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
-            }
+            var (conditions, arguments) = Self.leadConditions(filter)
             if let grade = filter.grade {
                 conditions.append("grade = ?")
                 _ = arguments.append(contentsOf: [grade.rawValue])
@@ -26,11 +18,6 @@ extension SQLiteLeadStore {
                 conditions.append("engagement_amp < ?")
                 _ = arguments.append(contentsOf: [below])
             }
-            if let owner = filter.owner {
-                conditions.append("owner = ?")
-                _ = arguments.append(contentsOf: [owner])
-            }
-            if filter.unassigned { conditions.append("(owner IS NULL OR owner = '')") }
             if let pattern = filter.matching {
                 // LIKE ignores ASCII case in SQLite; name and company are lowercased for the rest
                 conditions.append("(email LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\' OR lower(company) LIKE ? ESCAPE '\\')")
@@ -39,10 +26,6 @@ extension SQLiteLeadStore {
             if let due = filter.dueBy {
                 conditions.append("due_at <= ?")
                 _ = arguments.append(contentsOf: [due.millis])
-            }
-            if let since = filter.updatedSince {
-                conditions.append("updated_at >= ?")
-                _ = arguments.append(contentsOf: [since.millis])
             }
             _ = arguments.append(contentsOf: [order.hotAmplitude, order.warmAmplitude])
             _ = arguments.append(contentsOf: StatementArguments(QueueOrder.positionByRanks))
@@ -64,24 +47,7 @@ extension SQLiteLeadStore {
                           limit: Int) async throws -> [QueueRow] {
         try await read { db in
             // the filter's conditions, shared by both reads below
-            var filters: [String] = []
-            var filterArguments: StatementArguments = []
-            if let stage = filter.stage {
-                filters.append("stage = ?")
-                _ = filterArguments.append(contentsOf: [stage.rawValue])
-            } else if !filter.excludedStages.isEmpty {
-                filters.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
-                _ = filterArguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
-            }
-            if let owner = filter.owner {
-                filters.append("owner = ?")
-                _ = filterArguments.append(contentsOf: [owner])
-            }
-            if filter.unassigned { filters.append("(owner IS NULL OR owner = '')") }
-            if let since = filter.updatedSince {
-                filters.append("updated_at >= ?")
-                _ = filterArguments.append(contentsOf: [since.millis])
-            }
+            let (filters, filterArguments) = Self.leadConditions(filter)
             func fetch(_ range: [String], _ rangeArguments: StatementArguments, orderBy: String, limit: Int) throws -> [QueueRow] {
                 guard limit > 0 else { return [] }
                 var arguments: StatementArguments = [gradeRank]
@@ -114,6 +80,30 @@ extension SQLiteLeadStore {
             }
             return rows + (try fetch(range, rangeArguments, orderBy: "engagement_amp DESC, id", limit: limit - rows.count))
         }
+    }
+
+    /// The conditions on a lead row both queue reads share: stage (or the stages left out), owner or unassigned, time
+    /// of change.
+    static func leadConditions(_ filter: QueueFilter) -> (conditions: [String], arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let stage = filter.stage {
+            conditions.append("stage = ?")
+            _ = arguments.append(contentsOf: [stage.rawValue])
+        } else if !filter.excludedStages.isEmpty {
+            conditions.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
+            _ = arguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
+        }
+        if let owner = filter.owner {
+            conditions.append("owner = ?")
+            _ = arguments.append(contentsOf: [owner])
+        }
+        if filter.unassigned { conditions.append("(owner IS NULL OR owner = '')") }
+        if let since = filter.updatedSince {
+            conditions.append("updated_at >= ?")
+            _ = arguments.append(contentsOf: [since.millis])
+        }
+        return (conditions, arguments)
     }
 
     static func queueRow(_ row: Row) -> QueueRow {

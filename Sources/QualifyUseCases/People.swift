@@ -122,6 +122,12 @@ public struct People: Sendable {
         return user
     }
 
+    /// The `owner` value of a user's leads ("my leads"): the id of the model team member with their email, else their
+    /// name (the routing writes team ids; a CRM or import may write names).
+    public static func ownerID(of user: UserRecord, team: HandoffSection?) -> String {
+        team?.team.first { $0.email?.lowercased() == user.email }?.id ?? user.name
+    }
+
     // MARK: sessions
 
     /// A signed-in browser: the token for its cookie (shown once, never stored) and the session as stored.

@@ -76,11 +76,6 @@ extension Web {
 
     // MARK: queue
 
-    /// The owner value of the viewer's leads: the id of the model's team member with their email, else their name.
-    func ownerID(of viewer: Viewer, model: ModelVersion?) -> String {
-        model?.model.handoff?.team.first { $0.email?.lowercased() == viewer.user.email }?.id ?? viewer.user.name
-    }
-
     func queuePage(_ request: Request, _ viewer: Viewer) async throws -> PageResult {
         let q = request.uri.queryParameters
         func param(_ name: String) -> String? { q.get(name).flatMap { $0.isEmpty ? nil : $0 } }
@@ -99,9 +94,8 @@ extension Web {
         }
         let search = param("q").map { String($0.prefix(100)) }
         let overdue = param("overdue") != nil
-        let model = try await store.activeModel()
         var owner = param("owner")
-        if view == "mine" { owner = ownerID(of: viewer, model: model) }
+        if view == "mine" { owner = People.ownerID(of: viewer.user, team: try await store.activeModel()?.model.handoff) }
         let now = clock()
         // pages by key (any depth reads like the first); a search or the overdue list by offset
         let result = try await store.queuePage(QueueQuery(stage: stage, grade: grade, temperature: temperature, owner: owner, overdue: overdue,
@@ -208,7 +202,7 @@ extension Web {
         case nil: break
         }
         if let p = view.priority {
-            c["priority"] = "\(p.grade.rawValue) (\(Int((p.score * 100).rounded())) % of the weighted checklist met; \(p.answered) of \(p.lines.count) answered)"
+            c["priority"] = p.summary
         }
         if let chance = view.chance {
             c["chance"] = ["percent": Int((chance.probability * 100).rounded()),
@@ -217,8 +211,7 @@ extension Web {
         c["chanceProblem"] = view.chanceProblem
         c["flags"] = view.flags.map(\.sentence)
         c["nextOffer"] = card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", ")
-        c["fields"] = f.filter { !["first_name", "last_name"].contains($0.key) && !$0.key.hasPrefix(Checklist.fieldPrefix) }
-            .sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
+        c["fields"] = card.shownFields.map { ["name": $0.name, "value": $0.value] }
         c["canAct"] = viewer.user.role.allows(.moveStages)
         c["actions"] = StageAction.allCases.map(\.rawValue)
         let model = try await store.activeModel()
@@ -236,14 +229,7 @@ extension Web {
         c["ledger"] = card.ledger.map { line -> [String: Any] in
             let e = line.entry
             let group = e.group.map { $0 == EngagementSection.mainGroup ? "" : "[\($0)] " } ?? ""
-            let cause: String
-            switch e.eventType {
-            case Event.fieldsUpdateType: cause = "fields update"
-            case Event.stageMoveType: cause = "stage move"
-            case Event.assignmentType: cause = "assignment"
-            case Event.escalationType: cause = "SLA escalation"
-            default: cause = "\(e.eventType) \(e.eventID)"
-            }
+            let cause = e.cause
             var row: [String: Any] = ["at": Display.time(e.at), "kind": e.kind.rawValue, "rule": group + e.ruleID,
                                       "points": (e.points > 0 ? "+" : "") + String(e.points),
                                       "worth": e.kind == .fit ? "" : Display.number(line.valueNow, 2), "cause": cause]

@@ -77,7 +77,7 @@ enum CardText {
         }
         out.append("account     \(card.account ?? "—")")
         out.append("fit         \(card.fitPoints) points → grade \(card.grade.rawValue)")
-        if let priority { out.append("priority    \(ChecklistText.summary(priority))") }
+        if let priority { out.append("priority    \(priority.summary)") }
         if let chance {
             let factors = (chance.up.prefix(2).map { "+ \($0.description)" } + chance.down.prefix(2).map { "− \($0.description)" }).joined(separator: "; ")
             out.append("chance      \(Int((chance.probability * 100).rounded())) % to convert\(factors.isEmpty ? "" : " (\(factors))")")
@@ -95,8 +95,7 @@ enum CardText {
         if !flags.isEmpty { out.append("look        \(flags.map(\.sentence).joined(separator: "; "))") }
         out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")
         out.append("")
-        let shownFields = f.filter { !["first_name", "last_name"].contains($0.key) && !$0.key.hasPrefix(Checklist.fieldPrefix) }
-            .sorted { $0.key < $1.key }
+        let shownFields = card.shownFields
         if !shownFields.isEmpty {
             out.append("fields")
             for (k, v) in shownFields { out.append("  \(k): \(v)") }
@@ -125,14 +124,7 @@ enum CardText {
             let group = e.group.map { $0 == EngagementSection.mainGroup ? "" : "[\($0)] " } ?? ""
             let sign = e.points > 0 ? "+" : ""
             let worth = e.kind == .fit ? "" : "  → \(line.valueNow.formatted(2))"
-            let cause: String
-            switch e.eventType {
-            case Event.fieldsUpdateType: cause = "fields update"
-            case Event.stageMoveType: cause = "stage move"
-            case Event.assignmentType: cause = "assignment"
-            case Event.escalationType: cause = "SLA escalation"
-            default: cause = "\(e.eventType) \(e.eventID)"
-            }
+            let cause = e.cause
             out.append("  \(e.at.iso8601)  \(e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(group)\(e.ruleID) \(sign)\(e.points)\(worth)  (\(cause))\(e.note.map { "  — \($0)" } ?? "")")
         }
         out.append("  fit total \(card.fitLedgerSum) · engagement total \(card.engagementLedgerSum.formatted(1)) now")

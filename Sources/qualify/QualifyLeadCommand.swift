@@ -77,12 +77,8 @@ struct QualifyLeadCommand: AsyncParsableCommand {
 }
 
 enum ChecklistText {
-    static func summary(_ a: PriorityAssessment) -> String {
-        "\(a.grade.rawValue) (\(Int((a.score * 100).rounded())) % of the weighted checklist met; \(a.answered) of \(a.lines.count) answered)"
-    }
-
     static func render(_ a: PriorityAssessment) -> String {
-        var out = ["priority    \(summary(a))"]
+        var out = ["priority    \(a.summary)"]
         for line in a.lines {
             let answer = line.answer?.rawValue ?? "—"
             let who = line.by.map { " (\($0), \(line.at?.isoDate ?? ""))" } ?? ""

@@ -59,6 +59,13 @@ public struct LeadCard: Sendable, Hashable, Codable {
     }
 
     /// The sum of the fit lines: always equals ``fitPoints``.
+    /// The fields a card lists under "fields": all but the name (shown as the title) and the checklist's answers
+    /// (shown as the checklist), by name.
+    public var shownFields: [(name: String, value: String)] {
+        fields.filter { !["first_name", "last_name"].contains($0.key) && !$0.key.hasPrefix(Checklist.fieldPrefix) }
+            .sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
     public var fitLedgerSum: Int { ledger.filter { $0.entry.kind == .fit }.reduce(0) { $0 + $1.entry.points } }
     /// The sum of the main group's engagement lines, decayed to ``asOf``: equals ``engagement`` up to rounding.
     public var engagementLedgerSum: Double {

@@ -84,6 +84,11 @@ public enum Answer: String, Sendable, Hashable, Codable, CaseIterable {
 /// A lead's checklist at a point in time: every requirement with its latest answer (who, when), the weighted score
 /// and the priority grade. Pure: computed from the lead's event log.
 public struct PriorityAssessment: Sendable, Hashable, Codable {
+    /// "P2 (63 % of the weighted checklist met; 4 of 6 answered)".
+    public var summary: String {
+        "\(grade.rawValue) (\(Int((score * 100).rounded())) % of the weighted checklist met; \(answered) of \(lines.count) answered)"
+    }
+
     public var grade: PriorityGrade
     /// Weighted answers over the total weight, 0 to 1 (unanswered requirements count as not met).
     public var score: Double

@@ -44,3 +44,16 @@ public struct Application: Sendable, Hashable {
     public var stageChanges: [StageChange] = []
     public init() {}
 }
+
+extension LedgerEntry {
+    /// What earned the points, in words for a card (`fields update`, `stage move`, or the event's type and id).
+    public var cause: String {
+        switch eventType {
+        case Event.fieldsUpdateType: return "fields update"
+        case Event.stageMoveType: return "stage move"
+        case Event.assignmentType: return "assignment"
+        case Event.escalationType: return "SLA escalation"
+        default: return "\(eventType) \(eventID)"
+        }
+    }
+}
