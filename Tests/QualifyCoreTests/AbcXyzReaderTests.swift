@@ -178,4 +178,17 @@ import Testing
         #expect(!table.precedes(b, ab))
         #expect(!table.precedes(a, a))
     }
+
+    /// A row without a line break is rejected once and dropped as it comes, not buffered whole (issue 21, item 7).
+    @Test func anOverlongRowIsRejectedWithoutBufferingIt() throws {
+        var reader = TransactionReader(period: .month)
+        try reader.read(Array("customer,date,amount\nacme,2026-01-05,10\nbig,2026-01-06,".utf8), final: false)
+        let filler = [UInt8](repeating: UInt8(ascii: "9"), count: 1 << 20)
+        for _ in 0..<12 { try reader.read(filler, final: false) }
+        try reader.read(Array("\nzeta,2026-02-01,5\n".utf8), final: true)
+        #expect(reader.rows == 3)
+        #expect(reader.rejectedCount == 1)
+        #expect(reader.rejected.first?.line == 3)
+        #expect(reader.rejected.first?.reason.contains("longer than") == true)
+    }
 }

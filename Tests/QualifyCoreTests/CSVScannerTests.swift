@@ -1,4 +1,4 @@
-import QualifyCore
+@testable import QualifyCore
 import Testing
 
 @Suite struct CSVScannerTests {
@@ -67,5 +67,36 @@ import Testing
         var scanner = CSVScanner()
         scanner.append([0xFF, 0xFE, 0x61, 0x00])
         #expect(scanner.next(final: true) == .bad(line: 1, .utf16))
+    }
+
+    /// A line that never ends (issue 21: a 300 MB line took 572 MB) is reported once and dropped as it comes: the
+    /// buffer never holds much more than the record limit, and the next line is read.
+    @Test(arguments: [false, true]) func anOverlongRowIsDroppedChunkByChunk(quoted: Bool) {
+        var scanner = CSVScanner(maxFieldBytes: 1_000, maxRecordBytes: 4_000)
+        var steps: [CSVScanner.Step] = []
+        var largestBuffer = 0
+        let chunk = [UInt8](repeating: UInt8(ascii: quoted ? "x" : ","), count: 512)
+        scanner.append(Array("a,b\n\(quoted ? "\"" : "")".utf8))
+        var sent = 0
+        var tail = Array("\nfine,z\n".utf8)
+        while true {
+            let step = scanner.next(final: tail.isEmpty && sent >= 40_000)
+            if step == .end { break }
+            if step != .needMore { steps.append(step); continue }
+            if sent < 40_000 {
+                scanner.append(chunk)
+                sent += chunk.count
+            } else if !tail.isEmpty {
+                scanner.append(tail)
+                tail = []
+            }
+            largestBuffer = max(largestBuffer, scanner.buffer.count)
+        }
+        #expect(steps == [
+            .record(["a", "b"], line: 1),
+            .bad(line: 2, quoted ? .fieldTooLong(field: 1, limit: 1_000) : .recordTooLong(limit: 4_000)),
+            .record(["fine", "z"], line: 3),
+        ])
+        #expect(largestBuffer < 4_000 + 2 * chunk.count)
     }
 }

@@ -49,6 +49,7 @@ public struct CustomerTraitReader: Sendable {
     private var pending: [UInt8] = []
     private var line = 1
     private var checkedBOM = false
+    private var overlong = OverlongRowSkipper()
 
     public init(selection: TraitSelection, delimiter: TransactionDelimiter = .comma, dayFirst: Bool = false,
                 overrides: [String: String] = [:]) {
@@ -60,7 +61,9 @@ public struct CustomerTraitReader: Sendable {
 
     /// Reads the next chunk; call with `final: true` once, after the last chunk (the chunk may be empty).
     public mutating func read(_ chunk: some Sequence<UInt8>, final: Bool) throws(CustomerTraitProblem) {
-        pending.append(contentsOf: chunk)
+        let (kept, endedRow) = overlong.admit(Array(chunk))
+        if endedRow { line += 1 }
+        pending.append(contentsOf: kept)
         if !checkedBOM {
             if pending.count < 3 && !final { return }
             checkedBOM = true
@@ -71,6 +74,10 @@ public struct CustomerTraitReader: Sendable {
         swap(&buffer, &pending)
         let consumed = try buffer.withUnsafeBufferPointer { (p) throws(CustomerTraitProblem) -> Int in try scan(p, final: final) }
         pending = consumed < buffer.count ? Array(buffer[consumed...]) : []
+        if overlong.overflowed(&pending) {
+            guard columns != nil else { throw .file(.headerLine(.recordTooLong(limit: overlong.limit))) }
+            if !overlong.skipping { line += 1 }
+        }
         if final && columns == nil { throw .file(.empty) }
     }
 

@@ -74,6 +74,7 @@ public struct TransactionReader: Sendable {
     private var pending: [UInt8] = []
     private var line = 1
     private var checkedBOM = false
+    private var overlong = OverlongRowSkipper()
 
     public init(period: AnalysisPeriod, delimiter: TransactionDelimiter = .comma, dayFirst: Bool = false,
                 overrides: [String: String] = [:]) {
@@ -85,7 +86,9 @@ public struct TransactionReader: Sendable {
 
     /// Reads the next chunk; call with `final: true` once, after the last chunk (the chunk may be empty).
     public mutating func read(_ chunk: some Sequence<UInt8>, final: Bool) throws(TransactionFileProblem) {
-        pending.append(contentsOf: chunk)
+        let (kept, endedRow) = overlong.admit(Array(chunk))
+        if endedRow { line += 1 }
+        pending.append(contentsOf: kept)
         if !checkedBOM {
             if pending.count < 3 && !final { return }
             checkedBOM = true
@@ -96,6 +99,13 @@ public struct TransactionReader: Sendable {
         swap(&buffer, &pending)
         let consumed = try buffer.withUnsafeBufferPointer { (p) throws(TransactionFileProblem) -> Int in try scan(p, final: final) }
         pending = consumed < buffer.count ? Array(buffer[consumed...]) : []
+        let rowLine = line
+        if overlong.overflowed(&pending) {
+            guard columns != nil else { throw .headerLine(.recordTooLong(limit: overlong.limit)) }
+            rows += 1
+            reject(rowLine, overlong.problem)
+            if !overlong.skipping { line += 1 }
+        }
         if final && columns == nil { throw .empty }
     }
 

@@ -20,7 +20,7 @@ extension CSVScanner {
     /// are the same as ``next(final:)``'s: ``RecordParser`` splits the record, and nil leaves every doubtful case to
     /// ``next(final:)``.
     public mutating func nextVerbatim(final: Bool, column: Int, appendingTo out: inout [UInt8]) -> VerbatimRecord? {
-        guard startedBOMCheck else { return nil }
+        guard startedBOMCheck, skipping == nil else { return nil }
         // skip blank lines, as next(final:) does
         while position < buffer.count, buffer[position] == 10 || buffer[position] == 13 {
             if buffer[position] == 10 { line += 1 }

@@ -18,19 +18,25 @@ public struct CSVScanner: Sendable {
     }
 
     public var maxFieldBytes: Int
+    /// A record (all its fields, quoted line breaks included) longer than this is bad; the scanner then discards the
+    /// rest of its line chunk by chunk, so an over-long line costs a bounded buffer however long it runs.
+    public var maxRecordBytes: Int
     public var delimiter: UInt8
     // internal, not private: ``nextVerbatim(final:column:appendingTo:)`` (CSVScanner+Verbatim.swift) reads them
     var buffer: [UInt8] = []
     var position = 0
     var line = 1
     var startedBOMCheck = false
+    /// A bad record whose line has not ended within the bytes appended so far: its bytes are dropped as they come.
+    var skipping: (line: Int, problem: CSVProblem)?
     /// ``nextVerbatim(final:column:appendingTo:)``'s field positions and unquoted field bytes, kept between calls
     var verbatimFields: [RecordField] = []
     var verbatimScratch: [UInt8] = []
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = 1 << 20, maxRecordBytes: Int = 8 << 20) {
         self.delimiter = delimiter
         self.maxFieldBytes = maxFieldBytes
+        self.maxRecordBytes = max(maxRecordBytes, maxFieldBytes)
     }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
@@ -42,6 +48,15 @@ public struct CSVScanner: Sendable {
     }
 
     public mutating func next(final: Bool) -> Step {
+        if let skip = skipping {
+            // the rest of a bad record's line: drop it until its line break (or the end of the input)
+            while position < buffer.count, buffer[position] != 10 { position += 1 }
+            if position >= buffer.count && !final { return .needMore }
+            if position < buffer.count { position += 1 }
+            skipping = nil
+            line = skip.line + 1
+            return .bad(line: skip.line, skip.problem)
+        }
         if !startedBOMCheck {
             if buffer.count < 3 && !final { return .needMore }
             startedBOMCheck = true
@@ -67,6 +82,12 @@ public struct CSVScanner: Sendable {
         var fieldBytes: [UInt8] = []
         fieldLoop: while true {
             fieldBytes.removeAll(keepingCapacity: true)
+            // many fields, each within the field limit, still make a row too long to keep
+            if i - position > maxRecordBytes {
+                problem = .recordTooLong(limit: maxRecordBytes)
+                problemLine = currentLine
+                break fieldLoop
+            }
             if i < buffer.count, buffer[i] == 34 {
                 // quoted field
                 let quoteLine = currentLine
@@ -167,11 +188,16 @@ public struct CSVScanner: Sendable {
             line = currentLine
             return .record(fields, line: startLine)
         }
-        // A bad record: skip to the end of the physical line where the problem is.
+        // A bad record: skip to the end of the physical line where the problem is. A line that goes on past the bytes
+        // appended so far is dropped as it comes (not kept whole in memory).
         while i < buffer.count, buffer[i] != 10 {
             i += 1
         }
-        if i >= buffer.count && !final { return .needMore }
+        if i >= buffer.count && !final {
+            skipping = (problemLine, problem!)
+            position = buffer.count
+            return .needMore
+        }
         if i < buffer.count { i += 1 }
         position = i
         line = problemLine + 1
@@ -184,6 +210,7 @@ public enum CSVProblem: Error, Sendable, Hashable, CustomStringConvertible {
     case quoteInUnquotedField(field: Int)
     case textAfterClosingQuote(field: Int)
     case fieldTooLong(field: Int, limit: Int)
+    case recordTooLong(limit: Int)
     case invalidUTF8(field: Int)
     case nulByte(field: Int)
     case utf16
@@ -194,6 +221,7 @@ public enum CSVProblem: Error, Sendable, Hashable, CustomStringConvertible {
         case .quoteInUnquotedField(let f): return "field \(f) has a '\"' but does not start with one (quote the whole field and double inner quotes)"
         case .textAfterClosingQuote(let f): return "field \(f) has text after its closing quote"
         case .fieldTooLong(let f, let limit): return "field \(f) is longer than \(limit) bytes"
+        case .recordTooLong(let limit): return "the row is longer than \(limit) bytes (is a quote left open, or is this not a CSV file?)"
         case .invalidUTF8(let f): return "field \(f) is not valid UTF-8 (save the file as UTF-8)"
         case .nulByte(let f): return "field \(f) contains a NUL byte (is this a binary file?)"
         case .utf16: return "the file is UTF-16; save it as UTF-8"
