@@ -106,13 +106,13 @@ public struct WebhookSender: Sendable {
                     var addr = sin.pointee.sin_addr
                     _ = inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
                 }
-                out.append(String(cString: buffer))
+                out.append(String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
             } else if info.pointee.ai_family == AF_INET6, let raw = info.pointee.ai_addr {
                 raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin6 in
                     var addr = sin6.pointee.sin6_addr
                     _ = inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
                 }
-                out.append(String(cString: buffer))
+                out.append(String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
             node = info.pointee.ai_next
         }

@@ -16,7 +16,7 @@ enum PostgresLeadRows {
     /// The rows of the leads among `keys`, locked until the transaction ends (`FOR UPDATE`) in email order — one
     /// order for every writer, so two batches touching the same leads cannot deadlock on them — or, with
     /// `lock: false`, read without holding anything.
-    static func loadAll(_ db: PostgresConnection, keys: Set<LeadKey>, lock: Bool = true, logger: Logger) async throws -> [LeadKey: StoredLead] {
+    static func loadAll(_ db: GuardedConnection, keys: Set<LeadKey>, lock: Bool = true, logger: Logger) async throws -> [LeadKey: StoredLead] {
         guard !keys.isEmpty else { return [:] }
         let emails = keys.map(\.email).sorted()
         let rows = lock
@@ -34,7 +34,7 @@ enum PostgresLeadRows {
 
     /// Inserts a new lead with an empty state (its first event fills it), linked to the account of `accountDomain`.
     /// If another transaction inserted the same lead meanwhile, waits for it and loads (and locks) that row instead.
-    static func insert(_ db: PostgresConnection, key: LeadKey, accountDomain: String?, company: String?, at: Timestamp,
+    static func insert(_ db: GuardedConnection, key: LeadKey, accountDomain: String?, company: String?, at: Timestamp,
                        modelVersion: Int, logger: Logger) async throws -> StoredLead {
         var accountID: Int64?
         if let domain = accountDomain {
@@ -69,7 +69,7 @@ enum PostgresLeadRows {
     /// Writes the projections of several leads (``LeadProjection``) under a model version in one
     /// `UPDATE … FROM UNNEST(…)` (one round trip for a batch instead of one per lead), then their stage changes and
     /// outbox messages.
-    static func writeAll(_ db: PostgresConnection, _ writes: [LeadWrite], modelVersion: Int, at: Timestamp,
+    static func writeAll(_ db: GuardedConnection, _ writes: [LeadWrite], modelVersion: Int, at: Timestamp,
                          logger: Logger) async throws {
         guard !writes.isEmpty else { return }
         var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
@@ -111,7 +111,7 @@ enum PostgresLeadRows {
 
     /// Records stage changes and their outbox messages (same transaction as the change), in the projections' order,
     /// each table in one statement.
-    static func recordStageChanges(_ db: PostgresConnection, _ writes: [LeadWrite], modelVersion: Int,
+    static func recordStageChanges(_ db: GuardedConnection, _ writes: [LeadWrite], modelVersion: Int,
                                    now: Timestamp, logger: Logger) async throws {
         var lead: [Int64] = [], from: [String] = [], to: [String] = [], at: [Int64] = [], event: [String] = []
         var reason: [String] = [], by: [String] = [], kind: [String] = [], payload: [String] = []

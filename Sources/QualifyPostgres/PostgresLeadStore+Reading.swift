@@ -126,7 +126,7 @@ extension PostgresLeadStore {
         }
     }
 
-    static func outbox(_ db: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [OutboxMessage] {
+    static func outbox(_ db: GuardedConnection, _ query: PostgresQuery, logger: Logger) async throws -> [OutboxMessage] {
         var out: [OutboxMessage] = []
         for try await (id, kind, payload, createdAt) in try await db.query(query, logger: logger).decode((Int64, String, String, Int64).self) {
             out.append(OutboxMessage(id: id, kind: kind, payload: payload, createdAt: Timestamp(millis: createdAt)))

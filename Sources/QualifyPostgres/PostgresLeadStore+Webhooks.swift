@@ -18,7 +18,7 @@ extension PostgresLeadStore: WebhookStore {
 
     public func addSubscription(_ s: WebhookSubscription) async throws {
         let logger = self.logger
-        try await write { db in
+        _ = try await write { db in
             try await db.query("""
                 INSERT INTO webhook_subscription(id, url, events, description, secret, format, enabled, failing, created_at)
                 VALUES (\(s.id), \(s.url), \(s.eventList), \(s.description), \(s.secret), \(s.format.rawValue), \(s.enabled ? 1 : 0 as Int64),
@@ -144,7 +144,7 @@ extension PostgresLeadStore: WebhookStore {
         }
     }
 
-    static func insert(_ db: PostgresConnection, _ a: WebhookAttempt, logger: Logger) async throws {
+    static func insert(_ db: GuardedConnection, _ a: WebhookAttempt, logger: Logger) async throws {
         try await db.query("""
             INSERT INTO webhook_attempt(delivery_id, subscription_id, webhook_id, event_type, at, status, latency_ms, error, response)
             VALUES (\(a.deliveryID), \(a.subscriptionID), \(a.webhookID), \(a.eventType.rawValue), \(a.at.millis), \(a.status.map(Int64.init)),

@@ -17,6 +17,8 @@ public struct PostgresLeadStore: LeadStore {
     let runner: ClientRunner?
     public let lists: EmailLists
     let logger: Logger
+    /// How long an operation waits for a connection before it fails as unavailable (the URL's `connect_timeout`).
+    let connectionWait: Duration
     public let engines = EngineCache()
 
     /// Connects to the database at `url` (`postgres://user:password@host:5432/database`, optionally `?sslmode=disable`,
@@ -56,9 +58,10 @@ public struct PostgresLeadStore: LeadStore {
 
     private static func open(client: PostgresClient, runner: ClientRunner?, address: PostgresURL, lists: EmailLists, logger: Logger,
                              migrations policy: MigrationPolicy) async throws -> (store: PostgresLeadStore, applied: [String]) {
-        let store = PostgresLeadStore(client: client, runner: runner, lists: lists, logger: logger)
+        let store = PostgresLeadStore(client: client, runner: runner, lists: lists, logger: logger,
+                                      connectionWait: .seconds(address.connectTimeout))
         do {
-            return (store, try await client.withConnection { db in try await migrate(db, policy: policy, logger: logger) })
+            return (store, try await client.withConnection { db in try await migrate(GuardedConnection(db), policy: policy, logger: logger) })
         } catch let error as StoreError {
             await store.close()
             throw error
@@ -70,7 +73,7 @@ public struct PostgresLeadStore: LeadStore {
 
     /// Decides and migrates on one connection holding the advisory lock for the whole time, so an instance starting
     /// while another creates the database waits and then finds it complete (never half-made, so never "behind").
-    static func migrate(_ db: PostgresConnection, policy: MigrationPolicy, logger: Logger) async throws -> [String] {
+    static func migrate(_ db: GuardedConnection, policy: MigrationPolicy, logger: Logger) async throws -> [String] {
         if policy == .inspectOnly { return [] }
         try await db.query("SELECT pg_advisory_lock(\(PostgresMigrations.lockKey))", logger: logger)
         do {
@@ -104,14 +107,14 @@ public struct PostgresLeadStore: LeadStore {
     }
 
     /// One write as one transaction (retried whole if the server aborts it to break a deadlock).
-    func write<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await PostgresTransaction.run(client, logger: logger, body)
+    func write<Result: Sendable>(_ body: (GuardedConnection) async throws -> Result) async throws -> Result {
+        try await PostgresTransaction.run(client, logger: logger, wait: connectionWait, body)
     }
 
     /// Reads from one consistent snapshot (a read-only, repeatable-read transaction).
-    func read<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func read<Result: Sendable>(_ body: (GuardedConnection) async throws -> Result) async throws -> Result {
         let logger = self.logger
-        return try await PostgresTransaction.run(client, logger: logger) { db in
+        return try await PostgresTransaction.run(client, logger: logger, wait: connectionWait) { db in
             try await db.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             return try await body(db)
         }
@@ -124,7 +127,7 @@ public struct PostgresLeadStore: LeadStore {
         return try await read { db in try await Self.activeModel(db, logger: logger) }
     }
 
-    static func activeModel(_ db: PostgresConnection, logger: Logger) async throws -> ModelVersion? {
+    static func activeModel(_ db: GuardedConnection, logger: Logger) async throws -> ModelVersion? {
         let rows = try await db.query("SELECT version, model, source, activated_at, activated_by FROM model_version ORDER BY version DESC LIMIT 1",
                                       logger: logger).collect()
         return try rows.first.map(modelVersion)
@@ -139,7 +142,7 @@ public struct PostgresLeadStore: LeadStore {
         return ModelVersion(version: version, model: model, source: source, activatedAt: Timestamp(millis: activatedAt), activatedBy: activatedBy)
     }
 
-    static func requireModel(_ db: PostgresConnection, logger: Logger) async throws -> ModelVersion {
+    static func requireModel(_ db: GuardedConnection, logger: Logger) async throws -> ModelVersion {
         guard let mv = try await activeModel(db, logger: logger) else { throw StoreError.noActiveModel }
         return mv
     }

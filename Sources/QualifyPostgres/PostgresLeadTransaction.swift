@@ -7,7 +7,7 @@ import QualifyStore
 /// The storage verbs inside one write transaction on PostgreSQL, on the transaction's connection. Leads are locked
 /// (`FOR UPDATE`) in email order when read, so two processes writing to one lead go one after the other.
 struct PostgresLeadTransaction: LeadTransaction {
-    let db: PostgresConnection
+    let db: GuardedConnection
     let logger: Logger
 
     func activeModelVersion() async throws -> Int {

@@ -272,17 +272,15 @@ enum PostgresMigrations {
     /// Applies the migrations not yet recorded, each in its own transaction; returns the names this call applied.
     @discardableResult
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [String] {
-        try await client.withConnection { db in try await migrate(db, logger: logger) }
+        try await client.withConnection { db in try await migrate(GuardedConnection(db), logger: logger) }
     }
 
     /// The same on one connection. Each migration takes the advisory lock for its transaction; a caller already
     /// holding it on this connection keeps it (advisory locks are re-entrant within a session).
-    static func migrate(_ db: PostgresConnection, logger: Logger) async throws -> [String] {
+    static func migrate(_ db: GuardedConnection, logger: Logger) async throws -> [String] {
         var applied: [String] = []
         for migration in all {
-            let ran: Bool
-            do {
-                ran = try await db.withTransaction(logger: logger) { db in
+            let ran = try await db.withTransaction(logger: logger) { db in
                     try await db.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
                     try await db.query("""
                         CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
@@ -293,9 +291,6 @@ enum PostgresMigrations {
                     try await db.query("INSERT INTO schema_migrations(name) VALUES (\(migration.name))", logger: logger)
                     return true
                 }
-            } catch let error as PostgresTransactionError {
-                throw error.closureError ?? error.commitError ?? error.beginError ?? error
-            }
             if ran { applied.append(migration.name) }
         }
         return applied
@@ -303,10 +298,10 @@ enum PostgresMigrations {
 
     /// The names of the applied migrations, in the order they were applied.
     static func applied(_ client: PostgresClient, logger: Logger) async throws -> [String] {
-        try await client.withConnection { db in try await applied(db, logger: logger) }
+        try await client.withConnection { db in try await applied(GuardedConnection(db), logger: logger) }
     }
 
-    static func applied(_ db: PostgresConnection, logger: Logger) async throws -> [String] {
+    static func applied(_ db: GuardedConnection, logger: Logger) async throws -> [String] {
         let exists = try await db.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger).collect()
         guard try exists.first?.decode(Bool.self) == true else { return [] }
         let rows = try await db.query("SELECT name FROM schema_migrations ORDER BY applied_at, name", logger: logger)

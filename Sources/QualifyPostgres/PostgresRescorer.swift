@@ -11,7 +11,7 @@ import QualifyStore
 enum PostgresRescorer {
     static let pageSize = 500
 
-    static func run(_ db: PostgresConnection, model: ModelVersion, previous: QualificationModel, lists: EmailLists, now: Timestamp,
+    static func run(_ db: GuardedConnection, model: ModelVersion, previous: QualificationModel, lists: EmailLists, now: Timestamp,
                     apply: Bool, examples: Int, logger: Logger) async throws -> RescoreReport {
         let engine = try Engine(model: model.model, lists: lists)
         var report = RescoreReport(exampleLimit: examples)
@@ -53,7 +53,7 @@ enum PostgresRescorer {
         var state: LeadState
     }
 
-    static func leads(_ db: PostgresConnection, after: Int64, lock: Bool, logger: Logger) async throws -> [Lead] {
+    static func leads(_ db: GuardedConnection, after: Int64, lock: Bool, logger: Logger) async throws -> [Lead] {
         let rows = lock
             ? try await db.query("SELECT id, email, state FROM lead WHERE id > \(after) ORDER BY id LIMIT \(pageSize) FOR UPDATE",
                                  logger: logger)

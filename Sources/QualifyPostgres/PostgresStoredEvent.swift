@@ -12,7 +12,7 @@ enum PostgresStoredEvent {
     }
 
     /// All events of one lead, in fold order. `COLLATE "C"` orders ids by bytes, as SQLite does.
-    static func fetchAll(_ db: PostgresConnection, leadID: Int64, key: LeadKey, logger: Logger) async throws -> [Event] {
+    static func fetchAll(_ db: GuardedConnection, leadID: Int64, key: LeadKey, logger: Logger) async throws -> [Event] {
         let rows = try await db.query("""
             SELECT id, type, at, properties FROM event WHERE lead_id = \(leadID) ORDER BY at, id COLLATE "C"
             """, logger: logger)
@@ -38,7 +38,7 @@ enum PostgresStoredEvent {
     /// The common case (no id already stored) goes by `COPY`, about twice the rate of an `INSERT`; a batch with an id
     /// already stored (a retry, a resent file, another instance's same event) fails that `COPY` with a unique
     /// violation, is rolled back to before it and goes by `INSERT … ON CONFLICT DO NOTHING` instead.
-    static func insertAll(_ db: PostgresConnection, _ rows: [Row], receivedAt: Timestamp, logger: Logger) async throws -> Set<String> {
+    static func insertAll(_ db: GuardedConnection, _ rows: [Row], receivedAt: Timestamp, logger: Logger) async throws -> Set<String> {
         guard !rows.isEmpty else { return [] }
         try await db.query("SAVEPOINT event_copy", logger: logger)
         do {
@@ -69,7 +69,7 @@ enum PostgresStoredEvent {
     }
 
     /// Appends the events whose ids are not stored yet, in one statement; returns the ids it inserted.
-    static func insertSkippingStored(_ db: PostgresConnection, _ rows: [Row], receivedAt: Timestamp, logger: Logger) async throws
+    static func insertSkippingStored(_ db: GuardedConnection, _ rows: [Row], receivedAt: Timestamp, logger: Logger) async throws
         -> Set<String>
     {
         let ids = rows.map(\.id), leads = rows.map(\.leadID), types = rows.map(\.type), ats = rows.map(\.at)

@@ -14,6 +14,11 @@ struct PostgresURL: Sendable, Hashable {
     var port: Int
     var database: String
     var tls: TLSMode
+    /// How long to wait for a connection, in seconds (libpq's `connect_timeout`; default 5): a new connection's
+    /// handshake, and a store operation's wait for one from the pool — past it the operation fails as
+    /// ``QualifyStore/StoreError/unavailable(_:)`` (503 with Retry-After from the server) instead of waiting for a
+    /// database that is down.
+    var connectTimeout: Int
 
     init(_ text: String) throws(PostgresURLError) {
         guard let components = URLComponents(string: text) else {
@@ -36,6 +41,7 @@ struct PostgresURL: Sendable, Hashable {
             throw PostgresURLError("the database name '\(path)' is missing or has a '/' (expected postgres://\(user)@\(host)/database)")
         }
         var tls = TLSMode.prefer
+        var connectTimeout = 5
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -44,8 +50,13 @@ struct PostgresURL: Sendable, Hashable {
                     throw PostgresURLError("sslmode '\(item.value ?? "")' is not one of: \(expected)")
                 }
                 tls = mode
+            case "connect_timeout":
+                guard let seconds = item.value.flatMap(Int.init), (1...600).contains(seconds) else {
+                    throw PostgresURLError("connect_timeout '\(item.value ?? "")' is not a whole number of seconds from 1 to 600")
+                }
+                connectTimeout = seconds
             default:
-                throw PostgresURLError("unknown URL parameter '\(item.name)' (only sslmode is understood)")
+                throw PostgresURLError("unknown URL parameter '\(item.name)' (sslmode and connect_timeout are understood)")
             }
         }
         self.user = user
@@ -54,6 +65,7 @@ struct PostgresURL: Sendable, Hashable {
         self.port = components.port ?? 5432
         self.database = path
         self.tls = tls
+        self.connectTimeout = connectTimeout
     }
 
     var configuration: PostgresClient.Configuration {
@@ -63,7 +75,9 @@ struct PostgresURL: Sendable, Hashable {
         case .prefer: tls = .prefer(.makeClientConfiguration())
         case .require: tls = .require(.makeClientConfiguration())
         }
-        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeout))
+        return configuration
     }
 
     /// Opens one connection and closes it: PostgresClient's pool retries a server it cannot reach without end, so

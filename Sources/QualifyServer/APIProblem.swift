@@ -26,6 +26,9 @@ struct APIProblem: Error, Sendable {
     /// Our fault, probably passing (storage busy or down): 503 with Retry-After, no details (the log has them).
     static let unavailable = APIProblem(status: .serviceUnavailable, title: "Service unavailable",
                                         detail: "the server could not complete the request; send it again shortly (events and upserts are idempotent)")
+    /// Our fault, not passing (stored data unreadable): 500, no details (the log has them).
+    static let internalFault = APIProblem(status: .internalServerError, title: "Internal error",
+                                          detail: "stored data could not be read; the log has details")
     static let unauthorized = APIProblem(status: .unauthorized, title: "Unauthorized",
                                          detail: "send an API key as 'Authorization: Bearer qk_…' (make one with `qualify keys create --role ROLE`)")
 
@@ -46,7 +49,8 @@ struct APIProblem: Error, Sendable {
         return (HTTPResponse(status: status, headerFields: headers), HTTPBody(data))
     }
 
-    /// What a thrown error means for the caller. Unknown errors become a 500 without their text (it may hold SQL).
+    /// What a thrown error means for the caller (``FailureKind`` decides whose fault a store's error is). Errors no
+    /// rule knows are ours and passing — 503 with Retry-After, without their text (it may hold SQL).
     static func from(_ error: any Error) -> APIProblem {
         if let problem = error as? APIProblem { return problem }
         if let server = error as? ServerError {
@@ -66,20 +70,18 @@ struct APIProblem: Error, Sendable {
         }
         if let store = error as? StoreError { return from(store) }
         if let decoding = error as? DecodingError { return from(decoding) }
-        return APIProblem(status: .internalServerError, title: "Internal error", detail: "the server failed; the log has details")
+        // thrown outside a handler (an API key looked up while the database is down): ours and passing, as above
+        return unavailable
     }
 
     static func from(_ error: StoreError) -> APIProblem {
-        switch error {
-        case .unknownLead: return .notFound(error.description)
-        case .stageMove(.missingCode), .stageMove(.unknownCode), .stageMove(.noCodes):
-            return .unprocessable(error.description, field: "code")
-        case .stageMove: return .conflict(error.description, field: "action")
-        case .duplicateEventID: return .conflict(error.description, field: "id")
-        case .duplicateKey: return .conflict(error.description)
-        case .noActiveModel, .schemaBehind, .schemaAhead:
-            return APIProblem(status: .serviceUnavailable, title: "Not ready", detail: error.description)
-        case .corrupt: return APIProblem(status: .internalServerError, title: "Internal error", detail: "stored data could not be read; the log has details")
+        switch FailureKind.of(error) {
+        case .notFound: return .notFound(error.description)
+        case .unprocessable(let field): return .unprocessable(error.description, field: field)
+        case .conflict(let field): return .conflict(error.description, field: field)
+        case .notReady: return APIProblem(status: .serviceUnavailable, title: "Not ready", detail: error.description)
+        case .unavailable: return .unavailable
+        case .internalFault: return .internalFault
         }
     }
 

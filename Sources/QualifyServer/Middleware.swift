@@ -5,6 +5,7 @@ import Logging
 import OpenAPIRuntime
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Who is calling: set by ``AccessMiddleware`` for the handler.
 struct Caller: Sendable {
@@ -108,11 +109,33 @@ struct ProblemMiddleware: ServerMiddleware {
             return try await next(request, body, metadata)
         } catch {
             let problem = APIProblem.from(error)
-            if problem.status.code >= 500 {
-                logger.error("request failed", metadata: ["operation": .string(operationID), "error": .string(String(describing: type(of: error)))])
-            }
+            if problem.status.code >= 500 { Self.log(error, operation: operationID, status: problem.status.code, logger: logger) }
             return problem.response
         }
+    }
+}
+
+extension ProblemMiddleware {
+    /// A server-side failure in the log: the request id the caller got back, the operation, the status answered and
+    /// the error itself (its full text, SQL included — the log is ours; the response never carries it).
+    static func log(_ error: any Error, operation: String, status: Int, logger: Logger) {
+        let inner = (error as? ServerError)?.underlyingError ?? error
+        logger.error("request failed", metadata: ["request_id": .string(RequestID.current ?? "-"), "operation": .string(operation),
+                                                  "status": .stringConvertible(status), "error_type": .string(String(describing: type(of: inner))),
+                                                  "error": .string(String(String(reflecting: inner).prefix(2000)))])
+    }
+}
+
+/// Gives every request an id (the caller's `X-Request-Id` when it is a plain token, else a new one), for the log
+/// lines written while serving it, and sends it back in the response's `X-Request-Id`.
+struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var header: HTTPField.Name { HTTPField.Name(RequestID.header)! }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let id = RequestID.accepted(request.headers[Self.header]) ?? RequestID.make()
+        var response = try await RequestID.$current.withValue(id) { try await next(request, context) }
+        response.headers[Self.header] = id
+        return response
     }
 }
 

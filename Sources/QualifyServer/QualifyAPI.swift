@@ -15,6 +15,7 @@ struct QualifyAPI: APIProtocol {
     /// Sends a ping to a subscription now (the delivery module's sender, given by the composition root); nil: none.
     let webhookPing: (@Sendable (WebhookSubscription) async throws -> WebhookAttempt)?
     let allowPrivateWebhooks: Bool
+    let readyTimeout: Duration
     let metrics: ServerMetrics
     let transitions: TransitionCounter
     let clock: @Sendable () -> Timestamp
@@ -25,8 +26,21 @@ struct QualifyAPI: APIProtocol {
         .ok(.init(body: .json(.init(status: "live"))))
     }
 
+    /// Ready when the database answers within `readyTimeout` (0.8 s) and a model is active; 503 otherwise, as fast
+    /// whatever state the database is in (a load balancer's probe must not hang while the database is down).
     func healthReady(_ input: Operations.HealthReady.Input) async throws -> Operations.HealthReady.Output {
-        guard let model = try await store.activeModel() else {
+        let store = self.store
+        let answer: ModelVersion??
+        do {
+            answer = try await Deadline.within(readyTimeout) { try await store.activeModel() }
+        } catch {
+            if case .notReady = FailureKind.of(error) { throw error }
+            throw APIProblem(status: .serviceUnavailable, title: "Not ready", detail: "the database does not answer; see the server's log")
+        }
+        guard let found = answer else {
+            throw APIProblem(status: .serviceUnavailable, title: "Not ready", detail: "the database did not answer in time")
+        }
+        guard let model = found else {
             throw APIProblem(status: .serviceUnavailable, title: "Not ready", detail: "no model is active")
         }
         return .ok(.init(body: .json(.init(status: "ready", modelVersion: model.version))))

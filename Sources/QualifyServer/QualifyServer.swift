@@ -20,9 +20,15 @@ public enum QualifyServer {
         /// A connection that sends nothing for this long (between requests, or a slow client mid-request) is closed,
         /// so idle sockets cannot pile up until the server runs out of descriptors.
         public var idleTimeoutSeconds: Int
+        /// Connections held open at once; nil: the automatic limit (the descriptors the process may open less 512,
+        /// at most 10,000 — see ``ConnectionLimit``).
+        public var maxConnections: Int?
+        /// `GET /health/ready` answers 503 when the database has not answered within this (a probe must not hang).
+        public var readyTimeout: Duration = .milliseconds(800)
         public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 16 << 20, keyCacheSeconds: Double = 10,
-                    allowPrivateWebhooks: Bool = false, idleTimeoutSeconds: Int = 75) {
+                    allowPrivateWebhooks: Bool = false, idleTimeoutSeconds: Int = 75, maxConnections: Int? = nil) {
             self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.maxConnections = maxConnections
             self.allowPrivateWebhooks = allowPrivateWebhooks
             self.host = host
             self.port = port
@@ -43,10 +49,12 @@ public enum QualifyServer {
         let transitions = TransitionCounter(store: store, metrics: metrics)
         try await transitions.start()
         let router = Router()
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
         let api = QualifyAPI(cards: cards, mailDomainLookup: mailDomainLookup, webhookPing: webhookPing,
-                             allowPrivateWebhooks: settings.allowPrivateWebhooks, metrics: metrics, transitions: transitions, clock: clock)
+                             allowPrivateWebhooks: settings.allowPrivateWebhooks, readyTimeout: settings.readyTimeout, metrics: metrics,
+                             transitions: transitions, clock: clock)
         let routes = RouteTable(router: router)
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
@@ -66,8 +74,11 @@ public enum QualifyServer {
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
         let router = try await router(cards: cards, webhookPing: webhookPing, mailDomainLookup: mailDomainLookup, settings: settings,
                                       logger: logger, pages: pages)
+        let automatic = ConnectionLimit.automatic() // raises the descriptor limit either way
+        let limit = ConnectionLimit(maximum: settings.maxConnections ?? automatic, logger: logger)
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))),
-                           configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify"),
+                           configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify",
+                                                availableConnectionsDelegate: limit),
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
                            logger: logger)
     }

@@ -352,6 +352,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case schemaAhead(unknown: [String])
     case corrupt(String)
     case duplicateKey(String)
+    /// The database did not give a connection in time (stopped, unreachable, or every connection busy): passing,
+    /// the caller may try again. Says which database, never how it failed inside.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -365,6 +368,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return "the database was written by a newer qualify: it records migration\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) that this qualify does not know; upgrade qualify"
         case .corrupt(let what): return "stored data could not be read: \(what)"
         case .duplicateKey(let id): return "an API key with id '\(id)' already exists"
+        case .unavailable(let what): return what
         }
     }
 }

@@ -194,23 +194,25 @@ struct Web: Sendable {
             result = try await body()
         } catch let problem as WebProblem {
             result = problemPage(nil, status: problem.status, heading: problem.heading, detail: problem.detail)
-        } catch let error as StoreError {
-            switch error {
-            case .unknownLead: result = problemPage(nil, status: .notFound, heading: "Not found", detail: error.description)
-            case .stageMove, .duplicateEventID, .duplicateKey:
-                result = problemPage(nil, status: .conflict, heading: "That did not work", detail: error.description)
-            case .noActiveModel, .schemaBehind, .schemaAhead:
-                result = problemPage(nil, status: .serviceUnavailable, heading: "Not ready", detail: error.description)
-            case .corrupt:
-                logger.error("web page failed", metadata: ["error": "stored data could not be read"])
-                result = problemPage(nil, status: .internalServerError, heading: "Something went wrong on our side",
-                                     detail: "Stored data could not be read; the log has details. Tell your admin the time it happened.")
-            }
         } catch {
-            // as the API: anything else is ours — the database locked, full or unreachable; no internals shown
-            logger.error("web page failed", metadata: ["error": .string(String(describing: type(of: error)))])
-            result = problemPage(nil, status: .serviceUnavailable, heading: "Something went wrong on our side",
-                                 detail: "The server could not finish this just now (the error was logged). Try again in a moment.")
+            // the one taxonomy (FailureKind): what a store says it is; anything else is ours and passing — the
+            // database locked, full or unreachable — answered without internals, logged with the request's id
+            let kind = FailureKind.of(error)
+            switch kind {
+            case .notFound: result = problemPage(nil, status: .notFound, heading: "Not found", detail: "\(error)")
+            case .conflict, .unprocessable: result = problemPage(nil, status: .conflict, heading: "That did not work", detail: "\(error)")
+            case .notReady: result = problemPage(nil, status: .serviceUnavailable, heading: "Not ready", detail: "\(error)")
+            case .internalFault, .unavailable:
+                let inner = String(reflecting: error)
+                logger.error("web page failed", metadata: ["request_id": .string(RequestID.current ?? "-"),
+                                                           "error_type": .string(String(describing: type(of: error))),
+                                                           "error": .string(String(inner.prefix(2000)))])
+                result = kind == .internalFault
+                    ? problemPage(nil, status: .internalServerError, heading: "Something went wrong on our side",
+                                  detail: "Stored data could not be read; the log has details (request \(RequestID.current ?? "-")). Tell your admin the time it happened.")
+                    : problemPage(nil, status: .serviceUnavailable, heading: "Something went wrong on our side",
+                                  detail: "The server could not finish this just now (request \(RequestID.current ?? "-") in the log). Try again in a moment.")
+            }
         }
         return Self.response(result, secure: settings.secureCookies)
     }
@@ -222,6 +224,7 @@ struct Web: Sendable {
         switch result {
         case .html(let text, let status, let cookies):
             headers[.contentType] = "text/html; charset=utf-8"
+            if status == .serviceUnavailable { headers[.retryAfter] = "1" }
             var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
             for cookie in cookies { response.setCookie(cookie) }
             return response

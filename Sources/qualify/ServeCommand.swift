@@ -41,12 +41,17 @@ struct ServeCommand: AsyncParsableCommand {
     var noWebApp = false
     @Option(help: "Close a connection that sends nothing for this many seconds (idle keep-alive or a stalled client); keep it above a proxy's own keep-alive (often 60 s).")
     var idleTimeout = 75
+    @Option(help: "Hold at most this many connections open at once; past it new ones wait until one closes (default: the descriptors the process may open, less 512, at most 10,000).")
+    var maxConnections: Int?
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) is not a port number (0 to 65535)") }
         guard (1...1024).contains(maxBodyMb) else { throw ValidationError("--max-body-mb must be from 1 to 1024, not \(maxBodyMb)") }
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds, not \(idleTimeout)") }
+        if let maxConnections, !(16...1_000_000).contains(maxConnections) {
+            throw ValidationError("--max-connections must be from 16 to 1,000,000, not \(maxConnections)")
+        }
     }
 
     func run() async throws {
@@ -54,7 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = QualifyEnvironment.current.logLevel ?? .info
         let location = db.location
         var settings = ServeSettings(location: location, server: QualifyServer.Settings(host: host, port: port, maxBodyBytes: maxBodyMb << 20,
-                                                                   allowPrivateWebhooks: allowPrivateWebhooks, idleTimeoutSeconds: idleTimeout),
+                                                                   allowPrivateWebhooks: allowPrivateWebhooks, idleTimeoutSeconds: idleTimeout,
+                                                                   maxConnections: maxConnections),
                                      mailDomainLookup: VerifyCommand.mailDomainLookup(), deliversWebhooks: !noWebhooks,
                                      allowPrivateWebhooks: allowPrivateWebhooks, publicURL: publicUrl)
         if !noWebApp {

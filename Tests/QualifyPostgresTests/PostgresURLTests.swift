@@ -10,7 +10,8 @@ import Testing
 
     @Test func thePortDefaultsTo5432AndTLSToPrefer() throws {
         let url = try PostgresURL("postgresql://postgres@127.0.0.1/qualify")
-        #expect(url.port == 5432 && url.tls == .prefer && url.password == nil)
+        #expect(url.port == 5432 && url.tls == .prefer && url.password == nil && url.connectTimeout == 5)
+        #expect(try PostgresURL("postgres://u@h/db?sslmode=disable&connect_timeout=2").connectTimeout == 2)
     }
 
     @Test(arguments: [
@@ -21,6 +22,8 @@ import Testing
         ("postgres://h/db", "no user"),
         ("postgres://u@h:99999/db", "port 99999"),
         ("postgres://u@h/db?sslmode=maybe", "sslmode 'maybe'"),
+        ("postgres://u@h/db?connect_timeout=0", "connect_timeout '0'"),
+        ("postgres://u@h/db?connect_timeout=soon", "connect_timeout 'soon'"),
         ("postgres://u@h/db?pool=3", "parameter 'pool'"),
         ("postgres://u:pw@h:port/db", "is not a URL"),
     ])

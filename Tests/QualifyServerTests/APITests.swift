@@ -38,9 +38,10 @@ struct Fixture: @unchecked Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         self.logger = logger
+        var settings = QualifyServer.Settings(maxBodyBytes: maxBody, keyCacheSeconds: 0)
+        settings.readyTimeout = .seconds(30) // the whole suite runs at once on two cores; the deadline is checked by reliability/
         router = try await QualifyServer.router(cards: LeadCards(store: store, verifier: EmailVerifier(), prediction: nil),
-                                                    settings: .init(maxBodyBytes: maxBody, keyCacheSeconds: 0), logger: logger,
-                                                    clock: { Fixture.now })
+                                                    settings: settings, logger: logger, clock: { Fixture.now })
     }
 
     func headers(_ role: Role?) -> HTTPFields {
@@ -56,6 +57,7 @@ struct Reply {
     var json: Any?
     var text: String
     var contentType: String?
+    var headers: HTTPFields = [:]
 
     subscript(_ key: String) -> Any? { (json as? [String: Any])?[key] }
 }
@@ -65,7 +67,7 @@ extension TestClientProtocol {
         try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
             let text = String(buffer: response.body)
             return Reply(status: response.status, json: try? JSONSerialization.jsonObject(with: Data(text.utf8)), text: text,
-                         contentType: response.headers[.contentType])
+                         contentType: response.headers[.contentType], headers: response.headers)
         }
     }
 }
@@ -84,6 +86,23 @@ extension TestClientProtocol {
             #expect(live.status == .ok && live["status"] as? String == "live")
             let ready = try await client.call(.get, "/health/ready", f.headers(nil))
             #expect(ready.status == .ok && ready["model_version"] as? Int == 1)
+        }
+    }
+
+    /// Every answer carries the request's id for the log: the caller's own when it is a plain token, else a new one.
+    @Test func everyAnswerCarriesARequestID() async throws {
+        let f = try await Fixture()
+        let name = HTTPField.Name("X-Request-Id")!
+        try await f.app.test(.router) { client in
+            let made = try await client.call(.get, "/health/live", f.headers(nil))
+            let id = try #require(made.headers[name])
+            #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
+            var headers = f.headers(.sales)
+            headers[name] = "lb-7f3a:42"
+            #expect(try await client.call(.get, "/leads/nobody@acme.io", headers).headers[name] == "lb-7f3a:42")
+            headers[name] = "not a token; <script>"
+            let replaced = try await client.call(.get, "/leads", headers).headers[name]
+            #expect(replaced != nil && replaced != "not a token; <script>")
         }
     }
 
