@@ -32,6 +32,21 @@ struct APIProblem: Error, Sendable {
     static let unauthorized = APIProblem(status: .unauthorized, title: "Unauthorized",
                                          detail: "send an API key as 'Authorization: Bearer qk_…' (make one with `qualify keys create --role ROLE`)")
 
+    /// A text field held to the spec's `minLength`/`maxLength` (counted in characters, as JSON Schema counts them):
+    /// the generated decoding does not check them, so each handler does, with this.
+    static func checkLength(_ text: String?, _ field: String, _ range: ClosedRange<Int>) throws {
+        guard let text else { return }
+        let n = text.unicodeScalars.count
+        guard range.contains(n) else {
+            throw badRequest("'\(field)' must be \(range.lowerBound) to \(range.upperBound) characters, not \(n)", field: field)
+        }
+    }
+
+    /// An object or array held to the spec's `maxProperties`/`maxItems`.
+    static func checkCount(_ count: Int, _ field: String, atMost limit: Int, of what: String) throws {
+        guard count <= limit else { throw badRequest("'\(field)' holds at most \(limit) \(what), not \(count)", field: field) }
+    }
+
     /// The problem document, with its type naming the status.
     var document: Components.Schemas.Problem {
         Components.Schemas.Problem(_type: "https://qualify.dev/problems/\(status.code)", title: title, status: status.code,

@@ -139,6 +139,31 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Refuses a JSON body holding a `null` (400 naming the field): no schema of the API allows one, and the generated
+/// decoding would quietly take it as "absent" (a default the sender did not ask for). Bodies are at most `maxBytes`
+/// (``BodyLimitMiddleware`` runs first); other content types pass untouched.
+struct NullRefusalMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post || request.method == .put,
+              request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
+            return try await next(request, context)
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: maxBytes)
+        if let field = JSONNullFinder.firstNull(in: body.readableBytesView) {
+            let named = field.isEmpty ? "the body" : field == "[]" ? "an array element" : "'\(field.prefix(100))'"
+            let problem = APIProblem.badRequest("\(named) is null; leave an optional field out instead (no field takes null)",
+                                                field: field.isEmpty || field == "[]" ? nil : String(field.prefix(100)))
+            let (head, _) = problem.response
+            let data = (try? JSONEncoder().encode(problem.document)) ?? Data()
+            return Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        return try await next(request, context)
+    }
+}
+
 /// Refuses bodies above `maxBytes` with 413 before any handler reads them (known length) or while reading (chunked).
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
@@ -183,12 +208,14 @@ final class RouteTable<Context: RequestContext>: ServerTransport, @unchecked Sen
         router.register(handler, method: method, path: path)
     }
 
-    /// The methods the API serves on `path` (template segments like `{email}` match any one segment), sorted.
+    /// The methods the API serves on `path`, sorted. As the router matches: segment by segment, a literal segment
+    /// equal to the path's wins over a template segment like `{id}` (so `/webhooks/redeliver` is not `/webhooks/{id}`).
     func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/")
-        let found = routes.filter { route in
-            route.segments.count == segments.count
-                && zip(route.segments, segments).allSatisfy { template, value in template.first == "{" || template == value }
+        var found = routes.filter { $0.segments.count == segments.count }
+        for (i, value) in segments.enumerated() {
+            let literal = found.filter { $0.segments[i] == value }
+            found = literal.isEmpty ? found.filter { $0.segments[i].first == "{" } : literal
         }
         return Set(found.map(\.method.rawValue)).sorted()
     }

@@ -7,6 +7,9 @@ extension QualifyAPI {
     func logActivity(_ input: Operations.LogActivity.Input) async throws -> Operations.LogActivity.Output {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        try APIProblem.checkLength(body.outcome, "outcome", 0...64)
+        try APIProblem.checkLength(body.note, "note", 0...4_096)
+        try APIProblem.checkLength(body.id, "id", 1...200)
         let kind = SalesActivity(rawValue: body._type.rawValue)!
         let now = clock()
         let id = body.id ?? "sales:" + UUID().uuidString.lowercased()
@@ -23,6 +26,8 @@ extension QualifyAPI {
     func assignLead(_ input: Operations.AssignLead.Input) async throws -> Operations.AssignLead.Output {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        try APIProblem.checkLength(body.owner, "owner", 1...64)
+        try APIProblem.checkLength(body.reason, "reason", 1...2_000)
         let by = Caller.recordedAs
         do {
             let text = try await store.assign(key, to: body.owner, reason: body.reason, by: by,

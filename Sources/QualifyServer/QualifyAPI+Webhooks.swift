@@ -18,6 +18,8 @@ extension QualifyAPI {
             throw APIProblem.unprocessable(problem.description, field: "url")
         }
         guard !body.events.isEmpty else { throw APIProblem.unprocessable("name at least one event type", field: "events") }
+        try APIProblem.checkCount(body.events.count, "events", atMost: 5, of: "event types")
+        try APIProblem.checkLength(body.url, "url", 8...2_000)
         guard (body.description ?? "").count <= 200 else {
             throw APIProblem.unprocessable("the description must be at most 200 characters", field: "description")
         }
@@ -39,12 +41,16 @@ extension QualifyAPI {
     func listWebhookAttempts(_ input: Operations.ListWebhookAttempts.Input) async throws -> Operations.ListWebhookAttempts.Output {
         let limit = input.query.limit ?? 50
         guard (1...1000).contains(limit) else { throw APIProblem.badRequest("limit must be from 1 to 1000, not \(limit)", field: "limit") }
+        if let id = input.query.subscription, id.unicodeScalars.count > 64 {
+            throw APIProblem.badRequest("subscription is at most 64 characters (an id as `qualify webhooks list` shows it)", field: "subscription")
+        }
         let attempts = try await store.attempts(subscription: input.query.subscription, limit: limit)
         return .ok(.init(body: .json(.init(attempts: attempts.map(Self.attempt)))))
     }
 
     func redeliverWebhooks(_ input: Operations.RedeliverWebhooks.Input) async throws -> Operations.RedeliverWebhooks.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        if let id = body.messageId, id < 1 { throw APIProblem.badRequest("message_id is at least 1, not \(id)", field: "message_id") }
         guard (body.messageId == nil) != (body.since == nil) else {
             throw APIProblem.badRequest("give message_id or since (one of them)", field: body.messageId == nil ? "message_id" : "since")
         }

@@ -55,6 +55,7 @@ struct QualifyAPI: APIProtocol {
         let q = input.query
         let limit = q.limit ?? 50
         guard (1...1000).contains(limit) else { throw APIProblem.badRequest("limit must be from 1 to 1000, not \(limit)", field: "limit") }
+        try APIProblem.checkLength(q.owner, "owner", 1...200)
         let position = try q.cursor.map(Cursor.position) ?? .offset(0)
         var offset = 0
         var after: QueueKey?
@@ -85,6 +86,7 @@ struct QualifyAPI: APIProtocol {
     func getLead(_ input: Operations.GetLead.Input) async throws -> Operations.GetLead.Output {
         let key = try Self.key(input.path.email)
         var asOf: Timestamp?
+        try APIProblem.checkLength(input.query.asOf, "as_of", 0...40)
         if let text = input.query.asOf {
             guard let t = LeadCards.asOf(text) else {
                 throw APIProblem.badRequest("as_of '\(text)' is not a date like 2026-03-01 or 2026-03-01T12:00:00Z", field: "as_of")
@@ -102,7 +104,9 @@ struct QualifyAPI: APIProtocol {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
         var fields: [String: String] = [:]
+        try APIProblem.checkCount(body.fields.additionalProperties.count, "fields", atMost: 200, of: "fields")
         for (name, value) in body.fields.additionalProperties {
+            try APIProblem.checkLength(value, "fields.\(name)", 0...10_000)
             let field = LeadFields.field(forHeader: name)
             guard !field.isEmpty, field.count <= 64 else { throw APIProblem.badRequest("'\(name)' is not a usable field name", field: "fields.\(name)") }
             guard field != "email" else { throw APIProblem.badRequest("the email is the path's; leave it out of fields", field: "fields.\(name)") }
@@ -128,6 +132,9 @@ struct QualifyAPI: APIProtocol {
     func moveStage(_ input: Operations.MoveStage.Input) async throws -> Operations.MoveStage.Output {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        try APIProblem.checkLength(body.reason, "reason", 1...2_000)
+        try APIProblem.checkLength(body.code, "code", 0...64)
+        try APIProblem.checkLength(body.id, "id", 1...200)
         let action = StageAction(rawValue: body.action.rawValue)!
         let id = EventID(body.id ?? "move-" + UUID().uuidString.lowercased())
         let by = Caller.recordedAs
@@ -138,6 +145,7 @@ struct QualifyAPI: APIProtocol {
     func answerChecklist(_ input: Operations.AnswerChecklist.Input) async throws -> Operations.AnswerChecklist.Output {
         let key = try Self.key(input.path.email)
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        try APIProblem.checkCount(body.answers.additionalProperties.count, "answers", atMost: 100, of: "answers")
         let given = body.answers.additionalProperties.map { ($0.key, $0.value.rawValue) }
         do {
             let priority = try await store.answerChecklist(key, answers: given, by: Caller.recordedAs, at: clock())
@@ -168,6 +176,13 @@ struct QualifyAPI: APIProtocol {
         guard batch.events.count <= 10_000 else {
             throw APIProblem.badRequest("a batch holds at most 10,000 events, not \(batch.events.count); split it", field: "events")
         }
+        // the spec's limits hold for the whole batch (a request outside its schema is refused, naming the event);
+        // what only the store can judge — an address, an unknown lead, a time in the future — is answered per event
+        for (index, event) in batch.events.enumerated() {
+            if let (field, problem) = Self.schemaProblem(event) {
+                throw APIProblem.badRequest("events[\(index)].\(field): \(problem)", field: "events[\(index)].\(field)")
+            }
+        }
         let outcomes = try await ingest(batch.events, createLeads: input.query.createLeads ?? false)
         var applied = 0, duplicates = 0, rejected = 0
         for o in outcomes {
@@ -193,6 +208,7 @@ struct QualifyAPI: APIProtocol {
 
     func validateModel(_ input: Operations.ValidateModel.Input) async throws -> Operations.ValidateModel.Output {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
+        try Self.checkSourceLength(body.source)
         switch ModelFile.parse(yaml: body.source, file: "source") {
         case .success(let (_, warnings)):
             return .ok(.init(body: .json(.init(valid: true, errors: warnings.map(Self.fieldError)))))
@@ -219,6 +235,9 @@ struct QualifyAPI: APIProtocol {
         guard case .json(let body) = input.body else { throw APIProblem.badRequest("send JSON") }
         guard (1...1000).contains(body.emails.count) else {
             throw APIProblem.badRequest("send 1 to 1,000 addresses, not \(body.emails.count)", field: "emails")
+        }
+        if let index = body.emails.firstIndex(where: { $0.unicodeScalars.count > 1000 }) {
+            throw APIProblem.badRequest("emails[\(index)] is longer than 1,000 characters", field: "emails[\(index)]")
         }
         var memo = DomainMemo()
         var results = body.emails.map { verifier.verify($0, memo: &memo) }
@@ -284,6 +303,23 @@ struct QualifyAPI: APIProtocol {
         return outcomes
     }
 
+    /// Where an event breaks the spec's `Event` schema (lengths in characters, as JSON Schema counts them), or nil.
+    static func schemaProblem(_ e: Components.Schemas.Event) -> (field: String, problem: String)? {
+        func long(_ text: String, _ limit: Int) -> Bool { text.unicodeScalars.count > limit }
+        if e.id.isEmpty || long(e.id, 200) { return ("id", "1 to 200 characters") }
+        if e.email.isEmpty || long(e.email, 254) { return ("email", "1 to 254 characters") }
+        if e._type.isEmpty || long(e._type, EventLimits.maxTypeLength) { return ("type", "1 to \(EventLimits.maxTypeLength) characters") }
+        let properties = e.properties?.additionalProperties ?? [:]
+        if properties.count > EventLimits.maxProperties { return ("properties", "at most \(EventLimits.maxProperties) properties") }
+        for (name, value) in properties {
+            if long(name, EventLimits.maxTypeLength) { return ("properties", "property names are at most \(EventLimits.maxTypeLength) characters") }
+            if long(value, EventLimits.maxPropertyLength) {
+                return ("properties.\(name)", "at most \(EventLimits.maxPropertyLength) characters")
+            }
+        }
+        return nil
+    }
+
     static func key(_ email: String) throws -> LeadKey {
         switch EmailAddress.identity(email) {
         case .success(let key): return key
@@ -291,7 +327,18 @@ struct QualifyAPI: APIProtocol {
         }
     }
 
+    /// The spec's bound on a model's text (characters, as JSON Schema counts them); ModelFile bounds its bytes too.
+    static let maxModelSourceLength = 1 << 20
+
+    static func checkSourceLength(_ source: String) throws {
+        guard !source.isEmpty else { throw APIProblem.badRequest("the model's text is empty (see `qualify model show-default`)", field: "source") }
+        guard source.unicodeScalars.count <= maxModelSourceLength else {
+            throw APIProblem.badRequest("the model's text is longer than 1,048,576 characters; a model is a short YAML file", field: "source")
+        }
+    }
+
     static func parsedModel(_ json: Components.Schemas.ModelSource) throws -> (model: QualificationModel, source: String) {
+        try checkSourceLength(json.source)
         switch ModelFile.parse(yaml: json.source, file: "source") {
         case .success(let (model, _)): return (model, json.source)
         case .failure(let issues):

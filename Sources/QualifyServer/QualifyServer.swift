@@ -52,6 +52,7 @@ public enum QualifyServer {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
+        router.add(middleware: NullRefusalMiddleware(maxBytes: settings.maxBodyBytes))
         let api = QualifyAPI(cards: cards, mailDomainLookup: mailDomainLookup, webhookPing: webhookPing,
                              allowPrivateWebhooks: settings.allowPrivateWebhooks, readyTimeout: settings.readyTimeout, metrics: metrics,
                              transitions: transitions, clock: clock)

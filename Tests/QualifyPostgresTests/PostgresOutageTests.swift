@@ -25,7 +25,8 @@ import Testing
             guard case .unavailable(let text) = error as? StoreError else { return false }
             return text.contains("within 1 s")
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // it comes back instead of waiting for ever (about 1 s alone; the bound is loose for a loaded test machine)
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     /// A statement on a closed connection is refused before it is sent (PostgresNIO would drop it and never answer).

@@ -89,6 +89,26 @@ extension TestClientProtocol {
         }
     }
 
+    /// The spec's limits are the server's (issue 21): a null, a batch event outside its schema, an over-long
+    /// subscription id or model text are refused naming the field, before anything is stored.
+    @Test func requestsOutsideTheSchemaAreRefusedNamingTheField() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            let null = try await client.call(.post, "/webhooks", f.headers(.admin), #"{"url":"https://hooks.example.com/q","events":["lead.sql"],"format":null}"#)
+            #expect(null.status == .badRequest && null["field"] as? String == "format", "\(null.text)")
+            let long = String(repeating: "x", count: 4_097)
+            let batch = try await client.call(.post, "/events/batch", f.headers(.admin),
+                                              #"{"events":[\#(Self.event("ok1")),{"id":"b","email":"ada@acme.io","type":"page_view","at":"2026-05-30T10:00:00Z","properties":{"note":"\#(long)"}}]}"#)
+            #expect(batch.status == .badRequest && batch["field"] as? String == "events[1].properties.note", "\(batch.text.prefix(200))")
+            let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.admin))
+            #expect(!card.text.contains("ok1"), "nothing of a refused batch is stored")
+            let attempts = try await client.call(.get, "/webhooks/attempts?subscription=" + String(repeating: "w", count: 65), f.headers(.admin))
+            #expect(attempts.status == .badRequest && attempts["field"] as? String == "subscription")
+            let empty = try await client.call(.post, "/model/validate", f.headers(.admin), #"{"source":""}"#)
+            #expect(empty.status == .badRequest && empty["field"] as? String == "source")
+        }
+    }
+
     /// Every answer carries the request's id for the log: the caller's own when it is a plain token, else a new one.
     @Test func everyAnswerCarriesARequestID() async throws {
         let f = try await Fixture()
