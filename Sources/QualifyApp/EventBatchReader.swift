@@ -15,6 +15,9 @@ struct EventBatchReader {
     let batchSize: Int
     private var chunks: FileChunks
     private var scanner = CSVScanner()
+    /// The delimiter given; nil: read from the header line.
+    private let delimiter: UInt8?
+    private var sniffed = false
     private var columns: (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)])?
     private var final = false
     private var done = false
@@ -24,8 +27,9 @@ struct EventBatchReader {
     private(set) var rows = 0
     private(set) var rejected: [RejectedRow] = []
 
-    init(path: String, format: EventImporter.Format, batchSize: Int) throws {
+    init(path: String, format: EventImporter.Format, batchSize: Int, delimiter: UInt8? = nil) throws {
         self.path = path
+        self.delimiter = delimiter
         self.format = format
         self.batchSize = batchSize
         self.chunks = try FileChunks(path: path)
@@ -49,7 +53,13 @@ struct EventBatchReader {
         while batch.events.count < batchSize {
             switch scanner.next(final: final) {
             case .needMore:
-                if let data = try chunks.next() { scanner.append(data) } else { final = true }
+                if let data = try chunks.next() {
+                    if !sniffed {
+                        sniffed = true
+                        scanner = CSVScanner(delimiter: delimiter ?? CSVDialect.sniffDelimiter(data))
+                    }
+                    scanner.append(data)
+                } else { final = true }
             case .end:
                 if columns == nil { throw ImportError.empty(path) }
                 done = true

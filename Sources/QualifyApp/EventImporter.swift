@@ -16,6 +16,8 @@ public struct EventImporter: Sendable {
     public var store: any LeadStore
     public var options: IngestOptions
     public var batchSize: Int
+    /// The CSV delimiter; nil: read from the header line (comma, semicolon, tab or pipe).
+    public var delimiter: UInt8?
 
     public init(store: any LeadStore, options: IngestOptions = IngestOptions(), batchSize: Int = 5000) {
         self.store = store
@@ -44,7 +46,7 @@ public struct EventImporter: Sendable {
 
     public func run(path: String, format: Format? = nil, now: Timestamp,
                     progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
-        var reader = try EventBatchReader(path: path, format: format ?? Self.format(forPath: path), batchSize: batchSize)
+        var reader = try EventBatchReader(path: path, format: format ?? Self.format(forPath: path), batchSize: batchSize, delimiter: delimiter)
         var report = Report()
         let name = (path as NSString).lastPathComponent
         let store = self.store

@@ -10,11 +10,18 @@ public struct LeadImporter: Sendable {
     public var store: any LeadStore
     public var overrides: [String: String]
     public var batchSize: Int
+    /// The delimiter; nil: read from the header line (comma, semicolon, tab or pipe).
+    public var delimiter: UInt8?
+    /// Read an ambiguous creation date like 03/06/2025 as day first (3 June) instead of month first (6 March).
+    public var dayFirst: Bool
 
-    public init(store: any LeadStore, overrides: [String: String] = [:], batchSize: Int = 1000) {
+    public init(store: any LeadStore, overrides: [String: String] = [:], batchSize: Int = 1000, delimiter: UInt8? = nil,
+                dayFirst: Bool = false) {
         self.store = store
         self.overrides = overrides
         self.batchSize = batchSize
+        self.delimiter = delimiter
+        self.dayFirst = dayFirst
     }
 
     public struct Report: Sendable {
@@ -26,12 +33,21 @@ public struct LeadImporter: Sendable {
         /// rows with an invalid address, kept in quarantine (a subset of ``rejected``)
         public var quarantined = 0
         public var mapping: HeaderMapping?
+        /// The delimiter the file was read with.
+        public var delimiter: UInt8 = 44
+        /// Rows whose creation date could not be read (the lead is kept, dated at import), and the first few of them.
+        public var undated = 0
+        public var undatedExamples: [(line: Int, value: String)] = []
     }
 
     public func run(path: String, now: Timestamp, progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
         var chunks = try FileChunks(path: path)
-        var scanner = CSVScanner()
         var report = Report()
+        // the delimiter is read off the first chunk's header line unless given
+        let first = try chunks.next()
+        report.delimiter = delimiter ?? first.map { CSVDialect.sniffDelimiter($0) } ?? 44
+        var scanner = CSVScanner(delimiter: report.delimiter)
+        if let first { scanner.append(first) }
         var mapping: HeaderMapping?
         var batch: [LeadUpsert] = []
         var held: [QuarantinedLead] = []
@@ -121,7 +137,14 @@ public struct LeadImporter: Sendable {
                     let v = value.trimmingSpaces
                     if !v.isEmpty { values[m.fields[i]] = v }
                 }
-                let createdAt = values["created_at"].flatMap { Timestamp(iso8601: $0) }
+                var createdAt: Timestamp?
+                if let text = values["created_at"] {
+                    createdAt = CSVDialect.date(text, dayFirst: dayFirst)
+                    if createdAt == nil {
+                        report.undated += 1
+                        if report.undatedExamples.count < 5 { report.undatedExamples.append((line, String(text.prefix(60)))) }
+                    }
+                }
                 batch.append(LeadUpsert(key: key, fields: values, origin: "line \(line)", at: createdAt))
                 if batch.count >= batchSize { try await flush() }
             }

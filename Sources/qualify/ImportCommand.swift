@@ -15,16 +15,28 @@ struct ImportCommand: AsyncParsableCommand {
             abstract: "Import leads from a CSV export (headers auto-mapped), deduplicated by normalized email and merged.",
             discussion: """
                 Recognised headers include Email, First Name, Last Name, Company, Job Title, Industry, Number of Employees,
-                Country, Lead Source, Phone, Website, City, State, Annual Revenue, Create Date, Lead Owner (and common
-                variants). Other columns are kept as custom fields (snake_case). Later non-empty values win; every merge is
-                recorded. Each batch of rows is one transaction; importing the same file again changes nothing.
+                Country, Lead Source, Phone, Website, City, State, Annual Revenue, Create Date, Lead Owner, Record ID / Lead \
+                ID / Contact ID (kept as crm_id) and common variants. Other columns are kept as custom fields (snake_case); \
+                a column meaning a field another column already fills (Mobile beside Phone) is kept under its own name. \
+                The delimiter is read from the header line. Create dates may be ISO-8601, M/D/YYYY (or D/M/YYYY with \
+                --day-first), D.M.YYYY or YYYY/MM/DD; a date that cannot be read is reported and the lead dated at \
+                import. Later non-empty values win; every merge is recorded. Each batch of rows is one transaction; \
+                importing the same file again changes nothing.
                 """)
-        @Argument(help: "The CSV file (UTF-8, comma-separated, first line is the header).") var file: String
+        @Argument(help: "The CSV file (UTF-8, first line is the header).") var file: String
         @Option(name: .customLong("map"), parsing: .singleValue,
                 help: ArgumentHelp("Map a column to a field, e.g. --map 'E-Mail Adresse=email'. Repeatable.", valueName: "column=field"))
         var maps: [String] = []
         @Option(help: "Write every rejected row (line and reason) to this CSV file.") var rejects: String?
+        @Option(help: "The delimiter: comma, semicolon, tab or pipe (default: read from the header line).") var delimiter: String?
+        @Flag(help: "Read ambiguous dates like 03/06/2025 day first (3 June) instead of month first (6 March).") var dayFirst = false
         @OptionGroup var db: DatabaseOptions
+
+        func validate() throws {
+            if let delimiter, CSVDialect.delimiter(named: delimiter) == nil {
+                throw ValidationError("--delimiter '\(delimiter)' is not comma, semicolon, tab or pipe")
+            }
+        }
 
         func run() async throws {
             var overrides: [String: String] = [:]
@@ -40,7 +52,9 @@ struct ImportCommand: AsyncParsableCommand {
             let store = try await db.open(now: now)
             let bar = ProgressBar()
             let started = Date()
-            let report = try await LeadImporter(store: store, overrides: overrides).run(path: file, now: now, progress: bar.update)
+            let importer = LeadImporter(store: store, overrides: overrides, delimiter: delimiter.flatMap(CSVDialect.delimiter(named:)),
+                                        dayFirst: dayFirst)
+            let report = try await importer.run(path: file, now: now, progress: bar.update)
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
             if let mapping = report.mapping {
@@ -48,6 +62,16 @@ struct ImportCommand: AsyncParsableCommand {
                 if !mapping.custom.isEmpty {
                     print("kept as custom fields: " + mapping.custom.map { "\($0.column)→\($0.field)" }.joined(separator: ", "))
                 }
+                for r in mapping.renamed {
+                    print("note: column '\(r.column)' also means \(r.insteadOf), which an earlier column fills; kept as '\(r.field)' (choose with --map '\(r.column)=FIELD')")
+                }
+            }
+            if report.delimiter != 44 {
+                print("delimiter: \(CSVDialect.delimiters.first { $0.byte == report.delimiter }?.name ?? "?")")
+            }
+            if report.undated > 0 {
+                let examples = report.undatedExamples.map { "line \($0.line): '\($0.value)'" }.joined(separator: ", ")
+                print("warning: \(report.undated) create date\(report.undated == 1 ? "" : "s") could not be read (\(examples)); those leads are dated at import\(dayFirst ? "" : " — if the file writes day first (25/03/2025), import again with --day-first")")
             }
             print("\(file): \(report.rows) rows in \(String(format: "%.1f", seconds)) s — \(report.created) created, \(report.merged) merged, \(report.unchanged) unchanged, \(report.rejected.count) rejected")
             try reportRejects(report.rejected, file: file, rejectsPath: rejects)
@@ -71,11 +95,15 @@ struct ImportCommand: AsyncParsableCommand {
         @Flag(help: "Create a bare lead for an event whose email is unknown (default: reject the event).") var createLeads = false
         @Option(help: "Events per transaction.") var batchSize = 5000
         @Option(help: "Write every rejected row (line and reason) to this CSV file.") var rejects: String?
+        @Option(help: "The CSV delimiter: comma, semicolon, tab or pipe (default: read from the header line).") var delimiter: String?
         @OptionGroup var db: DatabaseOptions
 
         func validate() throws {
             if let format, EventImporter.Format(rawValue: format) == nil {
                 throw ValidationError("--format '\(format)' is not one of: csv, jsonl")
+            }
+            if let delimiter, CSVDialect.delimiter(named: delimiter) == nil {
+                throw ValidationError("--delimiter '\(delimiter)' is not comma, semicolon, tab or pipe")
             }
             if batchSize < 1 || batchSize > 100_000 { throw ValidationError("--batch-size must be between 1 and 100000") }
         }
@@ -86,7 +114,8 @@ struct ImportCommand: AsyncParsableCommand {
             let store = try await db.open(now: now)
             let bar = ProgressBar()
             let started = Date()
-            let importer = EventImporter(store: store, options: IngestOptions(createLeads: createLeads), batchSize: batchSize)
+            var importer = EventImporter(store: store, options: IngestOptions(createLeads: createLeads), batchSize: batchSize)
+            importer.delimiter = delimiter.flatMap(CSVDialect.delimiter(named:))
             let report = try await importer.run(path: file, format: format.flatMap(EventImporter.Format.init(rawValue:)), now: now,
                                                 progress: bar.update)
             bar.finish()

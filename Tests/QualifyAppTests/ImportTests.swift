@@ -48,6 +48,26 @@ struct Workspace {
 
         """
 
+    /// A European Salesforce-style export (semicolons, a BOM, Phone and Mobile, US and unreadable dates, a record
+    /// id) lands without --map: every column kept, dates read, the unreadable one reported.
+    @Test func aSemicolonExportWithTwoPhonesAndUSDatesLandsWithoutMap() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let text = "\u{FEFF}Lead ID;Email;Phone;Mobile;Create Date;Company\r\n"
+            + "00Q1;ada@acme.io;+44 1;+44 7;3/1/2025;\"Acme; Ltd\"\r\n"
+            + "00Q2;bo@beta.io;;+1 5;25/03/2025;Beta\r\n"
+        let path = try ws.file("sf.csv", text)
+        let report = try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now)
+        #expect(report.delimiter == 59 && report.created == 2 && report.rejected.isEmpty)
+        #expect(report.undated == 1 && report.undatedExamples.first?.value == "25/03/2025")
+        let ada = try #require(try await ws.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        #expect(ada.state.fields["crm_id"] == "00Q1" && ada.state.fields["phone"] == "+44 1" && ada.state.fields["mobile"] == "+44 7")
+        #expect(ada.state.fields["company"] == "Acme; Ltd")
+        #expect(ada.events.map(\.at).min() == Timestamp(iso8601: "2025-03-01T00:00:00Z"), "dated by the create date, not the import")
+        let bo = try #require(try await ws.store.lead(try EmailAddress.parse("bo@beta.io").get()))
+        #expect(bo.events.map(\.at).min() == Workspace.now, "an unreadable date: dated at import, and reported")
+    }
+
     @Test func aCRMExportLandsWithBadRowsReportedByLine() async throws {
         let ws = try await Workspace()
         defer { ws.cleanUp() }

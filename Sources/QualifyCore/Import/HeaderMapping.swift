@@ -10,6 +10,8 @@ public struct HeaderMapping: Sendable, Hashable {
     public var custom: [(column: String, field: String)] { zip(headers, fields).filter { !LeadFields.known.contains($0.1) }.map { ($0.0, $0.1) } }
     public var headers: [String]
     public var emailColumn: Int
+    /// Columns that meant a field another column already fills, kept under a name of their own (column → field).
+    public var renamed: [(column: String, field: String, insteadOf: String)] = []
 
     public static func == (a: HeaderMapping, b: HeaderMapping) -> Bool { a.fields == b.fields && a.headers == b.headers }
     public func hash(into h: inout Hasher) { h.combine(fields); h.combine(headers) }
@@ -21,15 +23,34 @@ public struct HeaderMapping: Sendable, Hashable {
         }
         var fields: [String] = []
         var seen: [String: String] = [:]
+        var renamed: [(column: String, field: String, insteadOf: String)] = []
+        // columns named by --map first, so an automatic match gives way to the user's choice
+        let mappedFields = Set(overrides.values)
         for header in headers {
-            let field = overrides[header] ?? LeadFields.field(forHeader: header)
+            var field = overrides[header] ?? LeadFields.field(forHeader: header)
             if field.isEmpty { return .failure(.emptyHeader(position: fields.count + 1)) }
-            if let other = seen[field] { return .failure(.duplicateField(field, columns: [other, header])) }
+            if let other = seen[field] ?? (overrides[header] == nil && mappedFields.contains(field) ? "--map" : nil) {
+                // two columns meaning one field (Salesforce's Phone and Mobile, Lead Origin and Lead Source): the later
+                // one is kept as a field of its own name, never refused and never merged into the first
+                if overrides[header] != nil { return .failure(.duplicateField(field, columns: [other, header])) }
+                let wanted = field
+                var candidate = LeadFields.snakeCase(header)
+                if candidate.isEmpty || candidate == wanted || seen[candidate] != nil || LeadFields.known.contains(candidate) {
+                    candidate = wanted + "_2"
+                }
+                var n = 2
+                while seen[candidate] != nil || mappedFields.contains(candidate) {
+                    n += 1
+                    candidate = wanted + "_\(n)"
+                }
+                field = candidate
+                renamed.append((header, field, wanted))
+            }
             seen[field] = header
             fields.append(field)
         }
         guard let email = fields.firstIndex(of: "email") else { return .failure(.noEmailColumn(headers: headers)) }
-        return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email))
+        return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email, renamed: renamed))
     }
 }
 
@@ -44,7 +65,7 @@ public enum HeaderProblem: Error, Sendable, Hashable, CustomStringConvertible {
         case .noEmailColumn(let headers):
             return "no email column among the headers [\(headers.joined(separator: ", "))]; name it with --map COLUMN=email"
         case .duplicateField(let field, let columns):
-            return "columns '\(columns.joined(separator: "' and '"))' both map to field '\(field)'; map one elsewhere with --map COLUMN=FIELD"
+            return "--map sends columns '\(columns.joined(separator: "' and '"))' both to field '\(field)'; map one elsewhere with --map COLUMN=FIELD"
         case .unknownOverrideColumn(let column, let headers):
             return "--map names column '\(column)', which is not in the file (headers: \(headers.joined(separator: ", ")))"
         case .emptyHeader(let position):
@@ -72,6 +93,7 @@ public enum LeadFields {
         "annual_revenue": ["annual revenue", "revenue", "company revenue"],
         "created_at": ["create date", "created date", "created", "created at", "date created", "creation date"],
         "owner": ["lead owner", "owner", "contact owner", "sales rep"],
+        "crm_id": ["record id", "lead id", "contact id", "id", "crm id", "salesforce id", "hubspot id", "person id"],
     ]
 
     public static let known: Set<String> = Set(aliases.keys)
