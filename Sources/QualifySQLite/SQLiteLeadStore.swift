@@ -50,6 +50,13 @@ public struct SQLiteLeadStore: LeadStore {
         try await writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
+    /// A consistent copy of the whole database at `path` (SQLite's `VACUUM INTO`: one read transaction, so writers
+    /// beside it — a running server — go on and the copy holds every write committed before it began). The path must
+    /// not exist yet.
+    public func backup(to path: String) async throws {
+        try await writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+    }
+
     public func checkpointInterval() async throws -> Int {
         try await writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? 0 }
     }

@@ -100,6 +100,23 @@ struct CLI {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.sqlite").path), "no database made for a failed import")
     }
 
+    /// `qualify backup` copies a live database whole (issue 18: copying the file by hand lost writes in the WAL).
+    @Test func aBackupHoldsEveryLeadAndNeverOverwrites() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("l.csv")
+        try "email,first_name\nada@acme.io,Ada\nbo@beta.io,Bo\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", file.path, "--database", "q.sqlite"], in: dir).status == 0)
+        let copy = dir.appendingPathComponent("copy.sqlite").path
+        let made = try CLI.run(["backup", "--to", copy, "--database", "q.sqlite"], in: dir)
+        #expect(made.status == 0 && made.out.contains("backed up"), "\(made.err)")
+        let listed = try CLI.run(["leads", "--format", "csv", "--database", copy], in: dir)
+        #expect(listed.out.contains("ada@acme.io") && listed.out.contains("bo@beta.io"), "\(listed.out)\(listed.err)")
+        let again = try CLI.run(["backup", "--to", copy, "--database", "q.sqlite"], in: dir)
+        #expect(again.status != 0 && again.err.contains("never overwrites"))
+        let postgres = try CLI.run(["backup", "--to", "x.sql", "--database", "postgres://u@127.0.0.1:1/q"], in: dir)
+        #expect(postgres.status != 0 && postgres.err.contains("pg_dump"))
+    }
+
     @Test func theQueueTakesStagesAndTemperaturesInAnyCaseAndListsTheUnassigned() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("owners.csv")
