@@ -125,7 +125,7 @@ public struct LeadImporter: Sendable {
                         let reason = "email '\(rawEmail)' is not valid: \(problem)"
                         report.rejected.append(RejectedRow(line: line, reason: reason + " (quarantined)"))
                         var values: [String: String] = [:]
-                        for (i, value) in fields.enumerated() where i != m.emailColumn && !value.trimmingSpaces.isEmpty {
+                        for (i, value) in fields.enumerated() where i != m.emailColumn && !m.fields[i].isEmpty && !value.trimmingSpaces.isEmpty {
                             values[m.fields[i]] = value.trimmingSpaces
                         }
                         held.append(QuarantinedLead(email: rawEmail, reason: "\(problem)", source: name, line: line, fields: values, at: now))
@@ -133,7 +133,7 @@ public struct LeadImporter: Sendable {
                     continue
                 }
                 var values: [String: String] = [:]
-                for (i, value) in fields.enumerated() where i != m.emailColumn {
+                for (i, value) in fields.enumerated() where i != m.emailColumn && !m.fields[i].isEmpty {
                     let v = value.trimmingSpaces
                     if !v.isEmpty { values[m.fields[i]] = v }
                 }

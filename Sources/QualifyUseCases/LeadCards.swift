@@ -82,3 +82,13 @@ public struct LeadCards: Sendable {
             flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability))
     }
 }
+
+extension LeadCardView {
+    /// The lead as it goes back to a CRM (``CRMExport``): its fields and Qualify's decisions, from the same card the
+    /// API, the CLI and the web show — one reading of grade, chance and next offer.
+    public var exported: ExportedLead {
+        ExportedLead(email: card.email, fields: card.fields, grade: card.grade, fitPoints: card.fitPoints, engagement: card.engagement,
+                     temperature: card.temperature, stage: card.stage, checklistGrade: priority?.grade.rawValue,
+                     chance: chance?.probability, nextOffer: card.nextOffers.first, lastActivity: card.lastActivity)
+    }
+}

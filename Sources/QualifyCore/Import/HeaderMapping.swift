@@ -7,9 +7,14 @@ public struct HeaderMapping: Sendable, Hashable {
     /// Columns recognized as a known field (column header → field).
     public var recognized: [(column: String, field: String)] { zip(headers, fields).filter { LeadFields.known.contains($0.1) }.map { ($0.0, $0.1) } }
     /// Columns kept as custom fields.
-    public var custom: [(column: String, field: String)] { zip(headers, fields).filter { !LeadFields.known.contains($0.1) }.map { ($0.0, $0.1) } }
+    public var custom: [(column: String, field: String)] {
+        zip(headers, fields).filter { !$0.1.isEmpty && !LeadFields.known.contains($0.1) }.map { ($0.0, $0.1) }
+    }
     public var headers: [String]
     public var emailColumn: Int
+    /// Columns left out: Qualify's own computed columns in a file it exported (`qualify_grade`, `Qualify Chance`, …),
+    /// outputs rather than lead data. Their entry in ``fields`` is empty.
+    public var ignored: [String] = []
     /// Columns that meant a field another column already fills, kept under a name of their own (column → field).
     public var renamed: [(column: String, field: String, insteadOf: String)] = []
 
@@ -26,7 +31,13 @@ public struct HeaderMapping: Sendable, Hashable {
         var renamed: [(column: String, field: String, insteadOf: String)] = []
         // columns named by --map first, so an automatic match gives way to the user's choice
         let mappedFields = Set(overrides.values)
+        var ignored: [String] = []
         for header in headers {
+            if overrides[header] == nil, CRMExport.isComputedColumn(header) {
+                ignored.append(header)
+                fields.append("")
+                continue
+            }
             var field = overrides[header] ?? LeadFields.field(forHeader: header)
             if field.isEmpty { return .failure(.emptyHeader(position: fields.count + 1)) }
             if let other = seen[field] ?? (overrides[header] == nil && mappedFields.contains(field) ? "--map" : nil) {
@@ -50,7 +61,7 @@ public struct HeaderMapping: Sendable, Hashable {
             fields.append(field)
         }
         guard let email = fields.firstIndex(of: "email") else { return .failure(.noEmailColumn(headers: headers)) }
-        return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email, renamed: renamed))
+        return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email, ignored: ignored, renamed: renamed))
     }
 }
 
