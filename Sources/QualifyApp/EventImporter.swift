@@ -30,6 +30,8 @@ public struct EventImporter: Sendable {
         public var applied = 0
         public var duplicates = 0
         public var rejected: [RejectedRow] = []
+        /// How many events of each type were stored or already there (see ``UnscoredEventTypes``).
+        public var typeCounts: [String: Int] = [:]
     }
 
     public static func format(forPath path: String) -> Format {
@@ -58,7 +60,7 @@ public struct EventImporter: Sendable {
         // with one batch at a time. How events are split never changes the result.
         let writers = max(1, store.ingestWriters)
         let batchSize = self.batchSize
-        typealias Done = (batch: Int, lines: [Int], outcomes: [IngestOutcome])
+        typealias Done = (batch: Int, lines: [Int], types: [String], outcomes: [IngestOutcome])
         try await withThrowingTaskGroup(of: Done.self) { group in
             var busy: [Int: (emails: Set<String>, ids: Set<EventID>)] = [:]  // what each batch in flight holds
             var held = EventBatchReader.Batch()
@@ -68,8 +70,8 @@ public struct EventImporter: Sendable {
                 busy[done.batch] = nil
                 for (i, outcome) in done.outcomes.enumerated() {
                     switch outcome {
-                    case .applied: report.applied += 1
-                    case .duplicate: report.duplicates += 1
+                    case .applied: report.applied += 1; report.typeCounts[done.types[i], default: 0] += 1
+                    case .duplicate: report.duplicates += 1; report.typeCounts[done.types[i], default: 0] += 1
                     case .rejected(let why): report.rejected.append(RejectedRow(line: done.lines[i], reason: why.description))
                     }
                 }
@@ -80,7 +82,7 @@ public struct EventImporter: Sendable {
                 number += 1
                 let n = number
                 busy[n] = writers > 1 ? (Set(batch.events.map { Self.leadIdentity($0.email) }), Set(batch.events.map(\.id))) : ([], [])
-                group.addTask { (n, batch.lines, try await store.ingest(batch.events, options: options, now: now)) }
+                group.addTask { (n, batch.lines, batch.events.map(\.type), try await store.ingest(batch.events, options: options, now: now)) }
             }
             func split(_ pending: EventBatchReader.Batch) -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch) {
                 Self.split(pending, busyLeads: busy.values.reduce(into: Set<String>()) { $0.formUnion($1.emails) },

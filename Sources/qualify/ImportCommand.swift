@@ -121,6 +121,11 @@ struct ImportCommand: AsyncParsableCommand {
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
             let rate = seconds > 0 ? Double(report.rows) / seconds : 0
+            if let model = try await store.activeModel()?.model {
+                let unscored = UnscoredEventTypes.findings(report.typeCounts, model: model)
+                for finding in unscored.prefix(10) { print("warning: " + finding.description) }
+                if unscored.count > 10 { print("warning: … and \(unscored.count - 10) more event types no rule names") }
+            }
             print("\(file): \(report.rows) events in \(String(format: "%.1f", seconds)) s (\(Int(rate)) events/s) — \(report.applied) applied, \(report.duplicates) duplicate, \(report.rejected.count) rejected")
             try reportRejects(report.rejected, file: file, rejectsPath: rejects)
             if !report.rejected.isEmpty && report.applied + report.duplicates == 0 {

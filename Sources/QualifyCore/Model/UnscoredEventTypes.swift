@@ -1,0 +1,67 @@
+extension QualificationModel {
+    /// The event types the model's rules name: engagement rules and stage criteria.
+    public var eventTypesUsed: Set<String> {
+        var out = Set(engagement.rules.map(\.on))
+        func walk(_ c: Criterion) {
+            switch c {
+            case .event(let type, _): out.insert(type)
+            case .count(let types, _): out.formUnion(types)
+            case .any(let cs), .all(let cs): cs.forEach(walk)
+            case .grade, .fit, .engagement: break
+            }
+        }
+        stages.forEach { walk($0.when) }
+        return out
+    }
+}
+
+/// Event types that arrived but that no rule of the model scores or moves a stage on — usually a typo in the
+/// sending system (`pageview`, `demo_requets`), which otherwise scores nothing and tells nobody. Types the product
+/// makes itself (`$…`, `sales.…`) are not reported.
+public enum UnscoredEventTypes {
+    public struct Finding: Sendable, Hashable {
+        public var type: String
+        public var count: Int
+        /// The model's type it most likely means, if one is close.
+        public var suggestion: String?
+
+        public var description: String {
+            "'\(type)' ×\(count) scored nothing" + (suggestion.map { " — did you mean '\($0)'?" } ?? " (no rule names it)")
+        }
+    }
+
+    /// The types among `counts` no rule names, most frequent first, each with the closest named type (the same
+    /// letters and digits, or at most two edits apart).
+    public static func findings(_ counts: [String: Int], model: QualificationModel) -> [Finding] {
+        let known = model.eventTypesUsed
+        return counts.filter { !known.contains($0.key) && !$0.key.hasPrefix("$") && !$0.key.hasPrefix("sales.") }
+            .map { Finding(type: $0.key, count: $0.value, suggestion: closest($0.key, among: known)) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.type < $1.type }
+    }
+
+    static func closest(_ type: String, among known: Set<String>) -> String? {
+        func squash(_ s: String) -> [Character] { Array(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        let t = squash(type)
+        var best: (type: String, distance: Int)?
+        for candidate in known.sorted() {
+            let d = distance(t, squash(candidate))
+            if d <= 2, d < (best?.distance ?? Int.max) { best = (candidate, d) }
+        }
+        return best?.type
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}
