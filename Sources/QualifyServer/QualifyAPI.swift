@@ -395,6 +395,7 @@ struct QualifyAPI: APIProtocol {
         json.prediction = view.chance.map { .init(probability: $0.probability.rounded(places: 4), up: $0.up.map(\.description),
                                                    down: $0.down.map(\.description)) }
         json.flags = view.flags.map { .init(rawValue: $0.rawValue)! }
+        json.merges = view.merges.map { .init(at: $0.at.date, origin: $0.origin, changes: .init(additionalProperties: $0.changes)) }
         json.sla = view.sla.map { s in
             switch s {
             case .due(let due): return .init(status: due < view.card.asOf ? .overdue : .due, dueAt: due.date)

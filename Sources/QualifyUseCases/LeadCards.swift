@@ -18,6 +18,9 @@ public struct LeadCardView: Sendable, Hashable {
     public var chanceProblem: String?
     /// Where grade, temperature, chance and stage disagree.
     public var flags: [SignalFlag]
+    /// The merges that changed the lead's fields (an import or upsert over what was there), oldest first, up to the
+    /// card's time: the audit of where each value came from.
+    public var merges: [MergeRecord] = []
     /// The owner's SLA clock (``SLAClock``), when the model has one for the lead's stage and the lead was assigned.
     public var sla: SLAClock.Status? { card.sla }
 }
@@ -79,7 +82,8 @@ public struct LeadCards: Sendable {
             card: card, modelVersion: model.version, modelName: model.model.name, emailCheck: verifier.verify(key.email),
             priority: model.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: at) },
             chance: chance, chanceProblem: chanceProblem,
-            flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability))
+            flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability),
+            merges: record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at })
     }
 }
 

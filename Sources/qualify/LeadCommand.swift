@@ -20,6 +20,8 @@ struct LeadCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Show the card as it stood at this date or time (ISO-8601, e.g. 2026-03-01).", valueName: "date"))
     var asOf: String?
     @Option(help: "text or json.") var format: CardFormat = .text
+    @Flag(help: "Also list every merge that changed the lead's fields (when, from which file and line or key, what changed).")
+    var merges = false
     @OptionGroup var db: DatabaseOptions
 
     func validate() throws {
@@ -45,7 +47,9 @@ struct LeadCommand: AsyncParsableCommand {
             case .json: documents.append(try QualifyServer.cardDocument(view))
             case .text:
                 if let problem = view.chanceProblem { printError("qualify: the installed prediction cannot score \(key.email): \(problem)") }
-                documents.append(CardText.render(view))
+                var text = CardText.render(view)
+                if merges { text += "\n" + CardText.merges(view) }
+                documents.append(text)
             }
         }
         switch format {
@@ -61,6 +65,17 @@ enum CardFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// The lead card as text for a terminal.
 enum CardText {
+    /// The merge audit (`qualify lead EMAIL --merges`).
+    static func merges(_ view: LeadCardView) -> String {
+        guard !view.merges.isEmpty else { return "merges      none: every field value came with the lead's first record" }
+        var out = ["merges      \(view.merges.count), oldest first"]
+        for m in view.merges {
+            let changes = m.changes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            out.append("  \(m.at.iso8601)  \(m.origin)  \(changes)")
+        }
+        return out.joined(separator: "\n")
+    }
+
     static func render(_ view: LeadCardView) -> String {
         let (card, emailCheck, priority, chance) = (view.card, Optional(view.emailCheck), view.priority, view.chance)
         var out: [String] = []

@@ -109,6 +109,20 @@ extension TestClientProtocol {
         }
     }
 
+    /// The card carries the merge audit: where each field value came from (issue 18).
+    @Test func theCardListsTheMergesThatChangedItsFields() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/mia@acme.io", f.headers(.admin), #"{"fields":{"job_title":"CTO"}}"#)
+            _ = try await client.call(.put, "/leads/mia@acme.io", f.headers(.admin), #"{"fields":{"job_title":"CEO","company":"Acme"}}"#)
+            let card = try await client.call(.get, "/leads/mia@acme.io", f.headers(.sales))
+            let merges = try #require(card["merges"] as? [[String: Any]], "\(card.text.prefix(300))")
+            let last = try #require(merges.last)
+            #expect((last["changes"] as? [String: String])?.keys.sorted() == ["company", "job_title"], "\(merges)")
+            #expect((last["origin"] as? String)?.hasPrefix("api:") == true)
+        }
+    }
+
     /// Every answer carries the request's id for the log: the caller's own when it is a plain token, else a new one.
     @Test func everyAnswerCarriesARequestID() async throws {
         let f = try await Fixture()
