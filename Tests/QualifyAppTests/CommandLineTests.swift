@@ -129,6 +129,20 @@ struct CLI {
                 "\(hubspot.out.prefix(300))\(hubspot.err)")
     }
 
+    /// `demo --seed --end` gives the same files on every run (issue 18: the dates followed the clock).
+    @Test func theDemoWithAnEndDateIsTheSameOnEveryRun() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for out in ["a", "b"] {
+            #expect(try CLI.run(["demo", "--leads", "30", "--seed", "5", "--end", "2026-06-30", "--out", out], in: dir).status == 0)
+        }
+        for name in ["leads.csv", "events.csv"] {
+            let a = try Data(contentsOf: dir.appendingPathComponent("a/" + name)), b = try Data(contentsOf: dir.appendingPathComponent("b/" + name))
+            #expect(a == b && !a.isEmpty, "\(name)")
+        }
+        let events = try String(contentsOf: dir.appendingPathComponent("a/events.csv"), encoding: .utf8)
+        #expect(!events.contains("2026-07-"), "nothing after the end")
+    }
+
     /// `qualify backup` copies a live database whole (issue 18: copying the file by hand lost writes in the WAL).
     @Test func aBackupHoldsEveryLeadAndNeverOverwrites() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
