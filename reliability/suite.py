@@ -396,6 +396,7 @@ class Writers:
         self.unacceptable = []   # (phase, what): answers the scenario never accepts
         self.last_ok = [0.0] * threads
         self.first_503 = None
+        self.samples = {}        # status -> the first answer with it (for the figures)
         self.marks = []          # (monotonic time, what): the scenario's faults, to place slow answers
         self.slow = []           # (start, elapsed, phase, outcome) of answers slower than 3 s
         self._stop = threading.Event()
@@ -426,6 +427,12 @@ class Writers:
         return sum(n for (p, w), n in self.answers.items()
                    if p.startswith(phase_prefix) and (what is None or w == what))
 
+    def sample_figure(self, status):
+        a = self.samples.get(status)
+        if a is None:
+            return f"no {status} answer"
+        return f"{status} answer: Retry-After {a.headers.get('retry-after', '(none)')}, {a.text[:160]}"
+
     def retry_figure(self):
         with self.lock:
             dup = sum(1 for e in self.retried if self.acked.get(e) == "duplicate")
@@ -441,16 +448,16 @@ class Writers:
             worst = sorted(self.slow, key=lambda s: -s[1])[:n]
             marks = list(self.marks)
         out = []
-        for start, elapsed, phase, outcome in worst:
+        for start, elapsed, phase, outcome, request_id in worst:
             before = [(t, m) for t, m in marks if t <= start]
             where = f"{start - before[-1][0]:.1f} s after {before[-1][1]}" if before else "before any fault"
-            out.append(f"{outcome} after {elapsed:.1f} s (sent {where})")
+            out.append(f"{outcome} after {elapsed:.1f} s (X-Request-Id {request_id}, sent {where})")
         return out
 
-    def _note(self, phase, what, elapsed=None, unacceptable=None, start=None):
+    def _note(self, phase, what, elapsed=None, unacceptable=None, start=None, request_id=None):
         with self.lock:
             if start is not None and elapsed is not None and elapsed > 3 and len(self.slow) < 1000:
-                self.slow.append((start, elapsed, phase, what))
+                self.slow.append((start, elapsed, phase, what, request_id))
             self.answers[(phase, what)] += 1
             if isinstance(what, int) and elapsed is not None and elapsed > self.latency[phase]:
                 self.latency[phase] = elapsed
@@ -486,16 +493,18 @@ class Writers:
                         if conn is not None:
                             conn.close()
                         conn, conn_addr = http.client.HTTPConnection(addr[0], addr[1], timeout=self.timeout), addr
-                    conn.request("POST", "/events?create_leads=true", body=body, headers=headers)
+                    request_id = f"{eid}.{attempts}"  # X-Request-Id: the server logs its failures with it
+                    conn.request("POST", "/events?create_leads=true", body=body,
+                                 headers={**headers, "X-Request-Id": request_id})
                     r = conn.getresponse()
                     data = r.read()
                 except socket.timeout:
-                    self._note(phase, "no answer in time", time.monotonic() - t0, start=t0)
+                    self._note(phase, "no answer in time", time.monotonic() - t0, start=t0, request_id=request_id)
                     conn.close()
                     conn = None
                     continue
                 except (OSError, http.client.HTTPException) as error:
-                    self._note(phase, "connection error", time.monotonic() - t0, start=t0)
+                    self._note(phase, "connection error", time.monotonic() - t0, start=t0, request_id=request_id)
                     if conn is not None:
                         conn.close()
                     conn = None
@@ -507,13 +516,16 @@ class Writers:
                 if r.will_close:
                     conn.close()
                     conn = None
+                if answer.status not in self.samples:
+                    with self.lock:
+                        self.samples.setdefault(answer.status, answer)
                 if answer.status == 200:
                     try:
                         status = answer.json().get("status")
                     except ValueError:
                         status = None
                     if status in ("applied", "duplicate"):
-                        self._note(phase, 200, elapsed, start=t0)
+                        self._note(phase, 200, elapsed, start=t0, request_id=request_id)
                         with self.lock:
                             self.acked[eid] = status
                             self.last_ok[i] = time.monotonic()
@@ -522,13 +534,15 @@ class Writers:
                     break
                 if answer.status == 503:
                     wrong = unavailable_problem(answer)
-                    self._note(phase, 503, elapsed, f"503 with {'; '.join(wrong)}" if wrong else None, start=t0)
+                    self._note(phase, 503, elapsed, f"503 with {'; '.join(wrong)}" if wrong else None, start=t0,
+                               request_id=request_id)
                     with self.lock:
                         if self.first_503 is None:
                             self.first_503 = time.monotonic()
                     time.sleep(self.pause_after_503)
                     continue
-                self._note(phase, answer.status, elapsed, f"{answer.status} {answer.text[:300]!r}", start=t0)
+                self._note(phase, answer.status, elapsed, f"{answer.status} {answer.text[:300]!r}", start=t0,
+                           request_id=request_id)
                 break  # refused: not acknowledged, not retried
         if conn is not None:
             conn.close()
@@ -591,6 +605,17 @@ def scenario(name, summary):
     return register
 
 
+def stop_checked(sc, server, when):
+    """SIGTERM: the server must exit with status 0 within 15 s. Returns the status (None when it had to be killed)."""
+    try:
+        rc = server.stop()
+    except Failure as failure:
+        sc.check(False, f"SIGTERM {when}: {failure}")
+        return None
+    sc.check(rc == 0, f"SIGTERM {when}: {server.label} {server.exit_description()}")
+    return rc
+
+
 class Scenario:
     def __init__(self, name):
         self.name = name
@@ -616,7 +641,7 @@ class Scenario:
             raise Failure(f"{server.label} died {when}: {server.exit_description()}")
 
 
-@scenario("pg_outage", "PostgreSQL stopped hard 3 times (QUALIFY_RELIABILITY_OUTAGES) under 4 writers: server alive, 503s, recovery, nothing lost")
+@scenario("pg_outage", "PostgreSQL stopped hard 3 times under 4 writers: alive, 503s, recovery, nothing lost")
 def pg_outage(sc):
     pg = Postgres(sc)
     url = pg.createdb("outage")
@@ -680,14 +705,14 @@ def pg_outage(sc):
     acked, lost = check_acknowledged_stored(sc, srv.addr, key, w)
     stored, _ = check_stored_once(sc, srv.addr, key, w, url)
     t = time.monotonic()
-    rc = srv.stop()
-    sc.check(rc == 0, f"after the outages, SIGTERM: {srv.label} {srv.exit_description()}")
+    rc = stop_checked(sc, srv, "after the outages")
     stop_took = time.monotonic() - t
     post_max = max((w.latency[p] for p in w.latency if p.startswith("outage")), default=0.0)
     sc.figure(f"outages survived {survived}/{OUTAGES}")
     sc.figure(f"ready 503 latency max {ready_max:.2f} s over {probe_count} probes")
-    sc.figure(f"503 posts {w.count('outage', 503)} (slowest answer {post_max:.2f} s)")
-    sc.figure("recovery (ready, every writer acknowledged) " + ", ".join(f"{r:.1f}/{p:.1f}" for r, p in recoveries) + " s")
+    sc.figure(f"503 posts {w.count('outage', 503)} (slowest answer {post_max:.2f} s; {w.sample_figure(503)})")
+    sc.figure("recovery (ready, every writer acknowledged) "
+              + ", ".join(f"{r:.1f}/{p:.1f}" for r, p in recoveries) + " s")
     sc.figure(f"acknowledged {acked}, lost {lost}, stored {stored} for {len(w.sent)} ids; {w.retry_figure()}")
     sc.figure(f"SIGTERM exit {rc} in {stop_took:.1f} s")
 
@@ -747,7 +772,7 @@ def sqlite_full(sc):
     errors = w.count("", "connection error") + w.count("", "no answer in time")
     sc.check(errors == 0, f"{errors} posts got no answer: {dict(w.answers)}")
     acked, lost = check_acknowledged_stored(sc, srv.addr, key, w)
-    sc.figure(f"answers while full {full_answers}")
+    sc.figure(f"answers while full {full_answers} ({w.sample_figure(503)})")
     sc.figure(f"/health/ready while full {ready_full.status}")
     sc.figure(f"recovered {recovered:.1f} s after freeing")
     sc.figure(f"acknowledged {acked}, lost {lost}")
@@ -851,7 +876,8 @@ def alias_bomb(sc):
         # an alias used as a mapping key is refused too (README "Limits")
         key_alias = "a: &k {x: 1}\n? *k\n: 2\nname: keyalias\n"
         a = try_request(srv.addr, "POST", "/model/validate", {"source": key_alias}, key=key, timeout=30)
-        refused = (a.status is not None and 400 <= a.status < 500) or (a.status == 200 and a.json().get("valid") is False)
+        refused = ((a.status is not None and 400 <= a.status < 500)
+                   or (a.status == 200 and a.json().get("valid") is False))
         sc.check(refused and a.elapsed <= 2.0, f"an alias as a mapping key: {a!r} in {a.elapsed:.2f} s")
     finally:
         done.set()
@@ -867,7 +893,8 @@ def alias_bomb(sc):
         r = run([BIN, "model", "check", path], timeout=5)
         took = time.monotonic() - t0
         out = (r.stdout + r.stderr).strip()
-        sc.check(r.returncode > 0, f"qualify model check exited {r.returncode} (expected 1, not a signal): {out[-300:]!r}")
+        sc.check(r.returncode > 0,
+                 f"qualify model check exited {r.returncode} (expected 1, not a signal): {out[-300:]!r}")
         sc.check(names_problem.search(out) is not None, f"qualify model check did not name the problem: {out[-300:]!r}")
         check_fig = f"model check exit {r.returncode} in {took:.2f} s"
     except subprocess.TimeoutExpired:
@@ -899,11 +926,12 @@ def idle_connections(sc):
     t0 = time.monotonic()
     idle, failed_connects = [], 0
     try:
-        idle, failed_connects = open_idle(srv.addr, want)
+        idle, failed_connects = open_idle(srv.addr, want, give_up_after=20)
         opened_in = time.monotonic() - t0
         time.sleep(0.5)
         sc.require_alive(srv, f"with {len(idle)} idle connections")
-        sc.check(len(idle) == want, f"opened only {len(idle)} of {want} connections ({failed_connects} connects failed)")
+        sc.check(len(idle) == want, f"opened only {len(idle)} of {want} connections ({failed_connects} handshakes "
+                                    f"failed or took over 10 s; gave up after 20)")
         fds = len(os.listdir(f"/proc/{srv.pid}/fd"))
         with open(f"/proc/{srv.pid}/limits") as f:
             server_nofile = next((l.split()[3] for l in f if l.startswith("Max open files")), "?")  # soft
@@ -979,11 +1007,12 @@ def idle_connections(sc):
     sc.figure(", ".join(closes))
 
 
-def open_idle(addr, n, wave=250, timeout=10.0):
+def open_idle(addr, n, wave=250, timeout=10.0, give_up_after=None):
     """Opens n TCP connections that send nothing, `wave` handshakes in flight at once (a handshake that meets a full
-    accept queue waits out a SYN retransmit; in waves those waits overlap). Returns (sockets, failed count)."""
+    accept queue waits out a SYN retransmit; in waves those waits overlap), and stops early once `give_up_after`
+    handshakes failed or timed out. Returns (sockets, failed count)."""
     opened, failed = [], 0
-    while len(opened) + failed < n:
+    while len(opened) + failed < n and (give_up_after is None or failed < give_up_after):
         batch = []
         for _ in range(min(wave, n - len(opened) - failed)):
             s = socket.socket()
@@ -1032,8 +1061,10 @@ def late_events_once(sc):
     a_email, b_email = "late.a@lateco.io", "late.b@lateco.io"
     late = {"id": "late-a-1", "email": a_email, "type": "demo_request", "at": now_iso(2 * day)}
     older = [
-        {"id": "late-a-2", "email": a_email, "type": "content_download", "at": now_iso(20 * day), "properties": {"asset": "x"}},
-        {"id": "late-a-3", "email": a_email, "type": "page_view", "at": now_iso(15 * day), "properties": {"url": "/pricing"}},
+        {"id": "late-a-2", "email": a_email, "type": "content_download", "at": now_iso(20 * day),
+         "properties": {"asset": "x"}},
+        {"id": "late-a-3", "email": a_email, "type": "page_view", "at": now_iso(15 * day),
+         "properties": {"url": "/pricing"}},
         {"id": "late-a-4", "email": a_email, "type": "contact_sales", "at": now_iso(10 * day)},
         {"id": "late-a-5", "email": a_email, "type": "demo_request", "at": now_iso(8 * day)},
     ]
@@ -1073,7 +1104,8 @@ def late_events_once(sc):
     sc.check(by_to == history, f"moves announced (outbox, by stage entered) {dict(by_to)} ≠ moves in the stage "
                                f"histories {dict(history)}; metric {dict(counted)}; histories {cards}")
     sc.figure(f"histories {cards[a_email]} / {cards[b_email]}")
-    sc.figure(f"announced {sum(by_to.values())} for {expected} moves ({', '.join(f'{k[0]}→{k[1]} {v}' for k, v in sorted(counted.items()))})")
+    moves = ", ".join(f"{k[0]}→{k[1]} {v}" for k, v in sorted(counted.items()))
+    sc.figure(f"announced {sum(by_to.values())} for {expected} moves ({moves})")
 
 
 @scenario("formula_export", "spreadsheet formulas in lead fields: CSV exports neutralise them with an apostrophe")
@@ -1082,7 +1114,8 @@ def formula_export(sc):
     key = admin_key(db, role="ingest")
     srv = sc.server(db).start()
     leads = {
-        "f1@formula.io": {"company": '=HYPERLINK("http://x","y")', "first_name": "@SUM(1)", "owner": "+cmd|' /C calc'!A0"},
+        "f1@formula.io": {"company": '=HYPERLINK("http://x","y")', "first_name": "@SUM(1)",
+                          "owner": "+cmd|' /C calc'!A0"},
         "f2@formula.io": {"company": "+1+2", "first_name": "-2+3", "owner": "=1"},
         "f3@formula.io": {"company": "\tTAB", "first_name": "\rCR", "owner": "@x"},
         "f4@formula.io": {"company": "-12", "first_name": "Ann", "owner": "-3.5"},
@@ -1106,7 +1139,8 @@ def formula_export(sc):
     sc.check(f1.get("company") == "'" + leads["f1@formula.io"]["company"], f"f1's company cell: {f1.get('company')!r}")
     sc.check((f1.get("name") or "").startswith("'@SUM(1)"), f"f1's name cell: {f1.get('name')!r}")
     f4 = cells.get("f4@formula.io", {})
-    sc.check(f4.get("company") == "-12", f"a plain negative number must stay as it is: company cell {f4.get('company')!r}")
+    sc.check(f4.get("company") == "-12",
+             f"a plain negative number must stay as it is: company cell {f4.get('company')!r}")
     sc.check(f4.get("owner") == "-3.5", f"a plain negative number must stay as it is: owner cell {f4.get('owner')!r}")
     sc.check("'=1+2@formula.io" in cells, f"an email starting with '=' not neutralised: {sorted(cells)}")
     neutralised = sum(1 for row in body for cell in row if cell.startswith("'"))
@@ -1152,9 +1186,8 @@ def kill9_durability(sc):
     w.phase = "term"
     time.sleep(rnd.uniform(1.0, 2.0))
     t = time.monotonic()
-    rc = srv.stop()
+    rc = stop_checked(sc, srv, "under writes")
     term_took = time.monotonic() - t
-    sc.check(rc == 0, f"SIGTERM under writes: {srv.label} {srv.exit_description()}")
     current[:] = []
     stopped = time.monotonic()
     srv.start()
@@ -1172,7 +1205,7 @@ def kill9_durability(sc):
     sc.figure(f"SQLite: 3 kills, back in {'/'.join(f'{d:.1f}' for d in downs)} s, SIGTERM exit {rc} in "
               f"{term_took:.1f} s, acknowledged {acked}, lost {lost}, "
               f"stored {stored} for {len(w.sent)} ids ({unanswered} unanswered, {w.retry_figure()})")
-    srv.stop()
+    stop_checked(sc, srv, "after the SQLite part")
     # PostgreSQL: two servers on one database, writers spread over both; each killed once while both take writes
     pg = Postgres(sc)
     url = pg.createdb("kill9")
@@ -1226,6 +1259,10 @@ def run_scenario(name, fn):
         sc.failures.append(str(failure))
     except Exception as error:
         sc.failures.append(f"error in the suite: {error!r}\n" + traceback.format_exc())
+    except BaseException:  # SIGTERM (the wrapper's time limit) or Ctrl-C: say where, clean up, stop
+        print(f"FAIL {name} ({time.monotonic() - t0:.1f} s): interrupted; figures so far: {'; '.join(sc.figures)}",
+              flush=True)
+        raise
     finally:
         unwind(depth)
     took = time.monotonic() - t0

@@ -107,12 +107,12 @@ public struct PostgresLeadStore: LeadStore {
     }
 
     /// One write as one transaction (retried whole if the server aborts it to break a deadlock).
-    func write<Result: Sendable>(_ body: (GuardedConnection) async throws -> Result) async throws -> Result {
+    func write<Result: Sendable>(_ body: @escaping @Sendable (GuardedConnection) async throws -> Result) async throws -> Result {
         try await PostgresTransaction.run(client, logger: logger, wait: connectionWait, body)
     }
 
     /// Reads from one consistent snapshot (a read-only, repeatable-read transaction).
-    func read<Result: Sendable>(_ body: (GuardedConnection) async throws -> Result) async throws -> Result {
+    func read<Result: Sendable>(_ body: @escaping @Sendable (GuardedConnection) async throws -> Result) async throws -> Result {
         let logger = self.logger
         return try await PostgresTransaction.run(client, logger: logger, wait: connectionWait) { db in
             try await db.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)

@@ -117,7 +117,7 @@ extension PostgresLeadStore {
     /// in one order, so two batches touching a lead go one after the other.
     public var ingestWriters: Int { 2 }
 
-    public func transaction<Result: Sendable>(_ body: (any LeadTransaction) async throws -> Result) async throws -> Result {
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any LeadTransaction) async throws -> Result) async throws -> Result {
         let logger = self.logger
         return try await write { db in try await body(PostgresLeadTransaction(db: db, logger: logger)) }
     }

@@ -11,7 +11,7 @@ enum PostgresTransaction {
     static let attempts = 5
 
     static func run<Result: Sendable>(_ client: PostgresClient, logger: Logger, wait: Duration,
-                                      _ body: (GuardedConnection) async throws -> Result) async throws -> Result {
+                                      _ body: @escaping @Sendable (GuardedConnection) async throws -> Result) async throws -> Result {
         var attempt = 1
         while true {
             do {
@@ -27,44 +27,48 @@ enum PostgresTransaction {
         }
     }
 
-    /// A connection from the pool and a transaction on it, failing as ``StoreError/unavailable(_:)`` when no
-    /// connection is handed over within `wait`: the pool retries a database it cannot reach without end, so without this every request
-    /// would hang for as long as the database is down. Once the body runs, it runs to its end as before. The pool's
-    /// wait for a connection ends when its task is cancelled, which is how the timer stops it.
+    /// A connection from the pool and a transaction on it, answered as soon as one of these happens:
+    /// - the transaction ends: its result or error;
+    /// - no connection was handed over within `wait`: ``StoreError/unavailable(_:)`` (the pool retries a database it
+    ///   cannot reach without end; its wait is cancelled);
+    /// - the connection closed while the transaction ran and no result came within 0.2 s: ``GuardedConnection/lost``.
+    ///   PostgresNIO 1.33.2 can leave a statement that was in flight when its connection died waiting for ever (a write
+    ///   to the closed channel is dropped; ``GuardedConnection`` closes most of that window but not all of it, 1 in
+    ///   15–20 hard stops under load in reliability/'s pg_outage). The stuck task is left behind, suspended — a few
+    ///   kilobytes; its connection is gone from the pool — instead of holding the request, and with it the server's
+    ///   graceful stop, for ever. The transaction it ran was never committed (a commit is its last statement, and a
+    ///   result that arrives within the grace period is kept).
+    /// The body runs in a task of its own for that reason; a caller's cancellation is passed on to it.
     private static func leased<Result: Sendable>(_ client: PostgresClient, logger: Logger, wait: Duration,
-                                                 _ body: (GuardedConnection) async throws -> Result) async throws -> Result {
-        try await withoutActuallyEscaping(body) { body in
-            // the body runs in a child task while this task waits for the group: never concurrently with its caller
-            let work = UncheckedSendable(body)
-            let started = StartFlag()
-            return try await withThrowingTaskGroup(of: Outcome<Result>.self) { group in
-                group.addTask {
-                    .done(try await client.withConnection { connection in
-                        started.set()
-                        return try await GuardedConnection(connection).withTransaction(logger: logger) { db in try await work.value(db) }
-                    })
-                }
-                group.addTask {
-                    try await Task.sleep(for: wait)
-                    guard started.isSet else {
-                        throw StoreError.unavailable("the PostgreSQL database gave no connection within \(wait.components.seconds) s (is it running and reachable?); try again shortly")
-                    }
-                    return .waited
-                }
-                while let outcome = try await group.next() {
-                    if case .done(let result) = outcome {
-                        group.cancelAll()
-                        return result
+                                                 _ body: @escaping @Sendable (GuardedConnection) async throws -> Result) async throws -> Result {
+        let race = TransactionRace<Result>()
+        let task = Task {
+            try await client.withConnection { connection in
+                race.started()
+                connection.closeFuture.whenComplete { _ in
+                    Task {
+                        try? await Task.sleep(for: .milliseconds(200))
+                        race.finish(.failure(GuardedConnection.lost))
                     }
                 }
-                throw CancellationError()
+                return try await GuardedConnection(connection).withTransaction(logger: logger) { db in try await body(db) }
             }
         }
-    }
-
-    private enum Outcome<Result: Sendable>: Sendable {
-        case done(Result)
-        case waited
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+                race.attach(continuation)
+                Task { race.finish(await task.result) }
+                Task {
+                    try? await Task.sleep(for: wait)
+                    guard !race.hasStarted else { return }
+                    task.cancel()
+                    race.finish(.failure(StoreError.unavailable(
+                        "the PostgreSQL database gave no connection within \(wait.components.seconds) s (is it running and reachable?); try again shortly")))
+                }
+            }
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     static func sqlState(_ error: any Error) -> String? {
@@ -80,17 +84,45 @@ enum PostgresTransaction {
         sqlState(error) == "23505"
     }
 }
-/// Set once a transaction's body has started (its connection leased): read by the timer that gives up waiting.
-private final class StartFlag: Sendable {
-    private let started = Mutex(false)
-    func set() { started.withLock { $0 = true } }
-    var isSet: Bool { started.withLock { $0 } }
-}
+/// Who answers a transaction first (see ``PostgresTransaction``): its result, the lease timer or its connection's
+/// close. The first result is kept (also when it comes before the caller waits) and given once.
+private final class TransactionRace<Result: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result, any Error>?
+        var result: Swift.Result<Result, any Error>?
+        var delivered = false
+        var started = false
+    }
+    private let state = Mutex(State())
 
-/// A value handed to a child task the caller waits for (``PostgresTransaction``'s body, never run concurrently with
-/// the task that owns it).
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+    func started() { state.withLock { $0.started = true } }
+    var hasStarted: Bool { state.withLock { $0.started } }
+
+    func attach(_ continuation: CheckedContinuation<Result, any Error>) {
+        let ready = state.withLock { s -> (CheckedContinuation<Result, any Error>, Swift.Result<Result, any Error>)? in
+            guard !s.delivered else { return nil }
+            if let result = s.result {
+                s.delivered = true
+                return (continuation, result)
+            }
+            s.continuation = continuation
+            return nil
+        }
+        if let (c, r) = ready { c.resume(with: r) }
+    }
+
+    func finish(_ result: Swift.Result<Result, any Error>) {
+        let ready = state.withLock { s -> CheckedContinuation<Result, any Error>? in
+            guard !s.delivered, s.result == nil else { return nil }
+            guard let c = s.continuation else {
+                s.result = result
+                return nil
+            }
+            s.delivered = true
+            s.continuation = nil
+            return c
+        }
+        ready?.resume(with: result)
+    }
 }
 #endif

@@ -150,7 +150,7 @@ extension SQLiteLeadStore {
     public var ingestWriters: Int { 2 }
     public var scoresAhead: Bool { true }
 
-    public func transaction<Result: Sendable>(_ body: (any LeadTransaction) async throws -> Result) async throws -> Result {
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any LeadTransaction) async throws -> Result) async throws -> Result {
         let writer = self.writer
         return try await withTaskExecutorPreference(writerExecutor) { try await gate.run {
             do {

@@ -23,7 +23,7 @@ public protocol LeadStore: Sendable {
     var engines: EngineCache { get }
     /// Runs `body` as one write transaction over the storage verbs: committed when it returns, rolled back when it
     /// throws. The body may run again from the start if the database aborted it (see ``LeadTransaction``).
-    func transaction<Result: Sendable>(_ body: (any LeadTransaction) async throws -> Result) async throws -> Result
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (any LeadTransaction) async throws -> Result) async throws -> Result
     /// True when a batch is worth scoring on a snapshot before its write transaction (``storedLeads(_:)``): SQLite,
     /// whose one writer is then busy only writing; not PostgreSQL, where it would cost a round trip.
     var scoresAhead: Bool { get }

@@ -117,8 +117,9 @@ import Testing
         #expect(skipped == [read.id], "the row changed: the guarded write is not made")
         #expect(try await store.lead(key)?.state.stage == .iql, "the other writer's download stands; the demo was not written")
         let current = try await store.storedLeads([key]).leads[key]!
-        var again = write
-        again.ifUnchanged = current
+        var changed = write
+        changed.ifUnchanged = current
+        let again = changed
         let none = try await store.transaction { tx in try await tx.writeLeads([again], modelVersion: 1, at: Self.now) }
         #expect(none.isEmpty, "written when the row is as read")
     }
