@@ -22,7 +22,7 @@ enum PostgresTransaction {
                     try await Task.sleep(for: .milliseconds(Int.random(in: 5...50) * attempt))
                     continue
                 }
-                throw error
+                throw PostgresFailure.from(error)
             }
         }
     }
@@ -36,35 +36,39 @@ enum PostgresTransaction {
     ///   to the closed channel is dropped; ``GuardedConnection`` closes most of that window but not all of it, 1 in
     ///   15–20 hard stops under load in reliability/'s pg_outage). The stuck task is left behind, suspended — a few
     ///   kilobytes; its connection is gone from the pool — instead of holding the request, and with it the server's
-    ///   graceful stop, for ever. The transaction it ran was never committed (a commit is its last statement, and a
-    ///   result that arrives within the grace period is kept).
+    ///   graceful stop, for ever. A result that arrives within the grace period is kept; when the connection died
+    ///   during COMMIT the outcome is unknown to us, and the 503 asks for the request again (ingest is idempotent).
+    ///   A network cut that neither resets nor closes the connection is not seen here: TCP decides when it fails.
     /// The body runs in a task of its own for that reason; a caller's cancellation is passed on to it.
     private static func leased<Result: Sendable>(_ client: PostgresClient, logger: Logger, wait: Duration,
                                                  _ body: @escaping @Sendable (GuardedConnection) async throws -> Result) async throws -> Result {
         let race = TransactionRace<Result>()
         let task = Task {
             try await client.withConnection { connection in
-                race.started()
-                connection.closeFuture.whenComplete { _ in
+                // the lease and the timer decide once: a connection handed over after the timer fired is not used
+                guard race.start() else { throw CancellationError() }
+                let watch = ClosedConnections.shared.watch(connection) {
                     Task {
                         try? await Task.sleep(for: .milliseconds(200))
                         race.finish(.failure(GuardedConnection.lost))
                     }
                 }
+                defer { ClosedConnections.shared.unwatch(connection, watch) }
                 return try await GuardedConnection(connection).withTransaction(logger: logger) { db in try await body(db) }
             }
         }
+        let timer = Task {
+            try await Task.sleep(for: wait)
+            guard race.timeOut() else { return }
+            task.cancel()
+            race.finish(.failure(StoreError.unavailable(
+                "the PostgreSQL database gave no connection within \(wait.components.seconds) s (is it running and reachable?); try again shortly")))
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
                 race.attach(continuation)
                 Task { race.finish(await task.result) }
-                Task {
-                    try? await Task.sleep(for: wait)
-                    guard !race.hasStarted else { return }
-                    task.cancel()
-                    race.finish(.failure(StoreError.unavailable(
-                        "the PostgreSQL database gave no connection within \(wait.components.seconds) s (is it running and reachable?); try again shortly")))
-                }
             }
         } onCancel: {
             task.cancel()
@@ -72,7 +76,7 @@ enum PostgresTransaction {
     }
 
     static func sqlState(_ error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.sqlState]
+        (error as? PSQLError)?.serverInfo?[.sqlState] ?? (error as? PostgresFailure)?.sqlState
     }
 
     static func isRetryable(_ error: any Error) -> Bool {
@@ -84,6 +88,64 @@ enum PostgresTransaction {
         sqlState(error) == "23505"
     }
 }
+/// A PostgreSQL error as the rest of the program sees it: its SQLSTATE and the server's message, never the
+/// statement's bound values or the server's detail line (`Key (email)=(…)`), which `String(reflecting:)` of a
+/// `PSQLError` prints and a log must not carry. A data exception (SQLSTATE class 22: a value the column cannot hold)
+/// is the request's fault and says so (``StoreError/invalidValue(_:)``); anything else stays ours and passing.
+struct PostgresFailure: Error, CustomStringConvertible {
+    var code: String
+    var sqlState: String?
+    var message: String?
+
+    var description: String {
+        "PostgreSQL \(code)" + (sqlState.map { " (SQLSTATE \($0))" } ?? "") + (message.map { ": \($0)" } ?? "")
+    }
+
+    static func from(_ error: any Error) -> any Error {
+        guard let psql = error as? PSQLError else { return error }
+        let state = psql.serverInfo?[.sqlState]
+        let message = psql.serverInfo?[.message]
+        if let state, state.hasPrefix("22") {
+            return StoreError.invalidValue("PostgreSQL refused a value: \(message ?? "data exception") (SQLSTATE \(state))")
+        }
+        return PostgresFailure(code: "\(psql.code)", sqlState: state, message: message)
+    }
+}
+
+/// One close callback per connection, whatever number of transactions ran on it: `closeFuture.whenComplete`
+/// cannot be undone, so a callback per transaction would pile up on a pooled connection that lives for hours. The
+/// callbacks of the transactions running on a connection when it closes are called once.
+final class ClosedConnections: Sendable {
+    static let shared = ClosedConnections()
+
+    private struct Entry {
+        var callbacks: [UInt64: @Sendable () -> Void] = [:]
+    }
+    private let state = Mutex<(next: UInt64, entries: [ObjectIdentifier: Entry])>((0, [:]))
+
+    /// Calls `onClose` when `connection` closes (at once if it has), until ``unwatch(_:_:)``.
+    func watch(_ connection: PostgresConnection, onClose: @escaping @Sendable () -> Void) -> UInt64 {
+        let id = ObjectIdentifier(connection)
+        let (token, first) = state.withLock { s -> (UInt64, Bool) in
+            s.next += 1
+            let first = s.entries[id] == nil
+            s.entries[id, default: Entry()].callbacks[s.next] = onClose
+            return (s.next, first)
+        }
+        if first {
+            connection.closeFuture.whenComplete { [self] _ in
+                let callbacks = state.withLock { s in s.entries.removeValue(forKey: id)?.callbacks.values.map { $0 } ?? [] }
+                callbacks.forEach { $0() }
+            }
+        }
+        return token
+    }
+
+    func unwatch(_ connection: PostgresConnection, _ token: UInt64) {
+        state.withLock { s in _ = s.entries[ObjectIdentifier(connection)]?.callbacks.removeValue(forKey: token) }
+    }
+}
+
 /// Who answers a transaction first (see ``PostgresTransaction``): its result, the lease timer or its connection's
 /// close. The first result is kept (also when it comes before the caller waits) and given once.
 private final class TransactionRace<Result: Sendable>: Sendable {
@@ -92,11 +154,27 @@ private final class TransactionRace<Result: Sendable>: Sendable {
         var result: Swift.Result<Result, any Error>?
         var delivered = false
         var started = false
+        var timedOut = false
     }
     private let state = Mutex(State())
 
-    func started() { state.withLock { $0.started = true } }
-    var hasStarted: Bool { state.withLock { $0.started } }
+    /// The transaction may begin: false when the timer already gave up on it.
+    func start() -> Bool {
+        state.withLock { s in
+            guard !s.timedOut else { return false }
+            s.started = true
+            return true
+        }
+    }
+
+    /// The timer gives up: false when the transaction already began (it is then waited for).
+    func timeOut() -> Bool {
+        state.withLock { s in
+            guard !s.started else { return false }
+            s.timedOut = true
+            return true
+        }
+    }
 
     func attach(_ continuation: CheckedContinuation<Result, any Error>) {
         let ready = state.withLock { s -> (CheckedContinuation<Result, any Error>, Swift.Result<Result, any Error>)? in

@@ -41,9 +41,8 @@ struct ConnectionLimit: AvailableConnectionsDelegate {
     /// The default limit: the descriptors this process may open, less 512 kept for the database, files and logs,
     /// at most 10,000. Raises the soft descriptor limit to the hard one first (a systemd or container default soft
     /// limit of 1,024 or 4,096 is the usual cause of running out).
-    static func automatic() -> Int {
-        let descriptors = raiseDescriptorLimit()
-        return max(64, min(10_000, descriptors - 512))
+    static func automatic(descriptors: Int = raiseDescriptorLimit()) -> Int {
+        max(64, min(10_000, descriptors - 512))
     }
 
     /// Raises this process's soft limit on open descriptors to its hard limit; returns the soft limit now in force.

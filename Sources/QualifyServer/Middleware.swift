@@ -117,12 +117,13 @@ struct ProblemMiddleware: ServerMiddleware {
 
 extension ProblemMiddleware {
     /// A server-side failure in the log: the request id the caller got back, the operation, the status answered and
-    /// the error itself (its full text, SQL included — the log is ours; the response never carries it).
+    /// the error (its description: SQLite names the statement, never its bound values; PostgreSQL errors carry their
+    /// SQLSTATE and message only — no values, no personal data; the response never carries any of it).
     static func log(_ error: any Error, operation: String, status: Int, logger: Logger) {
         let inner = (error as? ServerError)?.underlyingError ?? error
         logger.error("request failed", metadata: ["request_id": .string(RequestID.current ?? "-"), "operation": .string(operation),
                                                   "status": .stringConvertible(status), "error_type": .string(String(describing: type(of: inner))),
-                                                  "error": .string(String(String(reflecting: inner).prefix(2000)))])
+                                                  "error": .string(String(String(describing: inner).prefix(2000)))])
     }
 }
 
@@ -140,27 +141,25 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Refuses a JSON body holding a `null` (400 naming the field): no schema of the API allows one, and the generated
-/// decoding would quietly take it as "absent" (a default the sender did not ask for). Bodies are at most `maxBytes`
-/// (``BodyLimitMiddleware`` runs first); other content types pass untouched.
-struct NullRefusalMiddleware<Context: RequestContext>: RouterMiddleware {
+/// decoding would quietly take it as "absent" (a default the sender did not ask for). Runs after the key's check (no
+/// key is still a 401) on every body the API would read as JSON — declared so, or sent without a content type, which
+/// the generated code reads as JSON too. Bodies are at most `--max-body-mb` (``BodyLimitMiddleware`` runs first).
+struct NullRefusalMiddleware: ServerMiddleware {
     let maxBytes: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post || request.method == .put,
-              request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true else {
-            return try await next(request, context)
-        }
-        var request = request
-        let body = try await request.collectBody(upTo: maxBytes)
-        if let field = JSONNullFinder.firstNull(in: body.readableBytesView) {
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+                   next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
+        async throws -> (HTTPResponse, HTTPBody?)
+    {
+        let type = request.headerFields[.contentType]?.lowercased()
+        guard let body, type == nil || type!.hasPrefix("application/json") else { return try await next(request, body, metadata) }
+        let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
+        if let field = JSONNullFinder.firstNull(in: bytes) {
             let named = field.isEmpty ? "the body" : field == "[]" ? "an array element" : "'\(field.prefix(100))'"
-            let problem = APIProblem.badRequest("\(named) is null; leave an optional field out instead (no field takes null)",
-                                                field: field.isEmpty || field == "[]" ? nil : String(field.prefix(100)))
-            let (head, _) = problem.response
-            let data = (try? JSONEncoder().encode(problem.document)) ?? Data()
-            return Response(status: head.status, headers: head.headerFields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return APIProblem.badRequest("\(named) is null; leave an optional field out instead (no field takes null)",
+                                         field: field.isEmpty || field == "[]" ? nil : String(field.prefix(100))).response
         }
-        return try await next(request, context)
+        return try await next(request, HTTPBody(bytes), metadata)
     }
 }
 

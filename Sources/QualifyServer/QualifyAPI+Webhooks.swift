@@ -20,7 +20,7 @@ extension QualifyAPI {
         guard !body.events.isEmpty else { throw APIProblem.unprocessable("name at least one event type", field: "events") }
         try APIProblem.checkCount(body.events.count, "events", atMost: 5, of: "event types")
         try APIProblem.checkLength(body.url, "url", 8...2_000)
-        guard (body.description ?? "").count <= 200 else {
+        guard (body.description ?? "").unicodeScalars.count <= 200 else {
             throw APIProblem.unprocessable("the description must be at most 200 characters", field: "description")
         }
         guard body.url.count <= 2000 else { throw APIProblem.unprocessable("the URL must be at most 2,000 characters", field: "url") }

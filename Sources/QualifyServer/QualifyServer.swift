@@ -52,14 +52,14 @@ public enum QualifyServer {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BodyLimitMiddleware(maxBytes: settings.maxBodyBytes))
-        router.add(middleware: NullRefusalMiddleware(maxBytes: settings.maxBodyBytes))
         let api = QualifyAPI(cards: cards, mailDomainLookup: mailDomainLookup, webhookPing: webhookPing,
                              allowPrivateWebhooks: settings.allowPrivateWebhooks, readyTimeout: settings.readyTimeout, metrics: metrics,
                              transitions: transitions, clock: clock)
         let routes = RouteTable(router: router)
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
-                                               AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds))])
+                                               AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds)),
+                                               NullRefusalMiddleware(maxBytes: settings.maxBodyBytes)])
         // the web app's pages (their own sign-in and roles), beside the API on the same port
         try pages?(router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: routes))
@@ -75,8 +75,14 @@ public enum QualifyServer {
                                    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
         let router = try await router(cards: cards, webhookPing: webhookPing, mailDomainLookup: mailDomainLookup, settings: settings,
                                       logger: logger, pages: pages)
-        let automatic = ConnectionLimit.automatic() // raises the descriptor limit either way
-        let limit = ConnectionLimit(maximum: settings.maxConnections ?? automatic, logger: logger)
+        let descriptors = ConnectionLimit.raiseDescriptorLimit()
+        var maximum = settings.maxConnections ?? ConnectionLimit.automatic(descriptors: descriptors)
+        if maximum > descriptors - 64 {
+            logger.warning("--max-connections is above what this process may open; holding fewer (raise the descriptor limit, ulimit -n)",
+                           metadata: ["asked": .stringConvertible(maximum), "descriptors": .stringConvertible(descriptors)])
+            maximum = max(16, descriptors - 64)
+        }
+        let limit = ConnectionLimit(maximum: maximum, logger: logger)
         return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(Int64(settings.idleTimeoutSeconds)))),
                            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "qualify",
                                                 availableConnectionsDelegate: limit),

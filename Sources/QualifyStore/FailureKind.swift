@@ -28,6 +28,7 @@ public enum FailureKind: Sendable, Hashable {
         case .duplicateKey: return .conflict(field: nil)
         case .noActiveModel, .schemaBehind, .schemaAhead: return .notReady
         case .unavailable: return .unavailable
+        case .invalidValue: return .unprocessable(field: nil)
         case .corrupt: return .internalFault
         }
     }

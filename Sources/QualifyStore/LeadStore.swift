@@ -355,6 +355,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The database did not give a connection in time (stopped, unreachable, or every connection busy): passing,
     /// the caller may try again. Says which database, never how it failed inside.
     case unavailable(String)
+    /// The database refused a value the request carried (a character or number the column cannot hold): the
+    /// request's fault, not worth sending again as it is.
+    case invalidValue(String)
 
     public var description: String {
         switch self {
@@ -369,6 +372,7 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .corrupt(let what): return "stored data could not be read: \(what)"
         case .duplicateKey(let id): return "an API key with id '\(id)' already exists"
         case .unavailable(let what): return what
+        case .invalidValue(let what): return what
         }
     }
 }

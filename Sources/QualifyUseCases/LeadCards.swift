@@ -19,7 +19,7 @@ public struct LeadCardView: Sendable, Hashable {
     /// Where grade, temperature, chance and stage disagree.
     public var flags: [SignalFlag]
     /// The merges that changed the lead's fields (an import or upsert over what was there), oldest first, up to the
-    /// card's time: the audit of where each value came from.
+    /// card's time (the latest ``LeadCards/shownMerges``): the audit of where each value came from.
     public var merges: [MergeRecord] = []
     /// The owner's SLA clock (``SLAClock``), when the model has one for the lead's stage and the lead was assigned.
     public var sla: SLAClock.Status? { card.sla }
@@ -59,6 +59,9 @@ public struct LeadCards: Sendable {
         return text.count == 10 ? t.adding(TimeSpan(millis: 86_400_000 - 1)) : t
     }
 
+    /// The merges a card lists: the latest, oldest first (a lead upserted on every form post would grow its card without end).
+    public static let shownMerges = 100
+
     /// The card of `key` as it stood at `asOf` (nil: now).
     public func card(_ key: LeadKey, asOf: Timestamp?, now: Timestamp) async throws -> LeadCardView {
         guard let record = try await store.lead(key) else { throw Problem.unknownLead(key.email) }
@@ -83,7 +86,7 @@ public struct LeadCards: Sendable {
             priority: model.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: at) },
             chance: chance, chanceProblem: chanceProblem,
             flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability),
-            merges: record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at })
+            merges: Array(record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at }.suffix(Self.shownMerges)))
     }
 }
 

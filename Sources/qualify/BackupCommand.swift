@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QualifyApp
 import QualifySQLite
+import QualifyStore
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,8 +29,12 @@ struct BackupCommand: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: to) else {
             throw Failure("\(to) exists; give a new file name (a backup never overwrites)")
         }
-        let store = try await db.open(now: .now())
-        guard let sqlite = store as? SQLiteLeadStore else { throw Failure("\(place) is not a SQLite database") }
+        // opened as it is: a backup is what one takes before `qualify migrate`, so a schema behind this qualify is
+        // copied, not refused, and nothing (a default model) is written to the source
+        let sqlite: SQLiteLeadStore
+        do { sqlite = try SQLiteLeadStore.open(path: path, migrations: .inspectOnly).store } catch {
+            throw Failure("cannot open \(path) as a SQLite database: \(error)")
+        }
         let started = Date()
         do { try await sqlite.backup(to: to) } catch {
             throw Failure("could not write the backup to \(to): \(error) (is its folder there and writable, and is there room?)")

@@ -51,6 +51,9 @@ struct ExportCommand: AsyncParsableCommand {
             let cards = try await db.cards(now: now)
             var handle = FileHandle.standardOutput
             if let out {
+                guard !FileManager.default.fileExists(atPath: out) else {
+                    throw Failure("\(out) exists; give a new file name (an export never overwrites)")
+                }
                 guard FileManager.default.createFile(atPath: out, contents: nil) else { throw Failure("cannot write \(out)") }
                 handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             }

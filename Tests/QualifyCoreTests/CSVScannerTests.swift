@@ -99,4 +99,13 @@ import Testing
         ])
         #expect(largestBuffer < 4_000 + 2 * chunk.count)
     }
+
+    /// A short row of many empty fields is refused by count before its strings pile up.
+    @Test func aRowOfCommasIsRefusedByItsFieldCount() {
+        var scanner = CSVScanner()
+        scanner.append(Array(("a\n" + String(repeating: ",", count: 20_000) + "\nb\n").utf8))
+        var steps: [CSVScanner.Step] = []
+        while case let step = scanner.next(final: true), step != .end { steps.append(step) }
+        #expect(steps == [.record(["a"], line: 1), .bad(line: 2, .tooManyFields(limit: CSVScanner.maxFields)), .record(["b"], line: 3)])
+    }
 }

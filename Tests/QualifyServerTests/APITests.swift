@@ -96,6 +96,12 @@ extension TestClientProtocol {
         try await f.app.test(.router) { client in
             let null = try await client.call(.post, "/webhooks", f.headers(.admin), #"{"url":"https://hooks.example.com/q","events":["lead.sql"],"format":null}"#)
             #expect(null.status == .badRequest && null["field"] as? String == "format", "\(null.text)")
+            var bare = f.headers(.admin)
+            bare[.contentType] = nil
+            let untyped = try await client.call(.post, "/events", bare, #"{"id":"n1","email":"ada@acme.io","type":"page_view","at":"2026-05-30T10:00:00Z","properties":null}"#)
+            #expect(untyped.status == .badRequest && untyped["field"] as? String == "properties", "sent without a content type: \(untyped.text)")
+            let keyless = try await client.call(.post, "/webhooks", f.headers(nil), #"{"url":"https://h.example.com","events":["lead.sql"],"format":null}"#)
+            #expect(keyless.status == .unauthorized, "no key is a 401 whatever the body holds")
             let long = String(repeating: "x", count: 4_097)
             let batch = try await client.call(.post, "/events/batch", f.headers(.admin),
                                               #"{"events":[\#(Self.event("ok1")),{"id":"b","email":"ada@acme.io","type":"page_view","at":"2026-05-30T10:00:00Z","properties":{"note":"\#(long)"}}]}"#)

@@ -21,6 +21,9 @@ public struct CSVScanner: Sendable {
     /// A record (all its fields, quoted line breaks included) longer than this is bad; the scanner then discards the
     /// rest of its line chunk by chunk, so an over-long line costs a bounded buffer however long it runs.
     public var maxRecordBytes: Int
+    /// Fields a row may have: far above any export's columns, low enough that a row of commas costs no more than a
+    /// few hundred kilobytes of empty fields before it is refused.
+    public static let maxFields = 10_000
     public var delimiter: UInt8
     // internal, not private: ``nextVerbatim(final:column:appendingTo:)`` (CSVScanner+Verbatim.swift) reads them
     var buffer: [UInt8] = []
@@ -83,6 +86,11 @@ public struct CSVScanner: Sendable {
         fieldLoop: while true {
             fieldBytes.removeAll(keepingCapacity: true)
             // many fields, each within the field limit, still make a row too long to keep
+            if fields.count >= Self.maxFields {
+                problem = .tooManyFields(limit: Self.maxFields)
+                problemLine = currentLine
+                break fieldLoop
+            }
             if i - position > maxRecordBytes {
                 problem = .recordTooLong(limit: maxRecordBytes)
                 problemLine = currentLine
@@ -211,6 +219,7 @@ public enum CSVProblem: Error, Sendable, Hashable, CustomStringConvertible {
     case textAfterClosingQuote(field: Int)
     case fieldTooLong(field: Int, limit: Int)
     case recordTooLong(limit: Int)
+    case tooManyFields(limit: Int)
     case invalidUTF8(field: Int)
     case nulByte(field: Int)
     case utf16
@@ -221,6 +230,7 @@ public enum CSVProblem: Error, Sendable, Hashable, CustomStringConvertible {
         case .quoteInUnquotedField(let f): return "field \(f) has a '\"' but does not start with one (quote the whole field and double inner quotes)"
         case .textAfterClosingQuote(let f): return "field \(f) has text after its closing quote"
         case .fieldTooLong(let f, let limit): return "field \(f) is longer than \(limit) bytes"
+        case .tooManyFields(let limit): return "the row has more than \(limit) fields (is this the right delimiter, or a CSV file at all?)"
         case .recordTooLong(let limit): return "the row is longer than \(limit) bytes (is a quote left open, or is this not a CSV file?)"
         case .invalidUTF8(let f): return "field \(f) is not valid UTF-8 (save the file as UTF-8)"
         case .nulByte(let f): return "field \(f) contains a NUL byte (is this a binary file?)"

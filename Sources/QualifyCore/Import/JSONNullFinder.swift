@@ -5,15 +5,15 @@
 public enum JSONNullFinder {
     /// The name of the member whose value is the first `null` (or `[]` for an array element, `""` at the top level),
     /// or nil when the text holds no null value.
-    public static func firstNull(in bytes: some Collection<UInt8>) -> String? {
+    public static func firstNull<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes) -> String? where Bytes.Index == Int {
         var inString = false
         var escaped = false
         var lastKeyStart: Int?
         var lastString: (start: Int, end: Int)?
         var lastStructural: UInt8 = 0 // the last of { [ , : outside strings
-        let b = Array(bytes)
-        var i = 0
-        while i < b.count {
+        let b = bytes
+        var i = b.startIndex
+        while i < b.endIndex {
             let c = b[i]
             if inString {
                 if escaped { escaped = false } else if c == 92 { escaped = true } else if c == 34 {
@@ -29,7 +29,7 @@ public enum JSONNullFinder {
                 lastKeyStart = i + 1
             case 123, 91, 44, 58: // { [ , :
                 lastStructural = c
-            case 110 where i + 3 < b.count && b[i + 1] == 117 && b[i + 2] == 108 && b[i + 3] == 108: // null
+            case 110 where i + 3 < b.endIndex && b[i + 1] == 117 && b[i + 2] == 108 && b[i + 3] == 108: // null
                 switch lastStructural {
                 case 58: // a member's value: name the member
                     guard let key = lastString else { return "" }
