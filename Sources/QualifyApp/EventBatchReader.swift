@@ -35,7 +35,9 @@ struct EventBatchReader {
         self.chunks = try FileChunks(path: path)
     }
 
-    var fraction: Double { chunks.fraction }
+    var fraction: Double {
+        chunks.fraction(pending: format == .csv ? scanner.pendingBytes : pending.count - pendingStart)
+    }
 
     /// The next batch, or nil at the end of the file.
     mutating func next() throws -> Batch? {

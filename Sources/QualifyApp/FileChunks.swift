@@ -26,6 +26,12 @@ struct FileChunks {
     }
 
     var fraction: Double { size == 0 ? 1 : min(1, Double(read) / Double(size)) }
+
+    /// The share of the file used so far: read, less the `pending` bytes read ahead and not yet turned into rows
+    /// (a 4 MiB chunk is most of a small file: by bytes read, a 50,000-row import showed 100 % at row 37,000).
+    func fraction(pending: Int) -> Double {
+        size == 0 ? 1 : min(1, Double(read - min(read, UInt64(max(0, pending)))) / Double(size))
+    }
 }
 
 public enum ImportError: Error, CustomStringConvertible {

@@ -87,7 +87,8 @@ public struct LeadImporter: Sendable {
                 report.quarantined += held.count
                 held.removeAll()
             }
-            progress(ImportProgress(file: name, fraction: chunks.fraction, rows: report.rows, rejected: report.rejected.count))
+            progress(ImportProgress(file: name, fraction: chunks.fraction(pending: scanner.pendingBytes), rows: report.rows,
+                                    rejected: report.rejected.count))
         }
 
         loop: while true {

@@ -85,8 +85,16 @@ struct Failure: Error, CustomStringConvertible {
 /// A progress bar on a terminal (standard error), silent otherwise.
 final class ProgressBar: Sendable {
     let enabled: Bool
+    let started = ContinuousClock.now
     init() {
         enabled = isatty(STDERR_FILENO) == 1 && !QualifyEnvironment.current.isCI
+    }
+
+    /// The time left at the rate so far, once there is a rate to go by.
+    static func eta(fraction: Double, elapsed: Duration) -> String? {
+        guard fraction > 0.02, fraction < 1 else { return nil }
+        let seconds = Int((Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * (1 - fraction) / fraction)
+        return seconds >= 60 ? "\(seconds / 60)m \(seconds % 60)s left" : "\(seconds)s left"
     }
 
     func update(_ p: ImportProgress) {
@@ -94,7 +102,8 @@ final class ProgressBar: Sendable {
         let width = 30
         let filled = Int(p.fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        let text = "\r\(p.file) \(bar) \(Int(p.fraction * 100))%  \(p.rows) rows  \(p.rejected) rejected"
+        let eta = Self.eta(fraction: p.fraction, elapsed: ContinuousClock.now - started).map { "  \($0)" } ?? ""
+        let text = "\r\(p.file) \(bar) \(Int(p.fraction * 100))%  \(p.rows) rows  \(p.rejected) rejected\(eta)\u{1B}[K"
         FileHandle.standardError.write(Data(text.utf8))
     }
 

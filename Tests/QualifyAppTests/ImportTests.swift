@@ -68,6 +68,19 @@ struct Workspace {
         #expect(bo.events.map(\.at).min() == Workspace.now, "an unreadable date: dated at import, and reported")
     }
 
+    /// Progress follows the rows used, not the bytes read ahead (issue 18: 100 % at row 37,000 of 50,000).
+    @Test func progressFollowsTheRowsNotTheBytesReadAhead() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let rows = (1...5_000).map { "lead\($0)@acme\($0 % 50).io,Name\($0)" }.joined(separator: "\n")
+        let path = try ws.file("many.csv", "email,first_name\n" + rows + "\n")
+        let seen = Fractions()
+        _ = try await LeadImporter(store: ws.store, batchSize: 1_000).run(path: path, now: Workspace.now) { seen.add($0.fraction) }
+        let fractions = seen.all
+        #expect(fractions.count >= 5 && fractions.first! < 0.3 && fractions.last == 1, "\(fractions)")
+        #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
+    }
+
     @Test func aCRMExportLandsWithBadRowsReportedByLine() async throws {
         let ws = try await Workspace()
         defer { ws.cleanUp() }
@@ -211,4 +224,11 @@ struct Workspace {
             #expect("\(error)".contains("no 'id' column"))
         }
     }
+}
+
+final class Fractions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double] = []
+    func add(_ value: Double) { lock.withLock { values.append(value) } }
+    var all: [Double] { lock.withLock { values } }
 }

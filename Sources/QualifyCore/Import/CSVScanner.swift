@@ -42,6 +42,9 @@ public struct CSVScanner: Sendable {
         self.maxRecordBytes = max(maxRecordBytes, maxFieldBytes)
     }
 
+    /// Bytes appended but not yet read into records (for progress: what was read minus this is what was used).
+    public var pendingBytes: Int { buffer.count - position }
+
     public mutating func append(_ bytes: some Sequence<UInt8>) {
         if position > 0 {
             buffer.removeFirst(position)
