@@ -43,10 +43,10 @@ public enum LeadExport {
 
     static func jsonLine(_ lead: ExportedLead) throws -> String {
         var object: [String: Any] = ["email": lead.email, "fields": lead.fields, "grade": lead.grade.rawValue, "fit_points": lead.fitPoints,
-                                     "engagement": (lead.engagement * 10_000).rounded() / 10_000, "temperature": lead.temperature.rawValue,
+                                     "engagement": CRMExport.rounded(lead.engagement), "temperature": lead.temperature.rawValue,
                                      "stage": lead.stage.rawValue]
         object["checklist_grade"] = lead.checklistGrade
-        object["chance"] = lead.chance.map { ($0 * 10_000).rounded() / 10_000 }
+        object["chance"] = lead.chance.map(CRMExport.rounded)
         object["next_offer"] = lead.nextOffer
         object["last_activity"] = lead.lastActivity?.iso8601
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])

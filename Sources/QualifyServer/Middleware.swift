@@ -120,10 +120,10 @@ extension ProblemMiddleware {
     /// the error (its description: SQLite names the statement, never its bound values; PostgreSQL errors carry their
     /// SQLSTATE and message only — no values, no personal data; the response never carries any of it).
     static func log(_ error: any Error, operation: String, status: Int, logger: Logger) {
-        let inner = (error as? ServerError)?.underlyingError ?? error
-        logger.error("request failed", metadata: ["request_id": .string(RequestID.current ?? "-"), "operation": .string(operation),
-                                                  "status": .stringConvertible(status), "error_type": .string(String(describing: type(of: inner))),
-                                                  "error": .string(String(String(describing: inner).prefix(2000)))])
+        var metadata = RequestID.failureFields((error as? ServerError)?.underlyingError ?? error).mapValues { Logger.MetadataValue.string($0) }
+        metadata["operation"] = .string(operation)
+        metadata["status"] = .stringConvertible(status)
+        logger.error("request failed", metadata: metadata)
     }
 }
 

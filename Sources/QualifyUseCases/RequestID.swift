@@ -15,6 +15,13 @@ public enum RequestID {
         return text
     }
 
+    /// What a failure's log line carries in either shell: this request's id, the error's type and its description
+    /// (cut to 2,000 characters; stores' errors name statements and SQLSTATEs, never bound values).
+    public static func failureFields(_ error: any Error) -> [String: String] {
+        ["request_id": current ?? "-", "error_type": String(describing: type(of: error)),
+         "error": String(String(describing: error).prefix(2000))]
+    }
+
     /// A new id: 16 random hexadecimal digits.
     public static func make() -> String {
         let n = UInt64.random(in: .min ... .max)

@@ -203,10 +203,7 @@ struct Web: Sendable {
             case .conflict, .unprocessable: result = problemPage(nil, status: .conflict, heading: "That did not work", detail: "\(error)")
             case .notReady: result = problemPage(nil, status: .serviceUnavailable, heading: "Not ready", detail: "\(error)")
             case .internalFault, .unavailable:
-                let inner = String(describing: error)
-                logger.error("web page failed", metadata: ["request_id": .string(RequestID.current ?? "-"),
-                                                           "error_type": .string(String(describing: type(of: error))),
-                                                           "error": .string(String(inner.prefix(2000)))])
+                logger.error("web page failed", metadata: RequestID.failureFields(error).mapValues { .string($0) })
                 result = kind == .internalFault
                     ? problemPage(nil, status: .internalServerError, heading: "Something went wrong on our side",
                                   detail: "Stored data could not be read; the log has details (request \(RequestID.current ?? "-")). Tell your admin the time it happened.")

@@ -117,8 +117,11 @@ public enum CRMExport {
         }
     }
 
+    /// Engagement and chance as exported: four decimals.
+    public static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+
     static func number(_ value: Double) -> String {
-        let rounded = (value * 10_000).rounded() / 10_000
+        let rounded = rounded(value)
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }
 
