@@ -142,15 +142,16 @@ def main():
         n = args.requests
         results = {}
         pages = [
-            ("queue page 1 (all open leads)", "/app/queue?view=all"),
+            ("queue page 1 (all open leads)", "/app/queue?view=all&stage=open"),
+            ("queue page 1 (default: SQL, then MQL)", "/app/queue?view=all"),
             ("queue, stage SQL", "/app/queue?view=all&stage=sql"),
-            ("queue, grade C, cold", "/app/queue?view=all&grade=C&temperature=cold"),
-            ("queue, unassigned", "/app/queue?view=unassigned"),
+            ("queue, grade C, cold", "/app/queue?view=all&stage=open&grade=C&temperature=cold"),
+            ("queue, unassigned", "/app/queue?view=unassigned&stage=open"),
         ]
         for name, path in pages:
             results[name] = measure(c, path, n)
         # page 100 by following the next links
-        path = "/app/queue?view=all"
+        path = "/app/queue?view=all&stage=open"
         for _ in range(99):
             _, body, _ = c.request("GET", path)
             m = re.search(r'<a rel="next" href="([^"]+)"', body)
@@ -160,7 +161,7 @@ def main():
         top = re.search(r'href="(/app/leads/[^"]+)"', results["queue page 1 (all open leads)"]["body"]).group(1)
         results["lead card (top lead)"] = measure(c, top, n)
         results["insights"] = measure(c, "/app/insights", max(5, n // 3))
-        results["API GET /leads?limit=50"] = measure(api, "/leads?limit=50", n, headers=auth)
+        results["API GET /leads?limit=50"] = measure(api, "/leads?limit=50&stage=open", n, headers=auth)
         floor = sqlite_floor(db, n)
     finally:
         server.terminate()

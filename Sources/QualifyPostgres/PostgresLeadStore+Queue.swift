@@ -7,7 +7,7 @@ extension PostgresLeadStore {
     /// Every filter is a parameter that may be null (one statement, no SQL built from input).
     public func queueRows(_ filter: QueueFilter, order: QueueOrder, limit: Int, offset: Int) async throws -> [QueueRow] {
         let logger = self.logger
-        let stage = filter.stage?.rawValue, excluded = filter.excludedStages.map(\.rawValue)
+        let stages = filter.stages?.map(\.rawValue), excluded = filter.excludedStages.map(\.rawValue)
         let grade = filter.grade?.rawValue
         let (minAmp, belowAmp) = (filter.minAmplitude, filter.belowAmplitude)
         let since = filter.updatedSince?.millis
@@ -20,17 +20,19 @@ extension PostgresLeadStore {
             let rows = try await db.query("""
                 SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead
-                WHERE (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
+                WHERE (CASE WHEN \(stages)::text[] IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = ANY(\(stages)::text[]) END)
                   AND (\(grade)::text IS NULL OR grade = \(grade)::text)
                   AND (\(minAmp)::float8 IS NULL OR engagement_amp >= \(minAmp)::float8)
                   AND (\(belowAmp)::float8 IS NULL OR engagement_amp < \(belowAmp)::float8)
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
-                  AND (\(owner)::text IS NULL OR owner = \(owner)::text)
+                  AND (\(owner)::text IS NULL OR lower(owner) = lower(\(owner)::text))
                   AND (\(due)::bigint IS NULL OR due_at <= \(due)::bigint)
                   AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
                   AND (\(pattern)::text IS NULL OR email LIKE \(pattern)::text OR lower(name) LIKE \(pattern)::text
                        OR lower(company) LIKE \(pattern)::text)
-                ORDER BY (CASE WHEN \(due)::bigint IS NULL THEN NULL ELSE due_at END) NULLS FIRST, (\(positions)::int8[])[grade_rank * 3
+                ORDER BY (CASE WHEN \(due)::bigint IS NULL THEN NULL ELSE due_at END) NULLS FIRST,
+                         (CASE WHEN \(stages)::text[] IS NULL THEN NULL ELSE array_position(\(stages)::text[], stage) END) NULLS FIRST,
+                         (\(positions)::int8[])[grade_rank * 3
                            + (CASE WHEN engagement_amp >= \(order.hotAmplitude) THEN 0 WHEN engagement_amp >= \(order.warmAmplitude) THEN 1 ELSE 2 END)
                            + 1],
                          engagement_amp DESC, id
@@ -46,7 +48,7 @@ extension PostgresLeadStore {
     public func queueBand(_ filter: QueueFilter, gradeRank: Int, minAmplitude: Double?, belowAmplitude: Double?, after: QueueKey?,
                           limit: Int) async throws -> [QueueRow] {
         let logger = self.logger
-        let stage = filter.stage?.rawValue, excluded = filter.excludedStages.map(\.rawValue)
+        let stages = filter.stages?.map(\.rawValue), excluded = filter.excludedStages.map(\.rawValue)
         let (owner, unassigned, since) = (filter.owner, filter.unassigned, filter.updatedSince?.millis)
         let rank = Int64(gradeRank)
         return try await read { db in
@@ -56,8 +58,8 @@ extension PostgresLeadStore {
                     SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                     FROM lead
                     WHERE grade_rank = \(rank) AND engagement_amp = \(after.amplitude)::float8 AND id > \(after.id)::bigint
-                      AND (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
-                      AND (\(owner)::text IS NULL OR owner = \(owner)::text)
+                      AND (CASE WHEN \(stages)::text[] IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = ANY(\(stages)::text[]) END)
+                      AND (\(owner)::text IS NULL OR lower(owner) = lower(\(owner)::text))
                       AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
                       AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
                     ORDER BY engagement_amp DESC, id
@@ -73,8 +75,8 @@ extension PostgresLeadStore {
                 WHERE grade_rank = \(rank)
                   AND (\(minAmplitude)::float8 IS NULL OR engagement_amp >= \(minAmplitude)::float8)
                   AND (\(below)::float8 IS NULL OR engagement_amp < \(below)::float8)
-                  AND (CASE WHEN \(stage)::text IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = \(stage)::text END)
-                  AND (\(owner)::text IS NULL OR owner = \(owner)::text)
+                  AND (CASE WHEN \(stages)::text[] IS NULL THEN NOT (stage = ANY(\(excluded)::text[])) ELSE stage = ANY(\(stages)::text[]) END)
+                  AND (\(owner)::text IS NULL OR lower(owner) = lower(\(owner)::text))
                   AND (NOT \(unassigned)::bool OR owner IS NULL OR owner = '')
                   AND (\(since)::bigint IS NULL OR updated_at >= \(since)::bigint)
                 ORDER BY engagement_amp DESC, id

@@ -85,7 +85,8 @@ struct PostgresLeadTransaction: LeadTransaction {
         }
         if !people.isEmpty, !openStages.isEmpty {
             let counts = try await db.query("""
-                SELECT owner, COUNT(*) FROM lead WHERE owner = ANY(\(people)::text[]) AND stage = ANY(\(openStages.map(\.rawValue))::text[])
+                SELECT owner, COUNT(*) FROM lead
+                WHERE lower(owner) = ANY(\(people.map { $0.lowercased() })::text[]) AND owner = ANY(\(people)::text[]) AND stage = ANY(\(openStages.map(\.rawValue))::text[])
                 GROUP BY owner
                 """, logger: logger)
             for try await (owner, n) in counts.decode((String, Int64).self) { load.openLeads[owner] = Int(n) }

@@ -261,6 +261,12 @@ enum PostgresMigrations {
             // leads entering each stage per week (insights) read the recent stage changes off this index
             "CREATE INDEX stage_change_at ON stage_change(at, to_stage)",
         ]),
+        // The queue's owner filter ignores case (`--owner "jane doe"` finds "Jane Doe"): the owner index on lower(owner);
+        // routing's exact match goes through it too (lower(owner) = ANY(…) AND owner = ANY(…)).
+        ("v13-owner-any-case", [
+            "DROP INDEX IF EXISTS lead_owner",
+            "CREATE INDEX lead_owner ON lead(lower(owner)) WHERE owner IS NOT NULL",
+        ]),
     ]
 
     static var names: [String] { all.map(\.name) }

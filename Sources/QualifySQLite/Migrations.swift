@@ -4,7 +4,8 @@ import GRDB
 /// PostgreSQL store uses the same names.
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
-                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users", "v12-queue-band"]
+                        "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users", "v12-queue-band",
+                        "v13-owner-any-case"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -233,6 +234,13 @@ enum Migrations {
             try db.execute(sql: """
                 CREATE INDEX lead_band ON lead(grade_rank, engagement_amp DESC); -- the row id ends every entry: ties in id order
                 CREATE INDEX stage_change_at ON stage_change(at, to_stage);
+                """)
+        }
+        // The queue's owner filter ignores case (see PostgresMigrations; SQLite's NOCASE folds ASCII letters only).
+        m.registerMigration("v13-owner-any-case") { db in
+            try db.execute(sql: """
+                DROP INDEX IF EXISTS lead_owner;
+                CREATE INDEX lead_owner ON lead(owner COLLATE NOCASE) WHERE owner IS NOT NULL;
                 """)
         }
         return m

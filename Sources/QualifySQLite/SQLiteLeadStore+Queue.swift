@@ -27,6 +27,9 @@ extension SQLiteLeadStore {
                 conditions.append("due_at <= ?")
                 _ = arguments.append(contentsOf: [due.millis])
             }
+            // several stages: one after another in the filter's order
+            let stageOrder = (filter.stages?.count ?? 0) > 1 ? filter.stages ?? [] : []
+            _ = arguments.append(contentsOf: StatementArguments(stageOrder.map(\.rawValue)))
             _ = arguments.append(contentsOf: [order.hotAmplitude, order.warmAmplitude])
             _ = arguments.append(contentsOf: StatementArguments(QueueOrder.positionByRanks))
             _ = arguments.append(contentsOf: [limit, offset])
@@ -34,7 +37,7 @@ extension SQLiteLeadStore {
             let sql = """
                 SELECT id, email, name, company, grade, fit_points, stage, engagement_amp, last_activity_at, owner, due_at
                 FROM lead \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY \(filter.dueBy == nil ? "" : "due_at, ")CASE grade_rank * 3 + (CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END)
+                ORDER BY \(filter.dueBy == nil ? "" : "due_at, ")\(stageOrder.isEmpty ? "" : "CASE stage " + stageOrder.indices.map { "WHEN ? THEN \($0) " }.joined() + "END, ")CASE grade_rank * 3 + (CASE WHEN engagement_amp >= ? THEN 0 WHEN engagement_amp >= ? THEN 1 ELSE 2 END)
                            \((0..<12).map { "WHEN \($0) THEN ?" }.joined(separator: " ")) END,
                          engagement_amp DESC, id
                 LIMIT ? OFFSET ?
@@ -87,15 +90,15 @@ extension SQLiteLeadStore {
     static func leadConditions(_ filter: QueueFilter) -> (conditions: [String], arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if let stage = filter.stage {
-            conditions.append("stage = ?")
-            _ = arguments.append(contentsOf: [stage.rawValue])
+        if let stages = filter.stages {
+            conditions.append(stages.count == 1 ? "stage = ?" : "stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))")
+            _ = arguments.append(contentsOf: StatementArguments(stages.map(\.rawValue)))
         } else if !filter.excludedStages.isEmpty {
             conditions.append("stage NOT IN (\(filter.excludedStages.map { _ in "?" }.joined(separator: ", ")))")
             _ = arguments.append(contentsOf: StatementArguments(filter.excludedStages.map(\.rawValue)))
         }
         if let owner = filter.owner {
-            conditions.append("owner = ?")
+            conditions.append("owner = ? COLLATE NOCASE")
             _ = arguments.append(contentsOf: [owner])
         }
         if filter.unassigned { conditions.append("(owner IS NULL OR owner = '')") }

@@ -118,8 +118,9 @@ struct SQLiteTransaction: LeadTransaction {
                 let who = Array(repeating: "?", count: people.count).joined(separator: ", ")
                 let stages = Array(repeating: "?", count: openStages.count).joined(separator: ", ")
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT owner, COUNT(*) AS n FROM lead WHERE owner IN (\(who)) AND stage IN (\(stages)) GROUP BY owner
-                    """, arguments: StatementArguments(people + openStages.map(\.rawValue))) {
+                    SELECT owner, COUNT(*) AS n FROM lead WHERE owner COLLATE NOCASE IN (\(who)) AND owner IN (\(who)) AND stage IN (\(stages))
+                    GROUP BY owner
+                    """, arguments: StatementArguments(people + people + openStages.map(\.rawValue))) {
                     load.openLeads[row["owner"]] = row["n"]
                 }
             }

@@ -63,8 +63,18 @@ struct QualifyAPI: APIProtocol {
         case .offset(let n): offset = n
         case .key(let k): after = k
         }
-        let query = QueueQuery(stage: q.stage.map { Stage(rawValue: $0.rawValue)! }, grade: q.grade.map { Grade(rawValue: $0.rawValue)! },
-                               temperature: q.temperature.map { Temperature(rawValue: $0.rawValue)! },
+        try APIProblem.checkLength(q.stage, "stage", 1...20)
+        let stages = try q.stage.map { text in
+            try QueueStages(text: text) ?? { throw APIProblem.badRequest("stage '\(text)' is not \(QueueStages.words)", field: "stage") }()
+        } ?? .actionable
+        let grade = try q.grade.map { text in
+            try Grade(rawValue: text.uppercased()) ?? { throw APIProblem.badRequest("grade '\(text.prefix(20))' is not A, B, C or D", field: "grade") }()
+        }
+        let temperature = try q.temperature.map { text in
+            try Temperature(rawValue: text.lowercased())
+                ?? { throw APIProblem.badRequest("temperature '\(text.prefix(20))' is not hot, warm or cold", field: "temperature") }()
+        }
+        let query = QueueQuery(stages: stages, grade: grade, temperature: temperature,
                                updatedSince: q.updatedSince.map(Timestamp.init(date:)), owner: q.owner, overdue: q.overdue ?? false,
                                limit: limit + 1, offset: offset)
         let result = try await store.queuePage(query, after: after, now: clock())

@@ -207,13 +207,62 @@ public enum IngestOutcome: Sendable, Hashable {
     case rejected(EventRejection)
 }
 
+/// Which stages a queue lists, and in what order of stages.
+public enum QueueStages: Sendable, Hashable {
+    /// The leads sales should act on: SQL, then MQL, each in priority order (the default).
+    case actionable
+    /// Every lead not yet won or ruled out (every stage but customer and disqualified), in one priority order.
+    case open
+    /// Every lead, in one priority order.
+    case all
+    /// One stage.
+    case only(Stage)
+
+    /// The stages a queue of this selection lists one after another (each group in priority order); nil for one
+    /// group of every stage but ``excluded``.
+    public var groups: [Stage]? {
+        switch self {
+        case .actionable: return [.sql, .mql]
+        case .open, .all: return nil
+        case .only(let stage): return [stage]
+        }
+    }
+
+    /// The stages left out when ``groups`` is nil.
+    public var excluded: [Stage] { self == .open ? [.disqualified, .customer] : [] }
+
+    /// From a command line or a query parameter: `actionable`, `open`, `all` or a stage, in any case; nil otherwise.
+    public init?(text: String) {
+        switch text.lowercased() {
+        case "actionable": self = .actionable
+        case "open": self = .open
+        case "all": self = .all
+        default:
+            guard let stage = Stage(rawValue: text.lowercased()) else { return nil }
+            self = .only(stage)
+        }
+    }
+
+    /// The words ``init(text:)`` takes, for help and error messages.
+    public static let words = "actionable (SQL, then MQL: the default), open (all but customers and disqualified), all, or one stage ("
+        + Stage.allCases.map(\.rawValue).joined(separator: ", ") + ")"
+
+    /// The one stage, if the selection is one.
+    public var stage: Stage? {
+        if case .only(let stage) = self { return stage }
+        return nil
+    }
+}
+
 public struct QueueQuery: Sendable, Hashable {
-    public var stage: Stage?
+    /// The stages listed: by default SQL, then MQL (``QueueStages/actionable``).
+    public var stages: QueueStages
     public var grade: Grade?
     public var temperature: Temperature?
     /// Only leads changed (fields, events, stage) at or after this time.
     public var updatedSince: Timestamp?
-    /// Only leads whose `owner` field is exactly this (the salesperson's name as the CRM or the API gave it).
+    /// Only leads whose `owner` field is this, ignoring case (the salesperson's name as the CRM or the API gave it;
+    /// SQLite folds the case of ASCII letters only).
     public var owner: String?
     /// Only leads whose owner has not acted by the SLA's due time, the longest overdue first.
     public var overdue: Bool
@@ -224,13 +273,15 @@ public struct QueueQuery: Sendable, Hashable {
     public var limit: Int
     /// How many leads of the ordered queue to skip (a page's start).
     public var offset: Int
-    public init(stage: Stage? = nil, grade: Grade? = nil, temperature: Temperature? = nil, updatedSince: Timestamp? = nil,
-                owner: String? = nil, overdue: Bool = false, unassigned: Bool = false, search: String? = nil, limit: Int = 50, offset: Int = 0) {
+    /// `stage`, when given, is `stages: .only(stage)`.
+    public init(stage: Stage? = nil, stages: QueueStages = .actionable, grade: Grade? = nil, temperature: Temperature? = nil,
+                updatedSince: Timestamp? = nil, owner: String? = nil, overdue: Bool = false, unassigned: Bool = false, search: String? = nil,
+                limit: Int = 50, offset: Int = 0) {
+        self.stages = stage.map(QueueStages.only) ?? stages
         self.unassigned = unassigned
         self.search = search
         self.overdue = overdue
         self.owner = owner
-        self.stage = stage
         self.grade = grade
         self.temperature = temperature
         self.updatedSince = updatedSince

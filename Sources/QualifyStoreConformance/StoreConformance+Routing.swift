@@ -60,7 +60,7 @@ extension StoreConformance {
         var assigned = messages.compactMap { m -> String? in if case .assigned(let lead, let owner, _, _, _, _) = m { return "\(lead)→\(owner)" }; return nil }
         try expect(assigned.sorted() == ["ada@acme.io→sam", "bob@beta.io→lea", "cy@gamma.io→sam", "dan@acme.io→sam", "eve@big.io→tom",
                                          "fay@delta.io→lea"], "assigned messages: \(assigned)")
-        let leas = try await store.queue(QueueQuery(owner: "lea"), now: now)
+        let leas = try await store.queue(QueueQuery(stages: .open, owner: "lea"), now: now)
         try expect(leas.map(\.email).sorted() == ["bob@beta.io", "fay@delta.io"], "the queue filters by the routed owner: \(leas.map(\.email))")
 
         // a late event replays the lead: same owner, no second decision; a rescore keeps it too
@@ -112,16 +112,16 @@ extension StoreConformance {
         // due two working hours later in sam's calendar: one on Monday (16–17), one on Tuesday → Tuesday 10:00 (and
         // the millisecond after the move at which routing recorded the assignment)
         let due = day(1, hour: 1).adding(TimeSpan(millis: 1))
-        var queue = try await store.queue(QueueQuery(), now: now)
+        var queue = try await store.queue(QueueQuery(stages: .open), now: now)
         try expect(queue.first { $0.email == "ada@acme.io" }?.dueAt == due, "due \(String(describing: queue.first?.dueAt)), expected \(due)")
-        let early = try await store.queue(QueueQuery(overdue: true), now: day(1))
+        let early = try await store.queue(QueueQuery(stages: .open, overdue: true), now: day(1))
         try expect(early.isEmpty, "not overdue on Tuesday 09:00: \(early.map(\.email))")
-        queue = try await store.queue(QueueQuery(overdue: true), now: now)
+        queue = try await store.queue(QueueQuery(stages: .open, overdue: true), now: now)
         try expect(queue.map(\.email) == ["ada@acme.io"], "overdue later: \(queue.map(\.email))")
         // a logged call stops the clock
         _ = try await store.logActivity(.call, on: key("ada@acme.io"), outcome: "connected", note: nil, by: "sam", id: EventID("call1"),
                                         at: day(2), now: now)
-        queue = try await store.queue(QueueQuery(overdue: true), now: now)
+        queue = try await store.queue(QueueQuery(stages: .open, overdue: true), now: now)
         try expect(queue.isEmpty, "touched: no longer overdue: \(queue.map(\.email))")
         let touched = try await store.lead(key("ada@acme.io"))!.state
         guard case .late(let at, let dueAt)? = SLAClock.status(of: touched, handoff: model.handoff, zone: SystemZones.rules) else {

@@ -79,14 +79,14 @@ extension StoreConformance {
             LeadUpsert(key: key("cy@gamma.io"), fields: ["first_name": "Cy", "company": "Gamma"], origin: "t"),
         ], source: "t", at: t0)
         func emails(_ q: QueueQuery) async throws -> [String] { try await store.queue(q, now: now).map(\.email).sorted() }
-        try await expectAsync(try await emails(QueueQuery(search: "LOVELACE")) == ["ada@acme.io"], "search by name ignores case")
-        try await expectAsync(try await emails(QueueQuery(search: "gamma")) == ["cy@gamma.io"], "search by company or email")
-        try await expectAsync(try await emails(QueueQuery(search: "100%_")) == ["bo@beta.io"], "% and _ are matched literally")
-        try await expectAsync(try await emails(QueueQuery(search: "%")) == ["bo@beta.io"], "a lone % is a literal percent sign")
-        try await expectAsync(try await emails(QueueQuery(unassigned: true)) == ["ada@acme.io", "cy@gamma.io"], "unassigned: no owner")
+        try await expectAsync(try await emails(QueueQuery(stages: .open, search: "LOVELACE")) == ["ada@acme.io"], "search by name ignores case")
+        try await expectAsync(try await emails(QueueQuery(stages: .open, search: "gamma")) == ["cy@gamma.io"], "search by company or email")
+        try await expectAsync(try await emails(QueueQuery(stages: .open, search: "100%_")) == ["bo@beta.io"], "% and _ are matched literally")
+        try await expectAsync(try await emails(QueueQuery(stages: .open, search: "%")) == ["bo@beta.io"], "a lone % is a literal percent sign")
+        try await expectAsync(try await emails(QueueQuery(stages: .open, unassigned: true)) == ["ada@acme.io", "cy@gamma.io"], "unassigned: no owner")
         let matrix = try await store.priorityMatrix(now: now)
         try expect(matrix.map(\.leads).reduce(0, +) == 3, "every open lead counted once: \(matrix)")
-        let cards = try await store.queue(QueueQuery(limit: 10), now: now)
+        let cards = try await store.queue(QueueQuery(stages: .open, limit: 10), now: now)
         for lead in cards {
             try expect(matrix.contains { $0.grade == lead.grade && $0.temperature == lead.temperature && $0.leads >= 1 },
                        "\(lead.email) is in its queue band \(lead.grade) × \(lead.temperature)")
@@ -107,7 +107,7 @@ extension StoreConformance {
         var generator = SplitMix(seed: 42)
         let industries = ["software", "retail", "banking", "healthcare"]
         let titles = ["CTO", "VP Engineering", "Intern", "Head of Sales", "Analyst"]
-        let owners = ["sam", "lea", ""]
+        let owners = ["sam", "Sam", "lea", ""]
         var upserts: [LeadUpsert] = []
         var events: [IncomingEvent] = []
         for i in 0..<90 {
@@ -115,7 +115,7 @@ extension StoreConformance {
             upserts.append(LeadUpsert(key: key(email), fields: [
                 "first_name": "P\(i)", "company": "C\(i % 17)", "industry": industries[Int(generator.next() % 4)],
                 "job_title": titles[Int(generator.next() % 5)], "employees": String(10 + generator.next() % 900),
-                "owner": owners[Int(generator.next() % 3)],
+                "owner": owners[Int(generator.next() % 4)],
             ], origin: "t"))
             for j in 0..<Int(generator.next() % 5) {
                 let type = ["page_view", "content_download", "webinar_attended", "pricing_page_view", "demo_request"][Int(generator.next() % 5)]
@@ -133,14 +133,16 @@ extension StoreConformance {
         let model = try await store.activeModel()!
         let order = QueueOrder(model: model.model, now: now)
         let queries: [(String, QueueQuery)] = [
-            ("default", QueueQuery()), ("sql", QueueQuery(stage: .sql)), ("grade B", QueueQuery(grade: .b)),
-            ("warm", QueueQuery(temperature: .warm)), ("A hot", QueueQuery(grade: .a, temperature: .hot)), ("owner sam", QueueQuery(owner: "sam")),
-            ("unassigned", QueueQuery(unassigned: true)), ("customers", QueueQuery(stage: .customer)),
+            ("default", QueueQuery()), ("open", QueueQuery(stages: .open)), ("all", QueueQuery(stages: .all)), ("sql", QueueQuery(stage: .sql)),
+            ("grade B", QueueQuery(stages: .open, grade: .b)), ("warm", QueueQuery(stages: .open, temperature: .warm)),
+            ("A hot", QueueQuery(stages: .open, grade: .a, temperature: .hot)), ("owner sam", QueueQuery(stages: .open, owner: "sam")),
+            ("owner SAM", QueueQuery(stages: .open, owner: "SAM")), ("unassigned", QueueQuery(stages: .all, unassigned: true)),
+            ("customers", QueueQuery(stage: .customer)), ("default grade A", QueueQuery(grade: .a)),
         ]
         for (name, q) in queries {
             let amplitudes: (min: Double?, below: Double?) = q.temperature.map(order.amplitudes) ?? (nil, nil)
             let reference = try await store.queueRows(
-                QueueFilter(stage: q.stage, excludedStages: QueueQuery.closedStages, grade: q.grade, minAmplitude: amplitudes.min,
+                QueueFilter(stages: q.stages.groups, excludedStages: q.stages.excluded, grade: q.grade, minAmplitude: amplitudes.min,
                             belowAmplitude: amplitudes.below, updatedSince: nil, owner: q.owner, unassigned: q.unassigned),
                 order: order, limit: 1000, offset: 0).map(\.email)
             var all = q
@@ -162,6 +164,15 @@ extension StoreConformance {
             let third = try await store.queue(page, now: now).map(\.email)
             try expect(third == Array(reference.dropFirst(14).prefix(7)), "\(name): the page at offset 14")
         }
+        // the default: SQLs, then MQLs, nothing else; the owner in any case
+        let byDefault = try await store.queue(QueueQuery(limit: 1000), now: now)
+        let stages = byDefault.map(\.stage)
+        try expect(stages.contains(.sql) && stages.contains(.mql) && stages == stages.filter { $0 == .sql } + stages.filter { $0 == .mql },
+                   "the default queue lists the SQLs, then the MQLs: \(stages)")
+        let everyone = try await store.queue(QueueQuery(stages: .all, limit: 1000), now: now)
+        try expect(Set(everyone.map(\.stage)).count > 2 && everyone.count == 92, "--stage all lists every lead: \(everyone.count)")
+        let sam = try await store.queue(QueueQuery(stages: .all, owner: "SAM", limit: 1000), now: now)
+        try expect(Set(sam.compactMap(\.owner)) == ["sam", "Sam"], "the owner filter ignores case: \(Set(sam.compactMap(\.owner)))")
         let twins = try await store.queue(QueueQuery(limit: 1000), now: now).map(\.email).filter { $0.hasPrefix("twin") }
         try expect(twins == ["twin-b@t.io", "twin-a@t.io"], "equal amplitudes in creation order: \(twins)")
     }

@@ -286,18 +286,18 @@ public enum StoreConformance {
             event("q3", "c-hot@small.io", "demo_request", day(59)),
             event("q4", "c-hot@small.io", "contact_sales", day(59)),
         ], options: IngestOptions(), now: now)
-        let queue = try await store.queue(QueueQuery(), now: now)
+        let queue = try await store.queue(QueueQuery(stages: .open), now: now)
         try expect(queue.map(\.email) == ["a-hot@big.io", "a-cold@big2.io", "c-hot@small.io", "d-cold@gmail.com"],
                    "A-hot (1), A-cold (3), C-hot (3, grade breaks the tie), D-cold (12): \(queue.map(\.email))")
         try expect(queue[0].temperature == .hot && queue[1].temperature == .cold, "temperatures: \(queue.map(\.temperature))")
-        let hot = try await store.queue(QueueQuery(temperature: .hot), now: now)
+        let hot = try await store.queue(QueueQuery(stages: .open, temperature: .hot), now: now)
         try expect(Set(hot.map(\.email)) == ["a-hot@big.io", "c-hot@small.io"], "hot filter: \(hot.map(\.email))")
         let sqlA = try await store.queue(QueueQuery(stage: .sql, grade: .a, limit: 5), now: now)
         try expect(sqlA.map(\.email) == ["a-hot@big.io"], "stage and grade filter: \(sqlA.map(\.email))")
         // 60 days later the same leads have cooled down: decay with no write
-        let later = try await store.queue(QueueQuery(temperature: .hot), now: now.adding(.days(60)))
+        let later = try await store.queue(QueueQuery(stages: .open, temperature: .hot), now: now.adding(.days(60)))
         try expect(later.isEmpty, "nobody is hot two half-lives later: \(later.map(\.email))")
-        let limited = try await store.queue(QueueQuery(limit: 2), now: now)
+        let limited = try await store.queue(QueueQuery(stages: .open, limit: 2), now: now)
         try expect(limited.count == 2, "limit")
     }
 
@@ -307,15 +307,15 @@ public enum StoreConformance {
         _ = try await store.upsertLeads(emails.map { LeadUpsert(key: key($0), fields: ["job_title": "CEO"], origin: "p") }, source: "p", at: day(1))
         _ = try await store.ingest([event("pg1", emails[3], "demo_request", day(10)), event("pg2", emails[5], "webinar_attend", day(10))],
                                    options: IngestOptions(), now: now)
-        let all = try await store.queue(QueueQuery(limit: 100), now: now).map(\.email)
+        let all = try await store.queue(QueueQuery(stages: .open, limit: 100), now: now).map(\.email)
         var paged: [String] = []
         for page in 0..<4 {
-            let leads = try await store.queue(QueueQuery(limit: 2, offset: page * 2), now: now).map(\.email)
+            let leads = try await store.queue(QueueQuery(stages: .open, limit: 2, offset: page * 2), now: now).map(\.email)
             try expect(leads.count == (page < 3 ? 2 : 1), "page \(page) has \(leads.count) leads")
             paged += leads
         }
         try expect(paged == all, "the pages in order are the queue: \(paged) vs \(all)")
-        let changed = try await store.queue(QueueQuery(updatedSince: day(5), limit: 100), now: now).map(\.email)
+        let changed = try await store.queue(QueueQuery(stages: .open, updatedSince: day(5), limit: 100), now: now).map(\.email)
         try expect(Set(changed) == [emails[3], emails[5]], "changed since day 5: \(changed)")
     }
 
@@ -326,18 +326,18 @@ public enum StoreConformance {
             LeadUpsert(key: key("o2@firm.io"), fields: ["owner": "Sam Chen"], origin: "o:2"),
             LeadUpsert(key: key("o3@firm.io"), fields: ["job_title": "CTO"], origin: "o:3"),
         ], source: "crm.csv", at: day(1))
-        let maria = try await store.queue(QueueQuery(owner: "Maria Lopez"), now: now)
+        let maria = try await store.queue(QueueQuery(stages: .open, owner: "Maria Lopez"), now: now)
         try expect(maria.map(\.email) == ["o1@firm.io"] && maria.first?.owner == "Maria Lopez", "Maria's leads: \(maria)")
-        let all = try await store.queue(QueueQuery(), now: now)
+        let all = try await store.queue(QueueQuery(stages: .open), now: now)
         try expect(all.count == 3 && all.first(where: { $0.email == "o3@firm.io" })?.owner == nil, "no filter, no owner: \(all)")
-        let lowercase = try await store.queue(QueueQuery(owner: "maria lopez"), now: now)
-        try expect(lowercase.isEmpty, "the owner is matched exactly")
+        let lowercase = try await store.queue(QueueQuery(stages: .open, owner: "maria lopez"), now: now)
+        try expect(lowercase.map(\.email) == ["o1@firm.io"], "the owner is matched in any case: \(lowercase.map(\.email))")
         // the lead changes hands: a later fields update names another owner
         _ = try await store.upsertLeads([LeadUpsert(key: key("o2@firm.io"), fields: ["owner": "Maria Lopez"], origin: "o:4")],
                                         source: "api", at: day(2))
-        let after = try await store.queue(QueueQuery(owner: "Maria Lopez"), now: now)
+        let after = try await store.queue(QueueQuery(stages: .open, owner: "Maria Lopez"), now: now)
         try expect(Set(after.map(\.email)) == ["o1@firm.io", "o2@firm.io"], "after reassignment: \(after.map(\.email))")
-        let sam = try await store.queue(QueueQuery(owner: "Sam Chen"), now: now)
+        let sam = try await store.queue(QueueQuery(stages: .open, owner: "Sam Chen"), now: now)
         try expect(sam.isEmpty, "Sam no longer has o2")
     }
 

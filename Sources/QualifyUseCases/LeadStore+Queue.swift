@@ -14,7 +14,8 @@ public struct QueuePage: Sendable, Hashable {
 
 extension LeadStore {
     /// The sales queue: the leads `query` keeps, by priority at `now` (``QueueOrder``: grade × temperature, then
-    /// engagement now, then the order leads were created). Without a stage filter, leads already won (customer) or disqualified are left out.
+    /// engagement now, then the order leads were created) within each stage group of `query.stages` — by default the
+    /// SQLs, then the MQLs (``QueueStages/actionable``).
     /// `overdue`: only leads whose SLA due time has passed untouched, the longest overdue first.
     public func queue(_ query: QueueQuery, now: Timestamp) async throws -> [LeadSummary] {
         try await queuePage(query, after: nil, now: now).leads
@@ -31,7 +32,8 @@ extension LeadStore {
         let order = QueueOrder(model: model.model, now: now)
         let amplitudes: (min: Double?, below: Double?) = query.temperature.map(order.amplitudes) ?? (nil, nil)
         let search = query.search.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
-        let filter = QueueFilter(stage: query.stage, excludedStages: QueueQuery.closedStages, grade: query.grade,
+        let groups: [[Stage]?] = query.stages.groups.map { $0.map { [$0] } } ?? [nil]
+        let filter = QueueFilter(stages: query.stages.groups, excludedStages: query.stages.excluded, grade: query.grade,
                                  minAmplitude: amplitudes.min, belowAmplitude: amplitudes.below, updatedSince: query.updatedSince,
                                  owner: query.owner, dueBy: query.overdue ? now : nil, unassigned: query.unassigned,
                                  matching: search.map(QueueFilter.likePattern(containing:)))
@@ -48,18 +50,25 @@ extension LeadStore {
         }
         // an offset without a key is read through (a page at offset N reads N + limit index entries)
         let wanted = after == nil ? max(0, query.offset) + limit : limit
-        var rows: [(row: QueueRow, band: Int)] = []
-        for (position, band) in QueueOrder.bands.enumerated() where rows.count < wanted {
-            if let after, position < after.band { continue }
-            if let grade = query.grade, grade != band.grade { continue }
-            if let temperature = query.temperature, temperature != band.temperature { continue }
-            let range = order.amplitudes(band.temperature)
-            let found = try await queueBand(filter, gradeRank: band.grade.rank, minAmplitude: range.min, belowAmplitude: range.below,
-                                            after: after?.band == position ? after : nil, limit: wanted - rows.count)
-            rows += found.map { ($0, position) }
+        var rows: [(row: QueueRow, group: Int, band: Int)] = []
+        // each stage group in turn (SQL, then MQL), each walked band by band
+        for (group, stages) in groups.enumerated() where rows.count < wanted {
+            if let after, group < after.group { continue }
+            var groupFilter = filter
+            groupFilter.stages = stages
+            let groupAfter = after?.group == group ? after : nil
+            for (position, band) in QueueOrder.bands.enumerated() where rows.count < wanted {
+                if let groupAfter, position < groupAfter.band { continue }
+                if let grade = query.grade, grade != band.grade { continue }
+                if let temperature = query.temperature, temperature != band.temperature { continue }
+                let range = order.amplitudes(band.temperature)
+                let found = try await queueBand(groupFilter, gradeRank: band.grade.rank, minAmplitude: range.min, belowAmplitude: range.below,
+                                                after: groupAfter?.band == position ? groupAfter : nil, limit: wanted - rows.count)
+                rows += found.map { ($0, group, position) }
+            }
         }
         let page = after == nil ? Array(rows.dropFirst(max(0, query.offset))) : rows
-        let keys = page.map { QueueKey(band: $0.band, amplitude: $0.row.amplitude, id: $0.row.id) }
+        let keys = page.map { QueueKey(group: $0.group, band: $0.band, amplitude: $0.row.amplitude, id: $0.row.id) }
         return QueuePage(leads: page.map { summary($0.row) }, keys: keys, next: page.count == limit && limit > 0 ? keys.last : nil)
     }
 }
@@ -70,7 +79,7 @@ extension QueueQuery {
     public static let walkedOffset = 5_000
 
     /// The stages the default queue leaves out: nothing more to qualify.
-    public static let closedStages: [Stage] = [.disqualified, .customer]
+    public static let closedStages: [Stage] = QueueStages.open.excluded
 }
 
 extension LeadStore {

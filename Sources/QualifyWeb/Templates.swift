@@ -99,7 +99,7 @@ enum Templates {
       <fieldset class="views"><legend>Leads</legend>
       {{#views}}<label><input type="radio" name="view" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/views}}
       </fieldset>
-      <label>Stage <select name="stage"><option value="">open stages</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
+      <label>Stage <select name="stage"><option value="">SQL, then MQL (all when searching)</option>{{#stages}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/stages}}</select></label>
       <label>Grade <select name="grade"><option value="">any</option>{{#grades}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/grades}}</select></label>
       <label>Temperature <select name="temperature"><option value="">any</option>{{#temperatures}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/temperatures}}</select></label>
       <label>Owner <input name="owner" value="{{owner}}" size="10"></label>

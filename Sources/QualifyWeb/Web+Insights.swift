@@ -21,7 +21,7 @@ extension Web {
                 let n = counts.first { $0.grade == grade && $0.temperature == t }?.leads ?? 0
                 return ["grade": grade.rawValue, "temperature": t.rawValue, "count": n,
                         "background": Charts.tint(Double(n) / Double(most)),
-                        "href": "/app/queue?view=all&grade=\(grade.rawValue)&temperature=\(t.rawValue)"]
+                        "href": "/app/queue?view=all&stage=open&grade=\(grade.rawValue)&temperature=\(t.rawValue)"]
             }]
         }
         c["total"] = total

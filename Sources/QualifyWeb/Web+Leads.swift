@@ -81,7 +81,11 @@ extension Web {
         func param(_ name: String) -> String? { q.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         let view = param("view") ?? (viewer.user.role == .sales ? "mine" : "all")
         guard ["mine", "unassigned", "all"].contains(view) else { throw WebProblem.badRequest("view '\(view.prefix(20))' is not mine, unassigned or all") }
-        let stage = try param("stage").map { s in try Stage(rawValue: s) ?? { throw WebProblem.badRequest("stage '\(s.prefix(20))' is not a stage") }() }
+        let search = param("q").map { String($0.prefix(100)) }
+        // without a stage chosen: the SQLs, then the MQLs — or every lead when searching for one by name
+        let stages = try param("stage").map { s in
+            try QueueStages(text: s) ?? { throw WebProblem.badRequest("stage '\(s.prefix(20))' is not \(QueueStages.words)") }()
+        } ?? (search == nil ? .actionable : .all)
         let grade = try param("grade").map { s in try Grade(rawValue: s) ?? { throw WebProblem.badRequest("grade '\(s.prefix(20))' is not A, B, C or D") }() }
         let temperature = try param("temperature").map { s in
             try Temperature(rawValue: s) ?? { throw WebProblem.badRequest("temperature '\(s.prefix(20))' is not hot, warm or cold") }()
@@ -92,13 +96,12 @@ extension Web {
             guard let key = QueueKey(text: text) else { throw WebProblem.badRequest("The page link is broken; start again from the first page.") }
             after = key
         }
-        let search = param("q").map { String($0.prefix(100)) }
         let overdue = param("overdue") != nil
         var owner = param("owner")
         if view == "mine" { owner = People.ownerID(of: viewer.user, team: try await store.activeModel()?.model.handoff) }
         let now = clock()
         // pages by key (any depth reads like the first); a search or the overdue list by offset
-        let result = try await store.queuePage(QueueQuery(stage: stage, grade: grade, temperature: temperature, owner: owner, overdue: overdue,
+        let result = try await store.queuePage(QueueQuery(stages: stages, grade: grade, temperature: temperature, owner: owner, overdue: overdue,
                                                           unassigned: view == "unassigned", search: search, limit: 51,
                                                           offset: after == nil ? (pageNumber - 1) * 50 : 0),
                                                after: after, now: now)
@@ -125,7 +128,9 @@ extension Web {
         }
         var context = layout(viewer, title: "Queue", nav: "queue")
         context["views"] = [("mine", "My leads"), ("unassigned", "Unassigned"), ("all", "All")].map { ["value": $0.0, "label": $0.1, "checked": $0.0 == view] }
-        context["stages"] = Stage.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": $0 == stage] }
+        context["stages"] = ([("open", "open stages", QueueStages.open), ("all", "all stages", .all)]
+                             + Stage.allCases.map { ($0.rawValue, $0.label, QueueStages.only($0)) })
+            .map { ["value": $0.0, "label": $0.1, "selected": $0.2 == stages] }
         context["grades"] = Grade.allCases.map { ["value": $0.rawValue, "selected": $0 == grade] }
         context["temperatures"] = Temperature.allCases.map { ["value": $0.rawValue, "selected": $0 == temperature] }
         context["owner"] = view == "mine" ? "" : (param("owner") ?? "")

@@ -6,6 +6,9 @@ import QualifyStore
 import QualifyUseCases
 
 // in any case, as screens print them (`SQL`, `HOT`)
+extension QueueStages: ExpressibleByArgument {
+    public init?(argument: String) { self.init(text: argument) }
+}
 extension Stage: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
@@ -19,17 +22,20 @@ extension Grade: ExpressibleByArgument {
 struct LeadsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads",
-        abstract: "Print the sales queue, ordered by priority: grade × temperature, then engagement now.",
+        abstract: "Print the sales queue: the SQLs, then the MQLs, each by priority (grade × temperature, then engagement now).",
         discussion: """
             Priority is (grade rank: A 1 … D 4) × (temperature rank: hot 1, warm 2, cold 3), lower first — A-hot, then
-            A-warm and B-hot, … D-cold last; ties go to the better grade, then the higher engagement. Disqualified leads and
-            customers are left out unless asked for with --stage.
+            A-warm and B-hot, … D-cold last; ties go to the better grade, then the higher engagement, then the lead
+            created first. By default the queue lists the leads sales should act on: every SQL, then every MQL.
+            --stage open lists every lead not yet won or ruled out in one order, --stage all every lead, --stage mql
+            one stage.
             """)
-    @Option(help: "Only this stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))).") var stage: Stage?
+    @Option(help: "actionable (SQL, then MQL: the default), open, all, or one stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))), in any case.")
+    var stage: QueueStages = .actionable
     @Option(help: "Only this grade (A, B, C, D).") var grade: Grade?
     @Option(help: "Only this temperature (hot, warm, cold).") var temperature: Temperature?
     @Flag(help: "Only leads nobody owns yet.") var unassigned = false
-    @Option(help: "Only leads of this salesperson: the lead's owner field (\"Lead Owner\" in CRM exports), exactly.")
+    @Option(help: "Only leads of this salesperson: the lead's owner field (\"Lead Owner\" in CRM exports), in any case.")
     var owner: String?
     @Option(help: "At most this many leads.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
@@ -51,7 +57,7 @@ struct LeadsCommand: AsyncParsableCommand {
             try await printQuarantine(store)
             return
         }
-        let leads = try await store.queue(QueueQuery(stage: stage, grade: grade, temperature: temperature,
+        let leads = try await store.queue(QueueQuery(stages: stage, grade: grade, temperature: temperature,
                                                           owner: owner?.trimmingCharacters(in: .whitespaces), overdue: overdue,
                                                           unassigned: unassigned, limit: limit),
                                            now: now)

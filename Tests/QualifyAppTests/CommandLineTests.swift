@@ -152,7 +152,7 @@ struct CLI {
         let copy = dir.appendingPathComponent("copy.sqlite").path
         let made = try CLI.run(["backup", "--to", copy, "--database", "q.sqlite"], in: dir)
         #expect(made.status == 0 && made.out.contains("backed up"), "\(made.err)")
-        let listed = try CLI.run(["leads", "--format", "csv", "--database", copy], in: dir)
+        let listed = try CLI.run(["leads", "--stage", "all", "--format", "csv", "--database", copy], in: dir)
         #expect(listed.out.contains("ada@acme.io") && listed.out.contains("bo@beta.io"), "\(listed.out)\(listed.err)")
         let again = try CLI.run(["backup", "--to", copy, "--database", "q.sqlite"], in: dir)
         #expect(again.status != 0 && again.err.contains("never overwrites"))
@@ -167,8 +167,15 @@ struct CLI {
         #expect(try CLI.run(["import", "leads", file.path], in: dir).status == 0)
         let upper = try CLI.run(["leads", "--stage", "NEW", "--temperature", "COLD", "--format", "csv"], in: dir)
         #expect(upper.status == 0 && upper.out.contains("ada@acme.io") && upper.out.contains("bo@beta.io"), "\(upper.out)\(upper.err)")
-        let unassigned = try CLI.run(["leads", "--unassigned", "--format", "csv"], in: dir)
+        let unassigned = try CLI.run(["leads", "--unassigned", "--stage", "ALL", "--format", "csv"], in: dir)
         #expect(unassigned.out.contains("bo@beta.io") && !unassigned.out.contains("ada@acme.io"), "\(unassigned.out)")
+        // by default the SQLs, then the MQLs: two new leads are not there
+        let byDefault = try CLI.run(["leads", "--format", "csv"], in: dir)
+        #expect(byDefault.status == 0 && !byDefault.out.contains("ada@acme.io") && !byDefault.out.contains("bo@beta.io"), "\(byDefault.out)")
+        let owner = try CLI.run(["leads", "--stage", "all", "--owner", "SAM", "--format", "csv"], in: dir)
+        #expect(owner.out.contains("ada@acme.io") && !owner.out.contains("bo@beta.io"), "the owner in any case: \(owner.out)")
+        let wrong = try CLI.run(["leads", "--stage", "hot"], in: dir)
+        #expect(wrong.status != 0 && wrong.err.contains("actionable"), "\(wrong.err)")
         let both = try CLI.run(["leads", "--unassigned", "--owner", "sam"], in: dir)
         #expect(both.status != 0 && both.err.contains("exclude each other"))
     }
@@ -188,7 +195,7 @@ struct CLI {
         let text = ["email,first_name,company", #"ada@acme.io,"=HYPERLINK(""http://evil"")",@SUM(A1)"#, ""].joined(separator: "\n")
         try text.write(to: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "leads", file.path], in: dir).status == 0)
-        let queue = try CLI.run(["leads", "--format", "csv"], in: dir)
+        let queue = try CLI.run(["leads", "--stage", "open", "--format", "csv"], in: dir)
         #expect(queue.out.contains(#""'=HYPERLINK(""http://evil"")""#) && queue.out.contains(#""'@SUM(A1)""#), "\(queue.out)")
         #expect(!queue.out.contains(",=HYPERLINK") && !queue.out.contains(",@SUM"))
     }

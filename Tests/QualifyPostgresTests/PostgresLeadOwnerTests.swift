@@ -39,9 +39,9 @@ struct PostgresLeadOwnerTests {
             #expect(indexes.count == 9 && indexes.filter { $0.contains("engagement_amp") }.count == 1
                     && indexes.contains { $0.contains("lead_band") }, "\(indexes)")
             let now = Self.t0.adding(.days(3))
-            #expect(try await store.queue(QueueQuery(owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"])
-            #expect(try await store.queue(QueueQuery(owner: "Sam"), now: now).isEmpty)
-            let c = try await store.queue(QueueQuery(), now: now).first { $0.email == "c@firm.io" }
+            #expect(try await store.queue(QueueQuery(stages: .open, owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"])
+            #expect(try await store.queue(QueueQuery(stages: .open, owner: "Sam"), now: now).isEmpty)
+            let c = try await store.queue(QueueQuery(stages: .open), now: now).first { $0.email == "c@firm.io" }
             #expect(c != nil && c?.owner == nil)
             await store.close()
         }

@@ -57,10 +57,10 @@ struct LeadOwnerMigrationTests {
         #expect(Set(indexes.map(\.name)) == ["lead_stage", "lead_account", "lead_updated", "lead_owner", "lead_due", "lead_escalate", "lead_band"])
         #expect(indexes.filter { $0.sql.contains("engagement_amp") }.map(\.name) == ["lead_band"])
         let now = Self.t0.adding(.days(3))
-        #expect(try await store.queue(QueueQuery(owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"],
+        #expect(try await store.queue(QueueQuery(stages: .open, owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"],
                 "b's latest owner is Maria; a later update without an owner keeps it")
-        #expect(try await store.queue(QueueQuery(owner: "Sam"), now: now).isEmpty)
-        let c = try await store.queue(QueueQuery(), now: now).first { $0.email == "c@firm.io" }
+        #expect(try await store.queue(QueueQuery(stages: .open, owner: "Sam"), now: now).isEmpty)
+        let c = try await store.queue(QueueQuery(stages: .open), now: now).first { $0.email == "c@firm.io" }
         #expect(c != nil && c?.owner == nil)
     }
 }

@@ -231,23 +231,29 @@ extension TestClientProtocol {
             }
             _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("q1", "p3@firm3.io", type: "demo_request"))
             var emails: [String] = []
-            var uri = "/leads?limit=2"
+            var uri = "/leads?limit=2&stage=all"
             for _ in 0..<5 {
                 let page = try await client.call(.get, uri, f.headers(.sales))
                 #expect(page.status == .ok, "\(page.text)")
                 emails += (page["leads"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
                 guard let next = page["next_cursor"] as? String else { break }
-                uri = "/leads?limit=2&cursor=\(next)"
+                uri = "/leads?limit=2&stage=all&cursor=\(next)"
             }
             #expect(emails.count == 5 && Set(emails).count == 5 && emails.first == "p3@firm3.io", "\(emails)")
-            let sql = try await client.call(.get, "/leads?stage=sql", f.headers(.sales))
+            let sql = try await client.call(.get, "/leads?stage=SQL", f.headers(.sales))
             #expect((sql["leads"] as? [[String: Any]])?.map { $0["email"] as? String } == ["p3@firm3.io"], "\(sql.text)")
+            // by default the SQLs, then the MQLs: new leads are not listed
+            let byDefault = try await client.call(.get, "/leads", f.headers(.sales))
+            #expect(byDefault.status == .ok && (byDefault["leads"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["p3@firm3.io"],
+                    "\(byDefault.text)")
+            let wrongStage = try await client.call(.get, "/leads?stage=soon", f.headers(.sales))
+            #expect(wrongStage.status == .badRequest && wrongStage["field"] as? String == "stage", "\(wrongStage.text)")
             let bad = try await client.call(.get, "/leads?cursor=zzz", f.headers(.sales))
             #expect(bad.status == .badRequest && bad["field"] as? String == "cursor")
             let tooMany = try await client.call(.get, "/leads?limit=5000", f.headers(.sales))
             #expect(tooMany.status == .badRequest)
             _ = try await client.call(.put, "/leads/p1@firm1.io", f.headers(.ingest), #"{"fields":{"owner":"Maria Lopez"}}"#)
-            let maria = try await client.call(.get, "/leads?owner=Maria%20Lopez", f.headers(.sales))
+            let maria = try await client.call(.get, "/leads?owner=maria%20LOPEZ&stage=all", f.headers(.sales))
             let rows = maria["leads"] as? [[String: Any]] ?? []
             #expect(rows.map { $0["email"] as? String } == ["p1@firm1.io"] && rows.first?["owner"] as? String == "Maria Lopez", "\(maria.text)")
             let nobody = try await client.call(.get, "/leads?owner=Sam", f.headers(.sales))

@@ -80,7 +80,7 @@ final class Browser: @unchecked Sendable {
         }
     }
 
-    func signIn(_ email: String, password: String = WebFixture.password) async throws -> Page {
+    @discardableResult func signIn(_ email: String, password: String = WebFixture.password) async throws -> Page {
         try await get("/app/sign-in")
         return try await post("/app/sign-in", [("email", email), ("password", password), ("next", "/app/queue")])
     }
@@ -179,7 +179,7 @@ final class Browser: @unchecked Sendable {
             let b = Browser(client)
             try await b.signIn("ana@example.com")
             let _ = try await b.post("/app/settings/keys", [("name", #"<svg onload=alert(1)>"#), ("role", "ingest")])
-            for path in ["/app/queue?view=all", "/app/queue?view=all&q=%3Cscript%3E", "/app/leads/eve%40acme.io", "/app/settings"] {
+            for path in ["/app/queue?view=all&stage=all", "/app/queue?view=all&q=%3Cscript%3E", "/app/leads/eve%40acme.io", "/app/settings"] {
                 let page = try await b.get(path)
                 #expect(page.status == .ok, "\(path): \(page.status)")
                 for raw in ["<script>alert", "<img src=x", "<b>CTO", "<iframe", "<svg onload"] {
@@ -299,7 +299,10 @@ final class Browser: @unchecked Sendable {
             func nextLink(_ html: String) -> String? {
                 html.range(of: #"<a rel="next" href=""#).map { r in String(html[r.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&") }
             }
-            let one = try await b.get("/app/queue")
+            let byDefault = try await b.get("/app/queue")
+            #expect(byDefault.status == .ok && emails(byDefault.html).isEmpty && byDefault.html.contains("SQL, then MQL"),
+                    "by default the SQLs, then the MQLs: none here")
+            let one = try await b.get("/app/queue?stage=all")
             var seen = emails(one.html)
             #expect(seen.count == 50, "a page holds 50 leads")
             let second = try #require(nextLink(one.html))
@@ -328,7 +331,7 @@ final class Browser: @unchecked Sendable {
             let q = try await b.get("/app/queue?view=all&q=%22%CC%81%20style%3Dx%20autofocus")
             #expect(q.status == .ok && !q.html.contains("\"\u{301} style=x") && q.html.contains("&quot;\u{301} style=x autofocus"))
             // an email with a slash has a working card
-            let queue = try await b.get("/app/queue?view=all")
+            let queue = try await b.get("/app/queue?view=all&stage=all")
             #expect(queue.html.contains(#"href="/app/leads/a%2Fb%40slash.io""#), "the slash is escaped in the link")
             let card = try await b.get("/app/leads/a%2Fb%40slash.io")
             #expect(card.status == .ok && card.html.contains("a/b@slash.io"), "\(card.status)")

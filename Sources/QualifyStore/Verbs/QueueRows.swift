@@ -2,8 +2,9 @@ import QualifyCore
 
 /// What a page of the sales queue keeps (decided by the queue use case; a store only filters by it).
 public struct QueueFilter: Sendable, Hashable {
-    /// Only this stage; nil: every stage but `excludedStages`.
-    public var stage: Stage?
+    /// Only these stages; nil: every stage but `excludedStages`. ``LeadStore/queueRows(_:order:limit:offset:)`` lists
+    /// them one after another in this order (a lead's position in the list comes first in its order).
+    public var stages: [Stage]?
     public var excludedStages: [Stage]
     public var grade: Grade?
     /// Amplitudes kept: at least `minAmplitude`, below `belowAmplitude` (each if set).
@@ -18,12 +19,12 @@ public struct QueueFilter: Sendable, Hashable {
     /// Only leads whose email, name or company matches this SQL `LIKE` pattern, ignoring case, with `\` as the
     /// escape character (``QueueFilter/likePattern(containing:)``).
     public var matching: String?
-    public init(stage: Stage?, excludedStages: [Stage], grade: Grade?, minAmplitude: Double?, belowAmplitude: Double?,
+    public init(stages: [Stage]?, excludedStages: [Stage], grade: Grade?, minAmplitude: Double?, belowAmplitude: Double?,
                 updatedSince: Timestamp?, owner: String?, dueBy: Timestamp? = nil, unassigned: Bool = false, matching: String? = nil) {
         self.unassigned = unassigned
         self.matching = matching
         self.dueBy = dueBy
-        self.stage = stage
+        self.stages = stages
         self.excludedStages = excludedStages
         self.grade = grade
         self.minAmplitude = minAmplitude
@@ -112,13 +113,16 @@ public struct StageEntries: Sendable, Hashable {
     }
 }
 
-/// Where a page of the queue ended: the last lead's band (its position in ``QueueOrder/bands``), amplitude and row id.
-/// The next page starts after it (a keyset cursor: any depth costs what the first page does).
+/// Where a page of the queue ended: the last lead's stage group (its position in ``QueueStages/groups``; 0 where the
+/// queue is one group), band (its position in ``QueueOrder/bands``), amplitude and row id. The next page starts after
+/// it (a keyset cursor: any depth costs what the first page does).
 public struct QueueKey: Sendable, Hashable, Codable {
+    public var group: Int
     public var band: Int
     public var amplitude: Double
     public var id: Int64
-    public init(band: Int, amplitude: Double, id: Int64) {
+    public init(group: Int = 0, band: Int, amplitude: Double, id: Int64) {
+        self.group = group
         self.band = band
         self.amplitude = amplitude
         self.id = id
@@ -126,15 +130,21 @@ public struct QueueKey: Sendable, Hashable, Codable {
 }
 
 extension QueueKey {
-    /// The key as text for a cursor: `k:BAND:AMPLITUDE-BITS-HEX:ID` (the amplitude exact).
-    public var text: String { "k:\(band):\(String(amplitude.bitPattern, radix: 16)):\(id)" }
+    /// The key as text for a cursor: `k:BAND:AMPLITUDE-BITS-HEX:ID`, then `:GROUP` past the first stage group (the
+    /// amplitude exact).
+    public var text: String { "k:\(band):\(String(amplitude.bitPattern, radix: 16)):\(id)" + (group == 0 ? "" : ":\(group)") }
 
     /// A key from ``text``; nil if the text is not one.
     public init?(text: String) {
-        let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "k", let band = Int(parts[1]), (0..<QueueOrder.bands.count).contains(band),
+        let parts = text.split(separator: ":", maxSplits: 4, omittingEmptySubsequences: false)
+        guard parts.count == 4 || parts.count == 5, parts[0] == "k", let band = Int(parts[1]), (0..<QueueOrder.bands.count).contains(band),
               let bits = UInt64(parts[2], radix: 16), Double(bitPattern: bits).isFinite, let id = Int64(parts[3]), id >= 0
         else { return nil }
-        self.init(band: band, amplitude: Double(bitPattern: bits), id: id)
+        var group = 0
+        if parts.count == 5 {
+            guard let g = Int(parts[4]), (1..<Stage.allCases.count).contains(g) else { return nil }
+            group = g
+        }
+        self.init(group: group, band: band, amplitude: Double(bitPattern: bits), id: id)
     }
 }
