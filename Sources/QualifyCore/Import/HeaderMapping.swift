@@ -26,6 +26,27 @@ public struct HeaderMapping: Sendable, Hashable {
         for column in overrides.keys where !headers.contains(column) {
             return .failure(.unknownOverrideColumn(column, headers: headers))
         }
+        switch assign(headers: headers, overrides: overrides) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let (fields, ignored, renamed)):
+            guard let email = fields.firstIndex(of: "email") else { return .failure(.noEmailColumn(headers: headers)) }
+            return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email, ignored: ignored, renamed: renamed))
+        }
+    }
+
+    /// The field a lead import without `--map` fills from each column of a file with these headers, in order ("" for
+    /// a column it ignores or cannot name): what a prediction trained on such a file reads a lead's features from.
+    public static func fieldNames(headers: [String]) -> [String] {
+        // a header without a letter or digit (refused by an import) names nothing here
+        let named = headers.enumerated().map { i, h in LeadFields.snakeCase(h).isEmpty ? "\u{1}unnamed \(i)" : h }
+        guard case .success(let assigned) = assign(headers: named, overrides: [:]) else { return headers.map { _ in "" } }
+        return zip(named, assigned.fields).map { $0.hasPrefix("\u{1}") ? "" : $1 }
+    }
+
+    /// Each column's field: the override, or the field its header means, or — where an earlier column already fills
+    /// that field — a field of the column's own name.
+    static func assign(headers: [String], overrides: [String: String])
+        -> Result<(fields: [String], ignored: [String], renamed: [(column: String, field: String, insteadOf: String)]), HeaderProblem> {
         var fields: [String] = []
         var seen: [String: String] = [:]
         var renamed: [(column: String, field: String, insteadOf: String)] = []
@@ -60,8 +81,7 @@ public struct HeaderMapping: Sendable, Hashable {
             seen[field] = header
             fields.append(field)
         }
-        guard let email = fields.firstIndex(of: "email") else { return .failure(.noEmailColumn(headers: headers)) }
-        return .success(HeaderMapping(fields: fields, headers: headers, emailColumn: email, ignored: ignored, renamed: renamed))
+        return .success((fields, ignored, renamed))
     }
 }
 

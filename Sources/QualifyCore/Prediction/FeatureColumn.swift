@@ -13,6 +13,10 @@ public struct FeatureColumn: Sendable, Hashable, Codable {
     public var column: String
     public var categorical: CategoricalEncoding?
     public var numeric: NumericEncoding?
+    /// The lead field a lead import fills from this column of the training file (its headers through
+    /// ``HeaderMapping/fieldNames(headers:)``): where a lead card reads the feature. Absent in models trained before
+    /// it was recorded (cards then map the column alone).
+    public var leadField: String?
 
     public struct CategoricalEncoding: Sendable, Hashable, Codable {
         /// Kept categories, most frequent first ("" means missing).

@@ -2,11 +2,13 @@
 /// temperature, predicted chance) and the stage disagree.
 public enum LeadPrediction {
     /// The lead field that holds a training column's value: the column's own name if the lead has it, else the
-    /// field the lead import maps that header to (`Lead Source` → `lead_source`), so leads imported from a file like
-    /// the training file are scored on the same values. Missing fields score as missing cells.
+    /// field a lead import of the training file fills from that column (recorded in the model: `Lead Origin` →
+    /// `lead_source`, then `Lead Source` → `lead_source_2`, as the import keeps two columns of one meaning), else —
+    /// for a model trained before that was recorded — the field the header alone maps to, so leads imported from a
+    /// file like the training file are scored on the same values. Missing fields score as missing cells.
     public static func cells(for model: TrainedModel, fields: [String: String], activity: [String: String] = [:]) -> [String] {
         model.features.map { feature in
-            activity[feature.column] ?? fields[feature.column] ?? fields[LeadFields.field(forHeader: feature.column)] ?? ""
+            activity[feature.column] ?? fields[feature.column] ?? fields[feature.leadField ?? LeadFields.field(forHeader: feature.column)] ?? ""
         }
     }
 

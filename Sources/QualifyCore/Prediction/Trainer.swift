@@ -105,7 +105,11 @@ public enum Trainer {
             target: .init(column: set.target, positiveValues: set.positiveValues, negativeValues: set.negativeValues),
             data: .init(rows: set.rows, positives: set.positives, rejectedRows: set.rejected.count,
                         columnsUsed: set.columns.map(\.name), excluded: set.excluded, identifiers: set.identifiers),
-            features: columns,
+            features: columns.map { column in
+                var column = column
+                column.leadField = set.leadFields[column.column].flatMap { $0.isEmpty ? nil : $0 }
+                return column
+            },
             logistic: .init(intercept: fit.intercept, lambda: lambda, iterations: fit.iterations, converged: fit.converged,
                             coefficients: coefficients),
             naiveBayes: nb,

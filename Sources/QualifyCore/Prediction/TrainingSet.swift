@@ -75,6 +75,8 @@ public struct TrainingSet: Sendable {
     /// What the target cells said, by meaning (e.g. ["1"] and ["0"]), most frequent first.
     public var positiveValues: [String]
     public var negativeValues: [String]
+    /// Column → the lead field an import of a file with the same headers fills from it (``HeaderMapping/fieldNames(headers:)``).
+    public var leadFields: [String: String] = [:]
 
     public var rows: Int { labels.count }
     public var positives: Int { labels.reduce(0) { $0 + ($1 ? 1 : 0) } }
@@ -152,7 +154,8 @@ public struct TrainingSet: Sendable {
         }
         return .success(TrainingSet(target: headers[targetIndex], labels: labels, lines: kept.map { table.lines[$0] },
                                     columns: columns, excluded: excluded, rejected: rejected, identifiers: identifiers,
-                                    positiveValues: ordered(positiveCounts), negativeValues: ordered(negativeCounts)))
+                                    positiveValues: ordered(positiveCounts), negativeValues: ordered(negativeCounts),
+                                    leadFields: Dictionary(zip(headers, HeaderMapping.fieldNames(headers: headers)), uniquingKeysWith: { a, _ in a })))
     }
 
     /// A column identifies rows when every row has a value and no two rows share one — text (a UUID, an email) or
