@@ -85,6 +85,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources/lists")]),
         // The HTTP API: handlers generated from Sources/QualifyServer/openapi.yaml, API keys with roles, metrics. It sees the
         // use cases and the store protocol, never a concrete store (QualifyApp composes them).

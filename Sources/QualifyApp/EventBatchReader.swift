@@ -18,7 +18,11 @@ struct EventBatchReader {
     /// The delimiter given; nil: read from the header line.
     private let delimiter: UInt8?
     private var sniffed = false
-    private var columns: (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)])?
+    private var columns: (id: Int?, email: Int, type: Int, at: Int, properties: [(Int, String)])?
+    private let maps: [String: String]
+    private let dayFirst: Bool
+    /// Ids for events without one (a CSV without an id column, JSON lines without "id").
+    private var derived = DerivedEventIDs()
     private var final = false
     private var done = false
     private var pending = Data()
@@ -27,8 +31,11 @@ struct EventBatchReader {
     private(set) var rows = 0
     private(set) var rejected: [RejectedRow] = []
 
-    init(path: String, format: EventImporter.Format, batchSize: Int, delimiter: UInt8? = nil) throws {
+    init(path: String, format: EventImporter.Format, batchSize: Int, delimiter: UInt8? = nil, maps: [String: String] = [:],
+         dayFirst: Bool = false) throws {
         self.path = path
+        self.maps = maps
+        self.dayFirst = dayFirst
         self.delimiter = delimiter
         self.format = format
         self.batchSize = batchSize
@@ -72,23 +79,27 @@ struct EventBatchReader {
                 rejected.append(RejectedRow(line: line, reason: problem.description))
             case .record(let fields, let line):
                 guard let c = columns else {
-                    columns = try EventImporter.resolveColumns(fields, path: path)
+                    columns = try EventImporter.resolveColumns(fields, overrides: maps, path: path)
                     continue
                 }
                 rows += 1
-                if fields.count > c.properties.count + 4 {
-                    rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(c.properties.count + 4)"))
+                let width = c.properties.count + (c.id == nil ? 3 : 4)
+                if fields.count > width {
+                    rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(width)"))
                     continue
                 }
                 func field(_ i: Int) -> String { i < fields.count ? fields[i].trimmingSpaces : "" }
-                guard let at = Timestamp(iso8601: field(c.at)) else {
-                    rejected.append(RejectedRow(line: line, reason: EventRejection.invalidTimestamp(field(c.at)).description))
+                guard let at = CSVDialect.time(field(c.at), dayFirst: dayFirst) else {
+                    rejected.append(RejectedRow(line: line, reason: EventRejection.invalidTimestamp(field(c.at)).description
+                                                + " (dates like 3/1/2025 2:05 PM are read month first; --day-first reads 03/01/2025 as 3 January)"))
                     continue
                 }
                 var properties: [String: String] = [:]
                 for (i, name) in c.properties where i < fields.count && !fields[i].isEmpty { properties[name] = fields[i] }
-                batch.events.append(IncomingEvent(id: EventID(field(c.id)), email: field(c.email), type: field(c.type), at: at,
-                                                  properties: properties))
+                var event = IncomingEvent(id: EventID(c.id.map(field) ?? ""), email: field(c.email), type: field(c.type), at: at,
+                                          properties: properties)
+                if c.id == nil { event.id = derived.id(for: event) }
+                batch.events.append(event)
                 batch.lines.append(line)
             }
         }
@@ -121,8 +132,9 @@ struct EventBatchReader {
         lineNumber += 1
         if slice.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { return }
         rows += 1
-        switch EventImporter.parseJSONLine(Data(slice)) {
-        case .success(let event):
+        switch EventImporter.parseJSONLine(Data(slice), dayFirst: dayFirst) {
+        case .success(var (event, hasID)):
+            if !hasID { event.id = derived.id(for: event) }
             batch.events.append(event)
             batch.lines.append(lineNumber)
         case .failure(let why):

@@ -6,7 +6,9 @@ import QualifyUseCases
 /// Streams events from CSV or JSON lines into the store in batches (one transaction each), idempotent by event id:
 /// importing the same file twice changes nothing.
 ///
-/// CSV: columns `id`, `email`, `type`, `at` (common aliases accepted); every other column is a property.
+/// CSV: columns `id`, `email`, `type`, `at` (common aliases accepted, or named with ``maps``); every other column is a
+/// property. Times in ISO-8601 or a calendar date with an optional time of day (``CSVDialect/time(_:dayFirst:)``). A
+/// file without ids gets ids derived from each event's content (``DerivedEventIDs``).
 /// JSON lines: one object per line, `{"id": …, "email": …, "type": …, "at": "2026-03-01T10:00:00Z", "properties": {…}}`.
 public struct EventImporter: Sendable {
     public enum Format: String, Sendable, CaseIterable {
@@ -18,6 +20,10 @@ public struct EventImporter: Sendable {
     public var batchSize: Int
     /// The CSV delimiter; nil: read from the header line (comma, semicolon, tab or pipe).
     public var delimiter: UInt8?
+    /// CSV column header → its role (`id`, `email`, `type`, `at`) or the property it fills, instead of the automatic match.
+    public var maps: [String: String] = [:]
+    /// Read ambiguous dates like 03/06/2025 day first.
+    public var dayFirst = false
 
     public init(store: any LeadStore, options: IngestOptions = IngestOptions(), batchSize: Int = 5000) {
         self.store = store
@@ -48,7 +54,8 @@ public struct EventImporter: Sendable {
 
     public func run(path: String, format: Format? = nil, now: Timestamp,
                     progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws -> Report {
-        var reader = try EventBatchReader(path: path, format: format ?? Self.format(forPath: path), batchSize: batchSize, delimiter: delimiter)
+        var reader = try EventBatchReader(path: path, format: format ?? Self.format(forPath: path), batchSize: batchSize, delimiter: delimiter,
+                                          maps: maps, dayFirst: dayFirst)
         var report = Report()
         let name = (path as NSString).lastPathComponent
         let store = self.store
@@ -142,24 +149,43 @@ public struct EventImporter: Sendable {
         return (go, wait)
     }
 
-    static func resolveColumns(_ headers: [String], path: String) throws -> (id: Int, email: Int, type: Int, at: Int, properties: [(Int, String)]) {
+    /// The roles `--map` may give a column besides a property name.
+    public static let roles = ["id", "email", "type", "at"]
+
+    /// Each role's column (the id's may be absent: ids are then derived, ``DerivedEventIDs``) and the property every
+    /// other column fills. `overrides`: header → role or property name, before the automatic match.
+    static func resolveColumns(_ headers: [String], overrides: [String: String] = [:], path: String) throws
+        -> (id: Int?, email: Int, type: Int, at: Int, properties: [(Int, String)]) {
+        for column in overrides.keys where !headers.contains(column) {
+            throw ImportError.header(path, "--map names column '\(column)', which is not among the headers [\(headers.joined(separator: ", "))]")
+        }
         var found: [String: Int] = [:]
         var properties: [(Int, String)] = []
+        // columns given a role by --map first, so an automatic match gives way to the user's choice
         for (i, header) in headers.enumerated() {
+            guard let role = overrides[header], roles.contains(role) else { continue }
+            if let other = found[role] {
+                throw ImportError.header(path, "--map gives role '\(role)' to both '\(headers[other])' and '\(header)'")
+            }
+            found[role] = i
+        }
+        for (i, header) in headers.enumerated() where !found.values.contains(i) {
             let h = header.trimmingSpaces.lowercased()
-            if let (role, _) = columnAliases.first(where: { $0.value.contains(h) }), found[role] == nil {
+            if let property = overrides[header] {
+                properties.append((i, property))
+            } else if let (role, _) = columnAliases.first(where: { $0.value.contains(h) }), found[role] == nil {
                 found[role] = i
             } else {
                 properties.append((i, LeadFields.snakeCase(header).isEmpty ? "column_\(i + 1)" : LeadFields.snakeCase(header)))
             }
         }
-        for role in ["id", "email", "type", "at"] where found[role] == nil {
-            throw ImportError.header(path, "no '\(role)' column among the headers [\(headers.joined(separator: ", "))]; expected one named \(columnAliases[role]!.prefix(4).joined(separator: ", "))")
+        for role in ["email", "type", "at"] where found[role] == nil {
+            throw ImportError.header(path, "no '\(role)' column among the headers [\(headers.joined(separator: ", "))]; expected one named \(columnAliases[role]!.prefix(4).joined(separator: ", ")), or name yours with --map 'COLUMN=\(role)'")
         }
-        return (found["id"]!, found["email"]!, found["type"]!, found["at"]!, properties)
+        return (found["id"], found["email"]!, found["type"]!, found["at"]!, properties)
     }
 
-    static func parseJSONLine(_ data: Data) -> Result<IncomingEvent, LineProblem> {
+    static func parseJSONLine(_ data: Data, dayFirst: Bool = false) -> Result<(event: IncomingEvent, hasID: Bool), LineProblem> {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             return .failure(LineProblem("not a JSON object: \(String(decoding: data.prefix(80), as: UTF8.self))"))
@@ -172,11 +198,12 @@ public struct EventImporter: Sendable {
             default: return nil
             }
         }
-        guard let id = text("id") else { return .failure("missing 'id' (every event needs a unique id)") }
+        // no id: the reader derives one from the event's content (DerivedEventIDs)
+        let id = text("id") ?? ""
         guard let email = text("email") else { return .failure("missing 'email'") }
         guard let type = text("type") else { return .failure("missing 'type'") }
         guard let atText = text("at") ?? text("timestamp") else { return .failure("missing 'at' (an ISO-8601 time)") }
-        guard let at = Timestamp(iso8601: atText) else { return .failure(LineProblem(EventRejection.invalidTimestamp(atText).description)) }
+        guard let at = CSVDialect.time(atText, dayFirst: dayFirst) else { return .failure(LineProblem(EventRejection.invalidTimestamp(atText).description)) }
         let known: Set<String> = ["id", "email", "type", "at", "timestamp", "properties"]
         if let unknown = dict.keys.first(where: { !known.contains($0) }) {
             return .failure(LineProblem("unknown key '\(unknown)' (put custom values under \"properties\")"))
@@ -193,7 +220,7 @@ public struct EventImporter: Sendable {
                 }
             }
         }
-        return .success(IncomingEvent(id: EventID(id), email: email, type: type, at: at, properties: properties))
+        return .success((IncomingEvent(id: EventID(id), email: email, type: type, at: at, properties: properties), text("id") != nil))
     }
 }
 

@@ -85,10 +85,14 @@ struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import events, idempotent by event id: importing the same file twice changes nothing.",
             discussion: """
-                CSV: columns id, email, type, at (ISO-8601; aliases like event_id, timestamp, occurred_at are accepted);
-                any other column becomes a property (e.g. url). JSON lines: one object per line with id, email, type, at
-                and an optional "properties" object. Events for emails with no lead are rejected unless --create-leads.
-                Events more than 5 minutes in the future are rejected.
+                CSV: columns id, email, type, at (aliases like event_id, timestamp, occurred_at are accepted; name
+                others with --map 'Activity Date=at'); any other column becomes a property (e.g. url). Times are
+                ISO-8601 or a date with an optional time of day (3/1/2025 2:05 PM, month first unless --day-first),
+                read as UTC. JSON lines: one object per line with id, email, type, at and an optional "properties"
+                object. A file without ids gets an id per event derived from its content (address, type, time,
+                properties; the n-th identical row is the n-th event), so importing it twice changes nothing. Events
+                for emails with no lead are rejected unless --create-leads. Events more than 5 minutes in the future
+                are rejected.
                 """)
         @Argument(help: "The events file (.csv, or .jsonl/.ndjson for JSON lines).") var file: String
         @Option(help: "Force the format instead of guessing from the extension (csv or jsonl).") var format: String?
@@ -96,9 +100,30 @@ struct ImportCommand: AsyncParsableCommand {
         @Option(help: "Events per transaction.") var batchSize = 5000
         @Option(help: "Write every rejected row (line and reason) to this CSV file.") var rejects: String?
         @Option(help: "The CSV delimiter: comma, semicolon, tab or pipe (default: read from the header line).") var delimiter: String?
+        @Option(name: .customLong("map"), parsing: .singleValue,
+                help: ArgumentHelp("Give a CSV column a role (id, email, type, at) or a property name, e.g. --map 'Activity Date=at'. Repeatable.",
+                                   valueName: "column=role"))
+        var maps: [String] = []
+        @Flag(help: "Read ambiguous dates like 03/06/2025 day first (3 June) instead of month first (6 March).") var dayFirst = false
         @OptionGroup var db: DatabaseOptions
 
+        /// --map's pairs, column → role or property.
+        func overrides() throws -> [String: String] {
+            var out: [String: String] = [:]
+            for m in maps {
+                let parts = m.split(separator: "=", maxSplits: 1).map { String($0).trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--map '\(m)' is not COLUMN=ROLE") }
+                guard out[parts[0]] == nil else { throw ValidationError("--map names column '\(parts[0])' twice") }
+                out[parts[0]] = parts[1]
+            }
+            return out
+        }
+
         func validate() throws {
+            _ = try overrides()
+            if !maps.isEmpty, format == "jsonl" || (format == nil && EventImporter.format(forPath: file) == .jsonl) {
+                throw ValidationError("--map applies to CSV files; JSON lines name their keys id, email, type, at and properties")
+            }
             if let format, EventImporter.Format(rawValue: format) == nil {
                 throw ValidationError("--format '\(format)' is not one of: csv, jsonl")
             }
@@ -116,6 +141,8 @@ struct ImportCommand: AsyncParsableCommand {
             let started = Date()
             var importer = EventImporter(store: store, options: IngestOptions(createLeads: createLeads), batchSize: batchSize)
             importer.delimiter = delimiter.flatMap(CSVDialect.delimiter(named:))
+            importer.maps = try overrides()
+            importer.dayFirst = dayFirst
             let report = try await importer.run(path: file, format: format.flatMap(EventImporter.Format.init(rawValue:)), now: now,
                                                 progress: bar.update)
             bar.finish()

@@ -40,4 +40,24 @@ import Testing
             try HeaderMapping.resolve(headers: ["Email", "A", "B"], overrides: ["A": "phone", "B": "phone"]).get()
         }
     }
+
+    /// The same assignment for a training file's headers (what a card reads a model's features from), without an
+    /// email column and with a header that names nothing.
+    @Test func fieldNamesFollowTheImportsAssignment() {
+        #expect(HeaderMapping.fieldNames(headers: ["Prospect ID", "Lead Origin", "Lead Source", "--", "Converted"])
+                == ["prospect_id", "lead_source", "lead_source_2", "", "converted"])
+    }
+
+    @Test func eventTimesWithATimeOfDay() {
+        func t(_ text: String, dayFirst: Bool = false) -> String? { CSVDialect.time(text, dayFirst: dayFirst)?.iso8601 }
+        #expect(t("2026-03-01T10:00:00+01:00") == "2026-03-01T09:00:00.000Z" || t("2026-03-01T10:00:00+01:00") == "2026-03-01T09:00:00Z")
+        #expect(t("3/1/2026 2:05 PM") == Timestamp(iso8601: "2026-03-01T14:05:00Z")?.iso8601)
+        #expect(t("3/1/2026 12:30 am") == Timestamp(iso8601: "2026-03-01T00:30:00Z")?.iso8601)
+        #expect(t("03/01/2026 23:59:58.5", dayFirst: true) == Timestamp(iso8601: "2026-01-03T23:59:58.500Z")?.iso8601)
+        #expect(t("1.3.2026 08:00") == Timestamp(iso8601: "2026-03-01T08:00:00Z")?.iso8601)
+        #expect(t("3/1/2026") == Timestamp(iso8601: "2026-03-01T00:00:00Z")?.iso8601)
+        for bad in ["3/1/2026 25:00", "3/1/2026 13:00 PM", "3/1/2026 noon", "3/1/2026 9:7", "13/1/2026 10:00", "yesterday"] {
+            #expect(t(bad) == nil, "\(bad) is not a moment")
+        }
+    }
 }
