@@ -68,6 +68,57 @@ struct Workspace {
         #expect(bo.events.map(\.at).min() == Workspace.now, "an unreadable date: dated at import, and reported")
     }
 
+    /// A HubSpot contacts export: its headers, ISO-ish date-times, a Record ID, and the CRM's own stages (Lifecycle
+    /// Stage, Lead Status) mapped by the default model's import table to stages — imported stage moves with the value
+    /// and file named; a value the table does not know stays a field.
+    @Test func aHubSpotExportSetsStagesFromItsLifecycleStage() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let text = """
+            Record ID,First Name,Last Name,Email,Company Name,Job Title,Lifecycle Stage,Lead Status,Create Date,Contact owner
+            101,Ada,Lovelace,ada@acme.io,Acme,CTO,Marketing Qualified Lead,,2025-03-01 10:00,Sam Rivera
+            102,Bo,B,bo@beta.io,Beta,Analyst,salesqualifiedlead,IN_PROGRESS,2025-03-02 11:00,
+            103,Cy,C,cy@gamma.io,Gamma,Intern,Lead,UNQUALIFIED,2025-03-03 12:00,
+            104,Di,D,di@delta.io,Delta,CEO,Evangelist,,2025-03-04 13:00,
+
+            """
+        let path = try ws.file("hubspot-contacts.csv", text)
+        let report = try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now)
+        #expect(report.created == 4 && report.rejected.isEmpty && report.undated == 0, "\(report.rejected)")
+        func lead(_ email: String) async throws -> LeadRecord { try #require(try await ws.store.lead(try EmailAddress.parse(email).get())) }
+        let ada = try await lead("ada@acme.io")
+        #expect(ada.state.stage == .mql && ada.state.fields["crm_id"] == "101" && ada.state.fields["owner"] == "Sam Rivera")
+        let move = try #require(ada.state.stageHistory.last)
+        #expect(move.by == "import" && move.reason == "CRM stage: lifecycle_stage 'Marketing Qualified Lead' (line 2)",
+                "\(move)")
+        #expect(move.at == Timestamp(iso8601: "2025-03-01T10:00:00Z"), "the move is dated by the create date")
+        // HubSpot's internal value, and the lead status after it moving further forward
+        #expect(try await lead("bo@beta.io").state.stage == .opportunity)
+        #expect(try await lead("cy@gamma.io").state.stage == .disqualified)
+        let di = try await lead("di@delta.io")
+        #expect(di.state.stage == .new && di.state.fields["lifecycle_stage"] == "Evangelist", "a value the table does not map stays a field")
+        // the same file again: nothing moves twice
+        let again = try await LeadImporter(store: ws.store).run(path: path, now: Workspace.now)
+        #expect(again.unchanged == 4)
+        #expect(try await lead("ada@acme.io").state.stageHistory.count == ada.state.stageHistory.count)
+    }
+
+    /// A Pipedrive persons export: its headers (Person - Email, Organization - Name), tabs, D/M/Y dates with --day-first.
+    @Test func aPipedriveExportWithTabsAndDayFirstDates() async throws {
+        let ws = try await Workspace()
+        defer { ws.cleanUp() }
+        let text = "Person - Name\tPerson - Email\tOrganization - Name\tPerson - Job title\tPerson - Person created\tPerson - Owner\n"
+            + "Ada Lovelace\tada@acme.io\tAcme\tCTO\t25/03/2025 09:15\tSam\n"
+        let path = try ws.file("pipedrive-persons.csv", text)
+        var importer = LeadImporter(store: ws.store)
+        importer.dayFirst = true
+        let report = try await importer.run(path: path, now: Workspace.now)
+        #expect(report.delimiter == 9 && report.created == 1 && report.undated == 0, "\(report.rejected)")
+        let ada = try #require(try await ws.store.lead(try EmailAddress.parse("ada@acme.io").get()))
+        #expect(ada.state.fields["company"] == "Acme" && ada.state.fields["job_title"] == "CTO", "\(ada.state.fields)")
+        #expect(ada.events.map(\.at).min() == Timestamp(iso8601: "2025-03-25T00:00:00Z"))
+    }
+
     /// Progress follows the rows used, not the bytes read ahead (issue 18: 100 % at row 37,000 of 50,000).
     @Test func progressFollowsTheRowsNotTheBytesReadAhead() async throws {
         let ws = try await Workspace()

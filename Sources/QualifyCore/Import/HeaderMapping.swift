@@ -122,7 +122,7 @@ public enum LeadFields {
         "city": ["city", "town"],
         "state": ["state", "state/province", "province", "region"],
         "annual_revenue": ["annual revenue", "revenue", "company revenue"],
-        "created_at": ["create date", "created date", "created", "created at", "date created", "creation date"],
+        "created_at": ["create date", "created date", "created", "created at", "date created", "creation date", "person created", "lead created"],
         "owner": ["lead owner", "owner", "contact owner", "sales rep"],
         "crm_id": ["record id", "lead id", "contact id", "id", "crm id", "salesforce id", "hubspot id", "person id"],
     ]
@@ -141,8 +141,20 @@ public enum LeadFields {
     /// The field a header means: a known field, or the header in snake_case as a custom field.
     public static func field(forHeader header: String) -> String {
         if let known = lookup[squash(header)] { return known }
+        // Pipedrive names columns by entity: `Person - Email`, `Organization - Name`
+        if let dash = header.firstRange(of: " - ") {
+            let entity = squash(String(header[..<dash.lowerBound])), rest = String(header[dash.upperBound...])
+            if entity == "person", let known = lookup[squash(rest)] { return known }
+            if entity == "organization" || entity == "organisation" {
+                if squash(rest) == "name" { return "company" }
+                if let known = lookup[squash(rest)], organizationFields.contains(known) { return known }
+            }
+        }
         return snakeCase(header)
     }
+
+    /// The known fields an organization's column may fill (its name is the company).
+    static let organizationFields: Set<String> = ["industry", "employees", "website", "country", "city", "state", "annual_revenue", "owner"]
 
     /// Lowercase letters and digits only: `E-Mail Address` → `emailaddress`.
     static func squash(_ s: String) -> String {

@@ -81,5 +81,29 @@ public enum DefaultModel {
         - { id: icp,       kind: icp,       weight: 2, question: "Do they look like our best customers (industry, size, country, how they buy)?" }
         - { id: strengths, kind: strengths, weight: 2, question: "Do our strengths match what they expect most, better than the alternatives they consider?" }
       grades: { P1: 0.75, P2: 0.5, P3: 0.25 }
+
+    # A CRM's own stage imported with the leads (HubSpot's Lifecycle Stage and Lead Status, Salesforce's Lead Status):
+    # a value in this table moves the lead to that stage — forward only, or to customer, disqualified or recycled — as an
+    # imported stage move. Values match ignoring case, spaces and punctuation; other values stay plain fields.
+    import:
+      fields: [lifecycle_stage, lead_status, status]
+      stages:
+        Marketing Qualified Lead: mql
+        MQL: mql
+        Sales Qualified Lead: sql
+        SQL: sql
+        Opportunity: opportunity
+        In Progress: opportunity
+        Working - Contacted: opportunity
+        Closed - Converted: opportunity
+        Connected: opportunity
+        Open Deal: opportunity
+        Customer: customer
+        Unqualified: disqualified
+        Disqualified: disqualified
+        Bad Timing: recycled
+        Closed - Not Converted: disqualified
+        Nurture: recycled
+        Recycled: recycled
     """#
 }

@@ -2,7 +2,7 @@
 /// what was expected, like a compiler. Checks types, unknown keys, regexes, threshold order, references between
 /// sections and stages that can never be reached.
 public enum ModelParser {
-    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist"] + handoffKeys
+    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist", "import"] + handoffKeys
 
     /// The model, with warnings; or every problem when there is at least one error.
     /// `zoneExists` says whether a calendar's time zone name is known (the core has no zone database; the caller
@@ -43,9 +43,51 @@ public enum ModelParser {
             checklist = c
         }
         let handoff = readHandoff(top, root: root, zoneExists: zoneExists, &r)
+        var imports: ImportSection?
+        if let node = top["import"]?.value {
+            guard let section = readImports(node, &r) else { return nil }
+            imports = section
+        }
         guard let name, let fit, let engagement, let stages, let handoff else { return nil }
         return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers, checklist: checklist,
-                                  handoff: handoff)
+                                  handoff: handoff, imports: imports)
+    }
+
+    // MARK: import
+
+    /// `import: { fields: [lifecycle_stage, …], stages: { "Marketing Qualified Lead": mql, … } }`.
+    static func readImports(_ node: ModelNode, _ r: inout ModelReader) -> ImportSection? {
+        guard let map = r.mapping(node, "import", allowed: ["fields", "stages"]) else { return nil }
+        let fields = r.required(map, "fields", "import", in: node).flatMap { r.strings($0, "import.fields") }
+        var stages: [String: Stage] = [:]
+        var ok = fields != nil
+        if let fields, fields.isEmpty { r.error(node, "import.fields", "name at least one lead field that carries a CRM stage"); ok = false }
+        if let table = r.required(map, "stages", "import", in: node) {
+            if case .mapping(let pairs, _) = table {
+                for pair in pairs {
+                    let path = "import.stages.\(pair.key)"
+                    guard let name = r.string(pair.value, path) else { ok = false; continue }
+                    guard let stage = Stage(rawValue: name.lowercased()) else {
+                        r.error(pair.value, path, "'\(name)' is not a stage; expected one of \(Stage.allCases.map(\.rawValue).joined(separator: ", "))")
+                        ok = false
+                        continue
+                    }
+                    let key = ImportSection.key(pair.key)
+                    if key.isEmpty { r.error(nil, path, "a CRM value needs a letter or digit", mark: pair.keyMark); ok = false; continue }
+                    if let earlier = stages[key], earlier != stage {
+                        r.error(nil, path, "'\(pair.key)' is already mapped to \(earlier.rawValue) (values match ignoring case, spaces and punctuation)",
+                                mark: pair.keyMark)
+                        ok = false
+                    }
+                    stages[key] = stage
+                }
+            } else {
+                r.error(table, "import.stages", "expected a mapping of CRM values to stages, got \(table.kindName)")
+                ok = false
+            }
+        } else { ok = false }
+        guard ok, let fields else { return nil }
+        return ImportSection(fields: fields, stages: stages)
     }
 
     // MARK: checklist

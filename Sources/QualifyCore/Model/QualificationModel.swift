@@ -10,9 +10,12 @@ public struct QualificationModel: Sendable, Hashable, Codable {
     public var checklist: Checklist?
     /// Team, routing, SLA and reason codes (nil when the model has none; older stored models decode without it).
     public var handoff: HandoffSection?
+    /// How imported CRM stages (lifecycle stage, lead status) map to stages (nil: they stay fields).
+    public var imports: ImportSection?
 
     public init(name: String, fit: FitSection, engagement: EngagementSection, stages: [StageRule], offers: [Stage: [String]],
-                checklist: Checklist? = nil, handoff: HandoffSection? = nil) {
+                checklist: Checklist? = nil, handoff: HandoffSection? = nil, imports: ImportSection? = nil) {
+        self.imports = imports
         self.name = name
         self.fit = fit
         self.engagement = engagement
@@ -212,4 +215,29 @@ public indirect enum Criterion: Sendable, Hashable, Codable {
     case engagement(atLeast: Double, group: String)
     case any([Criterion])
     case all([Criterion])
+}
+
+// MARK: Imports
+
+/// A CRM's own stage for a lead — HubSpot's Lifecycle Stage and Lead Status, Salesforce's Lead Status — read from the
+/// lead's fields: when one of ``fields`` takes a value the table maps, the lead moves to that stage (an imported stage
+/// move, recorded with the field, value and source), as far as ``Stage/allowsImportedMove(to:)`` allows.
+public struct ImportSection: Sendable, Hashable, Codable {
+    /// The lead fields that carry a CRM stage, e.g. `lifecycle_stage`, `lead_status`.
+    public var fields: [String]
+    /// CRM value → stage, keyed by ``key(_:)`` (case, spaces and punctuation ignored: `Marketing Qualified Lead` and
+    /// HubSpot's internal `marketingqualifiedlead` are one value).
+    public var stages: [String: Stage]
+    public init(fields: [String], stages: [String: Stage]) {
+        self.fields = fields
+        self.stages = stages
+    }
+
+    /// A CRM value as the table matches it: lowercase letters and digits only.
+    public static func key(_ value: String) -> String {
+        String(value.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }.map(Character.init))
+    }
+
+    /// The stage a CRM value maps to, if any.
+    public func stage(for value: String) -> Stage? { stages[Self.key(value)] }
 }

@@ -48,15 +48,18 @@ public struct Engine {
                 state.stageHistory.append(out.stageChanges.last!)
                 state.stage = target
             }
-            if target == .recycled {
-                state.cycleGroups = [:]
-                state.typeCounts = [:]
-                state.satisfiedEventCriteria = []
-            }
+            if target == .recycled { startCycle(&state) }
             return out
         }
         advanceStage(event, &state, &out)
         return out
+    }
+
+    /// Back to nurture: stage criteria count only events from here on.
+    private func startCycle(_ state: inout LeadState) {
+        state.cycleGroups = [:]
+        state.typeCounts = [:]
+        state.satisfiedEventCriteria = []
     }
 
     /// The owner's first touch since the lead was assigned stops its SLA clock.
@@ -127,8 +130,20 @@ public struct Engine {
     private func applyFields(_ event: Event, fields: [String: String], source: String, to state: inout LeadState,
                              into out: inout Application) {
         state.fitEvaluated = true
+        // a CRM stage field whose value changes: read before the merge
+        let crmStages = model.imports.map { section in section.fields.map { (field: $0, before: state.fields[$0]) } } ?? []
         for (name, value) in fields where !value.trimmingSpaces.isEmpty {
             state.fields[name] = value
+        }
+        for (field, before) in crmStages {
+            guard let value = state.fields[field], value != before, let target = model.imports?.stage(for: value),
+                  state.stage.allowsImportedMove(to: target) else { continue }
+            let change = StageChange(from: state.stage, to: target, at: event.at, eventID: event.id,
+                                     reason: "CRM stage: \(field) '\(value)' (\(source))", by: "import")
+            state.stage = target
+            state.stageHistory.append(change)
+            out.stageChanges.append(change)
+            if target == .recycled { startCycle(&state) }
         }
         let kinds = compiled.lists.kinds(of: state.key)
         for rule in model.fit.rules {

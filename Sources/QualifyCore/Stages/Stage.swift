@@ -41,6 +41,18 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyR
         return to > from
     }
 
+    /// Whether a CRM stage imported with the lead's fields (``ImportSection``) moves a lead from `self` to `target`:
+    /// to customer or disqualified always (the CRM records a person's decision); to recycled as a person's recycle may;
+    /// along the path only forward — events may have qualified the lead further since the CRM's export.
+    public func allowsImportedMove(to target: Stage) -> Bool {
+        guard target != self else { return false }
+        switch target {
+        case .customer, .disqualified: return true
+        case .recycled: return ![.new, .recycled, .customer].contains(self)
+        default: return allowsAutomaticMove(to: target)
+        }
+    }
+
     public var label: String {
         switch self {
         case .new, .recycled, .opportunity, .customer, .disqualified: return rawValue
