@@ -1,6 +1,7 @@
 import Foundation
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Gathers the decided leads (a `win` or `lose` move in their log) for ``RuleCalibration``: each lead as the active
 /// model saw it just before the outcome was recorded (its latest outcome, if it has several).
@@ -11,7 +12,7 @@ public enum RuleCalibrationRun {
         let engine = try Engine(model: model.model, lists: lists)
         var out: [RuleCalibration.Decided] = []
         var read = 0
-        try await StoreLeads.forEach(store, now: now) { key, record in
+        try await StoreLeads.forEach(store) { key, record in
             read += 1
             if read % 1000 == 0 { progress(read) }
             guard let outcome = DealOutcome.latest(in: record.events) else { return }

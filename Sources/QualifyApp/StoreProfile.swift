@@ -1,6 +1,7 @@
 import Foundation
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// The ideal customer profile from the database: the best are the leads whose latest deal was won (`win`), the rest
 /// every other lead (open, lost, never qualified); the traits are the leads' fields.
@@ -17,7 +18,7 @@ public enum StoreProfile {
 
     public static func read(store: any LeadStore, now: Timestamp, traits named: [String]) async throws -> Read {
         var leads: [(email: String, fields: [String: String], won: Bool)] = []
-        try await StoreLeads.forEach(store, now: now) { key, record in
+        try await StoreLeads.forEach(store) { key, record in
             leads.append((key.email, record.state.fields, DealOutcome.latest(in: record.events)?.won ?? false))
         }
         var skipped: [(String, String)] = []

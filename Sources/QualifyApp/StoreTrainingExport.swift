@@ -1,6 +1,7 @@
 import Foundation
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// The store's decided leads (a `win` or `lose` move) as a training table for `qualify train --from-store`: each lead
 /// as it stood just before its latest outcome — its fields, its activity (`events_TYPE` counts,
@@ -13,7 +14,7 @@ public enum StoreTrainingExport {
         guard let model = try await store.activeModel() else { throw StoreError.noActiveModel }
         let engine = try Engine(model: model.model, lists: lists)
         var rows: [[String: String]] = []
-        try await StoreLeads.forEach(store, now: now) { key, record in
+        try await StoreLeads.forEach(store) { key, record in
             guard let outcome = DealOutcome.latest(in: record.events) else { return }
             let asOf = outcome.at.adding(TimeSpan(millis: -1))
             let card = LeadCard.build(key: key, events: record.events, account: nil, engine: engine, asOf: asOf)

@@ -5,6 +5,21 @@ import QualifyCore
 import QualifyStore
 
 extension PostgresLeadStore {
+    public func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry] {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT id, email, stage, updated_at FROM lead WHERE id > \(afterID) ORDER BY id LIMIT \(Int64(limit))
+                """, logger: logger)
+            var out: [LeadIndexEntry] = []
+            for try await (id, email, stage, updated) in rows.decode((Int64, String, String, Int64).self) {
+                out.append(LeadIndexEntry(id: id, key: LeadKey(normalizedEmail: email), stage: Stage(rawValue: stage) ?? .new,
+                                          updatedAt: Timestamp(millis: updated)))
+            }
+            return out
+        }
+    }
+
     public func handoffEvents(after: Int64, limit: Int) async throws -> [(position: Int64, event: Event)] {
         let logger = self.logger
         return try await read { db in

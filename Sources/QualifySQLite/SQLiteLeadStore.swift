@@ -178,6 +178,16 @@ public struct SQLiteLeadStore: LeadStore {
 
     // MARK: reading
 
+    public func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, email, stage, updated_at FROM lead WHERE id > ? ORDER BY id LIMIT ?"),
+                             arguments: [afterID, limit]).map { row in
+                LeadIndexEntry(id: row[0], key: LeadKey(normalizedEmail: row[1]), stage: Stage(rawValue: row[2]) ?? .new,
+                               updatedAt: Timestamp(millis: row[3]))
+            }
+        }
+    }
+
     public func handoffEvents(after: Int64, limit: Int) async throws -> [(position: Int64, event: Event)] {
         try await read { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """

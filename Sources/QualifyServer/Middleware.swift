@@ -26,6 +26,7 @@ enum OperationAccess {
         case "healthLive", "healthReady": return .some(nil)
         case "metrics": return .readMetrics
         case "listLeads", "getLead": return .readLeads
+        case "exportLeads": return .exportLeads
         case "upsertLead": return .writeLeads
         case "moveStage", "answerChecklist", "logActivity", "assignLead": return .moveStages
         case "postEvent", "postEventBatch": return .writeEvents

@@ -93,6 +93,29 @@ struct QualifyAPI: APIProtocol {
         return .ok(.init(body: .json(.init(leads: Array(page), nextCursor: next))))
     }
 
+    func exportLeads(_ input: Operations.ExportLeads.Input) async throws -> Operations.ExportLeads.Output {
+        let q = input.query
+        var options = LeadExport.Options()
+        options.format = q.format == .jsonl ? .jsonl : .csv
+        options.profile = CRMExport.Profile(rawValue: (q.profile ?? .qualify).rawValue) ?? .qualify
+        try APIProblem.checkCount(q.stage?.count ?? 0, "stage", atMost: 8, of: "stages")
+        if let names = q.stage, !names.isEmpty {
+            options.stages = Set(try names.map { name in
+                try APIProblem.checkLength(name, "stage", 1...20)
+                return try Stage(rawValue: name.lowercased()) ?? {
+                    throw APIProblem.badRequest("stage '\(name)' is not one of \(Stage.allCases.map(\.rawValue).joined(separator: ", "))", field: "stage")
+                }()
+            })
+        }
+        options.updatedSince = q.updatedSince.map(Timestamp.init(date:))
+        options.raw = q.raw ?? false
+        guard try await store.activeModel() != nil else { throw StoreError.noActiveModel }
+        // the CSV's field names are read before the answer starts, so a failure there is a status, not a cut body
+        let export = try await LeadExport(cards: cards, options: options, now: clock()).prepared()
+        let body = HTTPBody(export.chunks(), length: .unknown, iterationBehavior: .single)
+        return .ok(.init(body: options.format == .csv ? .csv(body) : .applicationXNdjson(body)))
+    }
+
     func getLead(_ input: Operations.GetLead.Input) async throws -> Operations.GetLead.Output {
         let key = try Self.key(input.path.email)
         var asOf: Timestamp?

@@ -58,6 +58,9 @@ public protocol LeadStore: Sendable {
     func lead(_ key: LeadKey) async throws -> LeadRecord?
     /// The leads whose next SLA escalation step is due at `now` (their `escalate_at` projection), earliest first.
     func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey]
+    /// A page of every lead by row id (the order leads were created) after `afterID` (0: the start), at most `limit`:
+    /// stable while leads change, so a walk through it meets each lead that existed when it started exactly once.
+    func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry]
     /// A page of the hand-off's events — assignments (`$assign`), escalations (`$sla`), people's stage moves (`$stage`)
     /// and sales activities (`sales.*`) — in log order after position `after` (0: the start), with each one's position.
     /// Reads the whole event table: for reports, not requests.
@@ -425,5 +428,20 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .unavailable(let what): return what
         case .invalidValue(let what): return what
         }
+    }
+}
+
+/// A lead as ``LeadStore/leadIndex(afterID:limit:)`` lists it: its row id, address, stage and last change.
+public struct LeadIndexEntry: Sendable, Hashable {
+    public var id: Int64
+    public var key: LeadKey
+    public var stage: Stage
+    /// When its fields, events or stage last changed.
+    public var updatedAt: Timestamp
+    public init(id: Int64, key: LeadKey, stage: Stage, updatedAt: Timestamp) {
+        self.id = id
+        self.key = key
+        self.stage = stage
+        self.updatedAt = updatedAt
     }
 }

@@ -173,6 +173,16 @@ extension StoreConformance {
         try expect(Set(everyone.map(\.stage)).count > 2 && everyone.count == 92, "--stage all lists every lead: \(everyone.count)")
         let sam = try await store.queue(QueueQuery(stages: .all, owner: "SAM", limit: 1000), now: now)
         try expect(Set(sam.compactMap(\.owner)) == ["sam", "Sam"], "the owner filter ignores case: \(Set(sam.compactMap(\.owner)))")
+        // the lead index: every lead once, in creation order, by pages
+        var indexed: [LeadIndexEntry] = []
+        var after: Int64 = 0
+        while case let page = try await store.leadIndex(afterID: after, limit: 7), let last = page.last {
+            indexed += page
+            after = last.id
+        }
+        try expect(indexed.count == 92 && indexed.map(\.id) == indexed.map(\.id).sorted() && Set(indexed.map(\.key)).count == 92
+                   && indexed.first?.key.email == "p0@c0.io" && Set(indexed.map(\.stage)) == Set(everyone.map(\.stage)),
+                   "the lead index lists every lead once in creation order: \(indexed.count)")
         let twins = try await store.queue(QueueQuery(limit: 1000), now: now).map(\.email).filter { $0.hasPrefix("twin") }
         try expect(twins == ["twin-b@t.io", "twin-a@t.io"], "equal amplitudes in creation order: \(twins)")
     }

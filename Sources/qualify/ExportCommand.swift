@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QualifyApp
 import QualifyCore
+import QualifyUseCases
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +59,7 @@ struct ExportCommand: AsyncParsableCommand {
                 handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             }
             defer { if out != nil { try? handle.close() } }
-            let count = try await LeadExport.run(cards: cards, options: options, now: now) { text in try handle.write(contentsOf: Data(text.utf8)) }
+            let count = try await LeadExport(cards: cards, options: options, now: now).run { text in try handle.write(contentsOf: Data(text.utf8)) }
             if let out { print("\(count) lead\(count == 1 ? "" : "s") written to \(out)") }
         }
     }

@@ -261,6 +261,33 @@ extension TestClientProtocol {
         }
     }
 
+    /// GET /leads/export: every lead for a CRM, streamed, for marketing and admin keys only.
+    @Test func theExportStreamsEveryLeadForMarketing() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            for i in 0..<450 {
+                _ = try await client.call(.put, "/leads/p\(i)@firm\(i % 7).io", f.headers(.ingest),
+                                          #"{"fields":{"job_title":"CTO","crm_id":"00Q\#(i)","favourite_colour":"=1+1"}}"#)
+            }
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("x1", "p3@firm3.io", type: "demo_request"))
+            let refused = try await client.call(.get, "/leads/export", f.headers(.sales))
+            #expect(refused.status == .forbidden, "sales may read leads one page at a time, not export them all")
+            let csv = try await client.call(.get, "/leads/export?profile=hubspot", f.headers(.marketing))
+            #expect(csv.status == .ok && csv.contentType?.hasPrefix("text/csv") == true, "\(csv.status) \(csv.text.prefix(200))")
+            let lines = csv.text.split(whereSeparator: \.isNewline)  // CSV lines end in CRLF
+            #expect(lines.count == 451 && lines[0].hasPrefix("Email,Record ID,") && lines[0].contains("favourite_colour"), "\(lines.count): \(lines.first ?? "")")
+            #expect(csv.text.contains(#","'=1+1","#) && csv.text.contains("p449@firm1.io,00Q449,"), "formulas neutralised: \(lines.last ?? "")")
+            let jsonl = try await client.call(.get, "/leads/export?format=jsonl&stage=SQL&raw=true", f.headers(.admin))
+            let rows = jsonl.text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(jsonl.contentType?.hasPrefix("application/x-ndjson") == true && rows.count == 1 && rows.first?["email"] as? String == "p3@firm3.io"
+                    && rows.first?["stage"] as? String == "sql", "\(jsonl.text.prefix(300))")
+            let bad = try await client.call(.get, "/leads/export?stage=soon", f.headers(.marketing))
+            #expect(bad.status == .badRequest && bad["field"] as? String == "stage", "\(bad.text)")
+            let none = try await client.call(.get, "/leads/export?updated_since=2099-01-01T00:00:00Z", f.headers(.marketing))
+            #expect(none.status == .ok && none.text.split(whereSeparator: \.isNewline).count == 1, "only the header: \(none.text.prefix(200))")
+        }
+    }
+
     @Test func aPersonsStageMoveIsRecordedWithItsReasonOrRefused() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in
@@ -316,6 +343,7 @@ extension TestClientProtocol {
             (.get, "/metrics", nil, [.admin]),
             (.get, "/leads", nil, [.sales, .marketing, .admin]),
             (.get, "/leads/ada@acme.io", nil, [.sales, .marketing, .admin]),
+            (.get, "/leads/export", nil, [.marketing, .admin]),
             (.put, "/leads/ada@acme.io", Self.ada, [.ingest, .admin]),
             (.post, "/leads/ada@acme.io/stage", #"{"action":"disqualify","reason":"test"}"#, [.sales, .marketing, .admin]),
             (.post, "/events", Self.event("r1"), [.ingest, .admin]),

@@ -14,7 +14,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .ingest: return [.writeEvents, .writeLeads, .verifyEmails]
         case .sales: return [.readLeads, .moveStages, .verifyEmails]
-        case .marketing: return Role.sales.permissions.union([.readModel, .manageModel])
+        case .marketing: return Role.sales.permissions.union([.readModel, .manageModel, .exportLeads])
         case .admin: return Set(Permission.allCases)
         }
     }
@@ -28,7 +28,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .ingest: return "posts events and upserts leads"
         case .sales: return "reads leads and moves stages"
-        case .marketing: return "reads leads, moves stages and manages the model"
+        case .marketing: return "reads leads, moves stages, manages the model and exports every lead"
         case .admin: return "everything"
         }
     }
@@ -42,6 +42,8 @@ public enum Permission: String, Sendable, Hashable, Codable, CaseIterable {
     case moveStages = "move stages"
     case readModel = "read the model"
     case manageModel = "manage the model"
+    /// every lead at once, with its fields (`GET /leads/export`)
+    case exportLeads = "export every lead"
     /// Check addresses (list hygiene): reads nothing stored, so every role may.
     case verifyEmails = "verify email addresses"
     /// Prometheus scraping (admin only: the four roles are the issue's; a narrower monitoring role may come later).
