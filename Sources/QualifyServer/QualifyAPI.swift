@@ -200,7 +200,9 @@ struct QualifyAPI: APIProtocol {
         if case .rejected(let why) = outcome {
             throw APIProblem.unprocessable(why.description, field: Self.field(of: why))
         }
-        return .ok(.init(body: .json(Self.result(event.id, outcome))))
+        var result = Self.result(event.id, outcome)
+        result.warning = unscored([event], [outcome]).first?.description
+        return .ok(.init(body: .json(result)))
     }
 
     func postEventBatch(_ input: Operations.PostEventBatch.Input) async throws -> Operations.PostEventBatch.Output {
@@ -225,8 +227,15 @@ struct QualifyAPI: APIProtocol {
             case .rejected: rejected += 1
             }
         }
-        let results = zip(batch.events, outcomes).map { Self.result($0.id, $1) }
-        return .ok(.init(body: .json(.init(applied: applied, duplicates: duplicates, rejected: rejected, results: results))))
+        let findings = unscored(batch.events, outcomes)
+        let warned = Dictionary(findings.map { ($0.type, $0.description) }, uniquingKeysWith: { a, _ in a })
+        let results = zip(batch.events, outcomes).map { event, outcome in
+            var result = Self.result(event.id, outcome)
+            if case .rejected = outcome {} else { result.warning = warned[event._type] }
+            return result
+        }
+        return .ok(.init(body: .json(.init(applied: applied, duplicates: duplicates, rejected: rejected, results: results,
+                                           warnings: findings.isEmpty ? nil : findings.map(\.description)))))
     }
 
     func getModel(_ input: Operations.GetModel.Input) async throws -> Operations.GetModel.Output {
@@ -324,6 +333,17 @@ struct QualifyAPI: APIProtocol {
     static func check(_ v: EmailVerification) -> Components.Schemas.EmailCheck {
         .init(email: v.input, verdict: .init(rawValue: v.verdict.label)!, reasons: v.reasons.map(\.rawValue), detail: v.detail,
               suggestion: v.suggestion, normalized: v.normalized, dns: v.dns.flatMap { .init(rawValue: $0.code) })
+    }
+
+    /// The stored events' types no rule of the active model names (the model the ingest just compiled or found).
+    func unscored(_ events: [Components.Schemas.Event], _ outcomes: [IngestOutcome]) -> [UnscoredEventTypes.Finding] {
+        guard let (_, engine) = store.engines.latest() else { return [] }
+        var counts: [String: Int] = [:]
+        for (event, outcome) in zip(events, outcomes) {
+            if case .rejected = outcome { continue }
+            counts[event._type, default: 0] += 1
+        }
+        return UnscoredEventTypes.findings(counts, known: engine.compiled.eventTypesUsed)
     }
 
     func ingest(_ events: [Components.Schemas.Event], createLeads: Bool) async throws -> [IngestOutcome] {

@@ -261,6 +261,26 @@ extension TestClientProtocol {
         }
     }
 
+    /// An event type no rule names is stored and told: a warning in the answer with the type it likely means.
+    @Test func aTypoInAnEventTypeIsToldInTheAnswer() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), Self.ada)
+            let one = try await client.call(.post, "/events", f.headers(.ingest), Self.event("t1", type: "pageview"))
+            #expect(one.status == .ok && one["status"] as? String == "applied" && (one["warning"] as? String)?.contains("did you mean 'page_view'?") == true,
+                    "\(one.text)")
+            let fine = try await client.call(.post, "/events", f.headers(.ingest), Self.event("t2", type: "page_view"))
+            #expect(fine.status == .ok && fine["warning"] == nil, "\(fine.text)")
+            let events = [Self.event("t3", type: "demo_requets"), Self.event("t4", type: "demo_requets"), Self.event("t5", type: "webinar_attend"),
+                          Self.event("t6", "nobody@acme.io", type: "zzz")]
+            let batch = try await client.call(.post, "/events/batch", f.headers(.ingest), #"{"events":[\#(events.joined(separator: ","))]}"#)
+            let warnings = batch["warnings"] as? [String] ?? []
+            #expect(warnings.count == 1 && warnings[0].contains("'demo_requets' ×2") && warnings[0].contains("'demo_request'"), "\(batch.text)")
+            let results = batch["results"] as? [[String: Any]] ?? []
+            #expect(results.compactMap { $0["warning"] as? String }.count == 2 && results[3]["warning"] == nil, "a rejected event warns of nothing")
+        }
+    }
+
     /// GET /leads/export: every lead for a CRM, streamed, for marketing and admin keys only.
     @Test func theExportStreamsEveryLeadForMarketing() async throws {
         let f = try await Fixture()

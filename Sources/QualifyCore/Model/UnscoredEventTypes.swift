@@ -33,8 +33,12 @@ public enum UnscoredEventTypes {
     /// The types among `counts` no rule names, most frequent first, each with the closest named type (the same
     /// letters and digits, or at most two edits apart).
     public static func findings(_ counts: [String: Int], model: QualificationModel) -> [Finding] {
-        let known = model.eventTypesUsed
-        return counts.filter { !known.contains($0.key) && !$0.key.hasPrefix("$") && !$0.key.hasPrefix("sales.") }
+        findings(counts, known: model.eventTypesUsed)
+    }
+
+    /// The same against the types a model names (``CompiledModel/eventTypesUsed``, computed once per model).
+    public static func findings(_ counts: [String: Int], known: Set<String>) -> [Finding] {
+        counts.filter { !known.contains($0.key) && !$0.key.hasPrefix("$") && !$0.key.hasPrefix("sales.") }
             .map { Finding(type: $0.key, count: $0.value, suggestion: closest($0.key, among: known)) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.type < $1.type }
     }

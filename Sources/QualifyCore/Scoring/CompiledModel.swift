@@ -13,10 +13,13 @@ public struct CompiledModel {
     /// Stage rules, highest stage first, each with the number of its first event criterion.
     let stageRules: [(rule: StageRule, firstEventCriterion: Int)]
     public let lists: EmailLists
+    /// The event types the model's rules name (``QualificationModel/eventTypesUsed``), computed once.
+    public let eventTypesUsed: Set<String>
 
     public init(_ model: QualificationModel, lists: EmailLists = .builtIn) throws(ModelIssue) {
         self.model = model
         self.lists = lists
+        self.eventTypesUsed = model.eventTypesUsed
         var regexes: [String: Regex<AnyRegexOutput>] = [:]
         func compile(_ test: ValueTest, at path: String) throws(ModelIssue) {
             if case .matches(let pattern) = test, regexes[pattern] == nil {

@@ -28,6 +28,11 @@ public final class EngineCache: @unchecked Sendable {
         lock.withLock { cached.flatMap { $0.model.version == version ? ($0.model, $0.engine) : nil } }
     }
 
+    /// The model compiled last (the active one as of the last transaction that asked), if any.
+    public func latest() -> (ModelVersion, Engine)? {
+        lock.withLock { cached.map { ($0.model, $0.engine) } }
+    }
+
     /// Compiles `model` and keeps it as the cached one.
     public func compile(_ model: ModelVersion, lists: EmailLists) throws -> (ModelVersion, Engine) {
         let engine = try Engine(model: model.model, lists: lists)
