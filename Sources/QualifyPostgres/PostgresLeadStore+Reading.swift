@@ -5,6 +5,18 @@ import QualifyCore
 import QualifyStore
 
 extension PostgresLeadStore {
+    public func fieldNamesCarried() async throws -> Set<String> {
+        let logger = self.logger
+        return try await read { db in
+            let rows = try await db.query("""
+                SELECT DISTINCT k FROM event, json_object_keys(event.properties::json) AS k WHERE event.type = '$fields' AND k <> '$source'
+                """, logger: logger)
+            var out = Set<String>()
+            for try await name in rows.decode(String.self) { out.insert(name) }
+            return out
+        }
+    }
+
     public func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry] {
         let logger = self.logger
         return try await read { db in

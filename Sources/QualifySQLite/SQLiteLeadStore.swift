@@ -178,6 +178,14 @@ public struct SQLiteLeadStore: LeadStore {
 
     // MARK: reading
 
+    public func fieldNamesCarried() async throws -> Set<String> {
+        try await read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT j.key FROM event, json_each(event.properties) AS j WHERE event.type = '$fields' AND j.key <> '$source'
+                """))
+        }
+    }
+
     public func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry] {
         try await read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT id, email, stage, updated_at FROM lead WHERE id > ? ORDER BY id LIMIT ?"),

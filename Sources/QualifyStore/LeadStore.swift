@@ -58,6 +58,9 @@ public protocol LeadStore: Sendable {
     func lead(_ key: LeadKey) async throws -> LeadRecord?
     /// The leads whose next SLA escalation step is due at `now` (their `escalate_at` projection), earliest first.
     func leadsToEscalate(at now: Timestamp, limit: Int) async throws -> [LeadKey]
+    /// Every field name any fields update (an import, an API upsert, an answer) has carried. Reads every fields
+    /// update: for checks, not requests.
+    func fieldNamesCarried() async throws -> Set<String>
     /// A page of every lead by row id (the order leads were created) after `afterID` (0: the start), at most `limit`:
     /// stable while leads change, so a walk through it meets each lead that existed when it started exactly once.
     func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry]

@@ -173,6 +173,9 @@ extension StoreConformance {
         try expect(Set(everyone.map(\.stage)).count > 2 && everyone.count == 92, "--stage all lists every lead: \(everyone.count)")
         let sam = try await store.queue(QueueQuery(stages: .all, owner: "SAM", limit: 1000), now: now)
         try expect(Set(sam.compactMap(\.owner)) == ["sam", "Sam"], "the owner filter ignores case: \(Set(sam.compactMap(\.owner)))")
+        let carried = try await store.fieldNamesCarried()
+        try expect(carried.isSuperset(of: ["first_name", "company", "industry", "job_title", "employees", "owner"]) && !carried.contains("$source"),
+                   "every field name a fields update carried: \(carried.sorted())")
         // the lead index: every lead once, in creation order, by pages
         var indexed: [LeadIndexEntry] = []
         var after: Int64 = 0

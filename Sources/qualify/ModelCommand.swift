@@ -12,13 +12,30 @@ struct ModelCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a model file; report every error with file, line and key. Exit 1 on errors.")
+            abstract: "Check a model file; report every error with file, line and key. Exit 1 on errors.",
+            discussion: """
+                With a database (--database, $QUALIFY_DATABASE, or ./qualify.sqlite when it exists), also warns about                 fields the fit and routing rules read that no lead has ever carried (a column imported under another                 name, or never imported): those rules never match. Reads every fields update: seconds at millions of leads.
+                """)
         @Argument(help: "The model file (YAML).") var file: String
+        @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
             let (model, warnings) = try ModelLoader.load(file)
             for w in warnings { printError(w.description) }
-            print("\(file): ok — model '\(model.name)': \(model.fit.rules.count) fit rules, \(model.engagement.rules.count) engagement rules in \(model.engagement.groups.count) score group(s), stages \(model.stages.map(\.stage.label).joined(separator: ", "))\(warnings.isEmpty ? "" : ", \(warnings.count) warning(s)")")
+            // against the leads, where there are some (a check never creates a database)
+            var exists = true
+            if case .sqlite(let path) = DatabaseLocation(db.location) { exists = FileManager.default.fileExists(atPath: path) }
+            var fieldWarnings: [String] = []
+            if exists {
+                do {
+                    let store = try await db.open(now: .now())
+                    fieldWarnings = model.fieldsNeverCarried(try await store.fieldNamesCarried())
+                    for w in fieldWarnings { printError("\(file): warning: \(w)") }
+                } catch {
+                    printError("note: the rules' fields were not compared with the leads: \(error)")
+                }
+            }
+            print("\(file): ok — model '\(model.name)': \(model.fit.rules.count) fit rules, \(model.engagement.rules.count) engagement rules in \(model.engagement.groups.count) score group(s), stages \(model.stages.map(\.stage.label).joined(separator: ", "))\(warnings.count + fieldWarnings.count == 0 ? "" : ", \(warnings.count + fieldWarnings.count) warning(s)")")
         }
     }
 

@@ -82,6 +82,19 @@ struct CLI {
         try shown.out.write(to: good, atomically: true, encoding: .utf8)
         let ok = try CLI.run(["model", "check", good.path], in: dir)
         #expect(ok.status == 0 && ok.out.contains("ok"), "\(ok.out)\(ok.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("qualify.sqlite").path), "a check creates no database")
+
+        // against the leads: a rule on a field no import carried is told, with the field it likely means
+        let leads = dir.appendingPathComponent("leads.csv")
+        try "email,Title,Industry\nada@acme.io,CTO,software\n".write(to: leads, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", leads.path], in: dir).status == 0)
+        let typo = dir.appendingPathComponent("typo.yaml")
+        try shown.out.replacingOccurrences(of: "{ field: industry, in:", with: "{ field: industy, in:")
+            .write(to: typo, atomically: true, encoding: .utf8)
+        let warned = try CLI.run(["model", "check", typo.path], in: dir)
+        #expect(warned.status == 0 && warned.err.contains("fit rule 'target-industry' reads field 'industy', which no lead has")
+                && warned.err.contains("did you mean 'industry'?") && warned.err.contains("'employees', which no lead has") && !warned.err.contains("'job_title'") && warned.out.contains("3 warning(s)"),
+                "\(warned.out)\(warned.err)")
     }
 
     @Test func aWrongDatabaseOrInputFileIsToldInASentenceAndCreatesNothing() throws {

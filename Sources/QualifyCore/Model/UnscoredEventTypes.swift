@@ -69,3 +69,35 @@ public enum UnscoredEventTypes {
         return previous[b.count]
     }
 }
+
+extension QualificationModel {
+    /// Where the model reads a lead field: each fit rule's and routing rule's conditions, as `(where, field)`.
+    public var fieldsRead: [(rule: String, field: String)] {
+        var out: [(rule: String, field: String)] = []
+        func walk(_ c: FieldCondition, _ rule: String) {
+            switch c {
+            case .field(let name, _): out.append((rule, name))
+            case .email: break
+            case .any(let cs), .all(let cs): cs.forEach { walk($0, rule) }
+            case .not(let c): walk(c, rule)
+            }
+        }
+        for rule in fit.rules { walk(rule.when, "fit rule '\(rule.id)'") }
+        for (i, rule) in (handoff?.routing?.rules ?? []).enumerated() {
+            if let when = rule.when { walk(when, "routing rule '\(rule.id)' (\(i + 1))") }
+        }
+        return out
+    }
+
+    /// Fields the model reads that no lead has ever carried — a column named otherwise in the imports (`Job Title` kept
+    /// as `job_title`, a rule on `title`), or never imported: those rules can never match. Nothing when no lead has any
+    /// field yet (an empty database tells nothing).
+    public func fieldsNeverCarried(_ carried: Set<String>) -> [String] {
+        guard !carried.isEmpty else { return [] }
+        var seen = Set<String>()
+        return fieldsRead.filter { !carried.contains($0.field) && seen.insert("\($0.rule)|\($0.field)").inserted }.map { read in
+            let close = UnscoredEventTypes.closest(read.field, among: carried).map { " — did you mean '\($0)'?" } ?? ""
+            return "\(read.rule) reads field '\(read.field)', which no lead has: no import or upsert has carried it, so the rule never matches\(close)"
+        }
+    }
+}
