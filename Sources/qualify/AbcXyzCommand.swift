@@ -10,20 +10,21 @@ struct AbcXyzCommand: ParsableCommand {
         commandName: "abcxyz",
         abstract: "Classify customers by revenue (ABC) and by how steadily they buy (XYZ), from a transactions file.",
         discussion: """
-            The file needs a customer (or account), a date and an amount column; headers such as Customer ID, Account
-            Name, Company, Order Date, Invoice Date, Amount, Revenue, Sales, Total are recognised (--map 'COLUMN=ROLE'
+            The file needs a customer (or account), a date and an amount column; headers such as Customer ID, Account \
+            Name, Company, Order Date, Invoice Date, Amount, Revenue, Sales, Total are recognised (--map 'COLUMN=ROLE' \
             overrides; roles: customer, date, amount). Bad rows are reported with their line and skipped.
 
-            ABC: customers ranked by revenue; a customer is A if the customers above it bring less than 80 % of revenue
-            (so the one crossing 80 % is A), B if less than 95 %, else C. Customers whose net revenue is zero or negative
-            are not classified (listed in --customers with no class).
-            XYZ: revenue per period (--period) over the customer's active span (first to last period with a transaction;
-            periods without one count as zero); CV = population std / mean; X if CV ≤ 0.5, Y if ≤ 1.0, else Z. A customer
+            ABC: customers ranked by revenue; a customer is A if the customers above it bring less than 80 % of revenue \
+            (so the one crossing 80 % is A), B if less than 95 %, else C. Customers whose net revenue is zero or negative \
+            are not classified (listed in --customers with no class). \
+            XYZ: revenue per period (--period) over the customer's active span (first to last period with a transaction; \
+            periods without one count as zero); CV = population std / mean; X if CV ≤ 0.5, Y if ≤ 1.0, else Z. A customer \
             active in a single period has no CV and is Z.
 
             Examples:
               qualify abcxyz sales.csv --chart abcxyz.svg --customers classes.csv
-              qualify abcxyz CDNOW_master.txt --delimiter whitespace --period quarter --abc 70,20 --xyz 0.6,1.2
+              qualify abcxyz CDNOW_master.txt --delimiter whitespace \\
+                --period quarter --abc 70,20 --xyz 0.6,1.2
             """)
 
     @Argument(help: "Transactions: CSV (or --delimiter) with customer, date and amount columns.") var file: String

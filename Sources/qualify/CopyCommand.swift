@@ -14,7 +14,7 @@ struct CopyCommand: AsyncParsableCommand {
             database, or a SQLite file that does not exist yet); a target holding anything is refused. Stop the \
             servers writing to the source first. Then it verifies: row counts per table, and per lead its fit \
             points, grade, stage, engagement, its event log (count and digest) and its ledger replayed from the \
-            copied events, equal in source and target; any difference is printed and the exit status is 1.
+            copied events, equal in source and target; any difference is printed and the exit status is 1. \
             Example: qualify copy --from qualify.sqlite --to postgres://qualify:secret@db:5432/qualify
             """)
 

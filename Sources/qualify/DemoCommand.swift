@@ -8,9 +8,9 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Write a realistic synthetic data set (leads.csv, events.csv) to load with the import commands.",
         discussion: """
-            Leads share company domains (accounts), have CRM-like fields, and act over months: most only browse, some download
+            Leads share company domains (accounts), have CRM-like fields, and act over months: most only browse, some download \
             and come back, a few ask for a demo or trial — better-fit leads more often. The history ends now, or at --end: \
-            the same --seed and --end give the same files byte for byte (without --end the dates follow the clock).
+            the same --seed and --end give the same files byte for byte (without --end the dates follow the clock). \
             Events are written lead by lead, each lead's in time order.
             """)
     @Option(help: "How many leads.") var leads = 1000

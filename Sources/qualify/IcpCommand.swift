@@ -21,7 +21,8 @@ struct IcpCommand: AsyncParsableCommand {
             Without --traits, every other column with 2 to 50 distinct values is a trait (the skipped ones are listed).
 
             Examples:
-              qualify icp SaaS-Sales.csv --period quarter --traits Industry,Segment,Region
+              qualify icp SaaS-Sales.csv --period quarter \\
+                --traits Industry,Segment,Region
               qualify icp sales.csv --best A --emit-fit-rules icp-rules.yaml
               qualify icp --from-store --emit-fit-rules icp-rules.yaml
 

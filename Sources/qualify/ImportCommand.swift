@@ -14,7 +14,7 @@ struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import leads from a CSV export (headers auto-mapped), deduplicated by normalized email and merged.",
             discussion: """
-                Recognised headers include Email, First Name, Last Name, Company, Job Title, Industry, Number of Employees,
+                Recognised headers include Email, First Name, Last Name, Company, Job Title, Industry, Number of Employees, \
                 Country, Lead Source, Phone, Website, City, State, Annual Revenue, Create Date, Lead Owner, Record ID / Lead \
                 ID / Contact ID (kept as crm_id) and common variants. Other columns are kept as custom fields (snake_case); \
                 a column meaning a field another column already fills (Mobile beside Phone) is kept under its own name. \
@@ -85,13 +85,13 @@ struct ImportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import events, idempotent by event id: importing the same file twice changes nothing.",
             discussion: """
-                CSV: columns id, email, type, at (aliases like event_id, timestamp, occurred_at are accepted; name
-                others with --map 'Activity Date=at'); any other column becomes a property (e.g. url). Times are
-                ISO-8601 or a date with an optional time of day (3/1/2025 2:05 PM, month first unless --day-first),
-                read as UTC. JSON lines: one object per line with id, email, type, at and an optional "properties"
-                object. A file without ids gets an id per event derived from its content (address, type, time,
-                properties; the n-th identical row is the n-th event), so importing it twice changes nothing. Events
-                for emails with no lead are rejected unless --create-leads. Events more than 5 minutes in the future
+                CSV: columns id, email, type, at (aliases like event_id, timestamp, occurred_at are accepted; name \
+                others with --map 'Activity Date=at'); any other column becomes a property (e.g. url). Times are \
+                ISO-8601 or a date with an optional time of day (3/1/2025 2:05 PM, month first unless --day-first), \
+                read as UTC. JSON lines: one object per line with id, email, type, at and an optional "properties" \
+                object. A file without ids gets an id per event derived from its content (address, type, time, \
+                properties; the n-th identical row is the n-th event), so importing it twice changes nothing. Events \
+                for emails with no lead are rejected unless --create-leads. Events more than 5 minutes in the future \
                 are rejected.
                 """)
         @Argument(help: "The events file (.csv, or .jsonl/.ndjson for JSON lines).") var file: String

@@ -24,10 +24,10 @@ struct LeadsCommand: AsyncParsableCommand {
         commandName: "leads",
         abstract: "Print the sales queue: the SQLs, then the MQLs, each by priority (grade × temperature, then engagement now).",
         discussion: """
-            Priority is (grade rank: A 1 … D 4) × (temperature rank: hot 1, warm 2, cold 3), lower first — A-hot, then
-            A-warm and B-hot, … D-cold last; ties go to the better grade, then the higher engagement, then the lead
-            created first. By default the queue lists the leads sales should act on: every SQL, then every MQL.
-            --stage open lists every lead not yet won or ruled out in one order, --stage all every lead, --stage mql
+            Priority is (grade rank: A 1 … D 4) × (temperature rank: hot 1, warm 2, cold 3), lower first — A-hot, then \
+            A-warm and B-hot, … D-cold last; ties go to the better grade, then the higher engagement, then the lead \
+            created first. By default the queue lists the leads sales should act on: every SQL, then every MQL. \
+            --stage open lists every lead not yet won or ruled out in one order, --stage all every lead, --stage mql \
             one stage.
             """)
     @Option(help: "actionable (SQL, then MQL: the default), open, all, or one stage (\(Stage.allCases.map(\.rawValue).joined(separator: ", "))), in any case.")

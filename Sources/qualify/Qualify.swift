@@ -11,18 +11,19 @@ struct Qualify: AsyncParsableCommand {
         commandName: "qualify",
         abstract: "Qualify B2B leads: fit grade, engagement with decay, IQL/MQL/SQL stages, explained to the last point.",
         discussion: """
-            Data lives in one SQLite file (./qualify.sqlite unless --database or $QUALIFY_DATABASE says otherwise),
-            created on first use with the built-in model active (see `qualify model show-default`). An existing
-            database whose schema is behind this qualify is refused until `qualify migrate` upgrades it. PostgreSQL
+            Data lives in one SQLite file (./qualify.sqlite unless --database or $QUALIFY_DATABASE says otherwise), \
+            created on first use with the built-in model active (see `qualify model show-default`). An existing \
+            database whose schema is behind this qualify is refused until `qualify migrate` upgrades it. PostgreSQL \
             (--database postgres://…) needs a qualify built with the Postgres package trait, the default.
 
             A first session:
               qualify demo --leads 1000 --seed 7 --out demo
               qualify import leads demo/leads.csv
               qualify import events demo/events.csv
-              qualify leads --stage sql --limit 10
-              qualify lead someone@example.com
-              qualify keys create --role admin --name me && qualify serve    # the HTTP API
+              qualify leads --limit 10            # the SQLs, then the MQLs
+              E=$(qualify leads --limit 1 --format csv | sed -n 2p | cut -d, -f1)
+              qualify lead "$E"                   # the top lead's card
+              qualify users add you@example.com --role admin   # then: qualify serve
             """,
         subcommands: [
             ModelCommand.self, ImportCommand.self, LeadsCommand.self, LeadCommand.self, RescoreCommand.self,

@@ -17,7 +17,8 @@ struct UsersCommand: AsyncParsableCommand {
 
             Examples:
               qualify users add ana@example.com --role admin --name "Ana Diaz"
-              printf '%s' "$PASSWORD" | qualify users add sam@example.com --role sales --password-stdin
+              printf '%s' "$PASSWORD" | \\
+                qualify users add sam@example.com --role sales --password-stdin
               qualify users reset-password sam@example.com
             """,
         subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self])

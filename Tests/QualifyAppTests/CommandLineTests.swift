@@ -20,8 +20,8 @@ struct CLI {
 
     /// Runs the executable in `dir` with its output in files, no standard input and a time limit: a run that hangs
     /// is killed and reported, never left to stall CI. See ``Spawned`` for why Foundation's `Process` is not used.
-    static func run(_ arguments: [String], in dir: URL, timeLimit: Double = 300) throws -> Result {
-        var env = ProcessInfo.processInfo.environment
+    static func run(_ arguments: [String], in dir: URL, timeLimit: Double = 300, environment: [String: String] = [:]) throws -> Result {
+        var env = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         env["QUALIFY_DATABASE"] = dir.appendingPathComponent("cli.sqlite").path
         let tag = UInt64.random(in: 0...UInt64.max)
         let outURL = dir.appendingPathComponent(".out-\(tag)"), errURL = dir.appendingPathComponent(".err-\(tag)")
@@ -191,6 +191,22 @@ struct CLI {
         #expect(wrong.status != 0 && wrong.err.contains("actionable"), "\(wrong.err)")
         let both = try CLI.run(["leads", "--unassigned", "--owner", "sam"], in: dir)
         #expect(both.status != 0 && both.err.contains("exclude each other"))
+    }
+
+    /// Help paragraphs are wrapped by the terminal's width, never by the source's line breaks (issue 18: ragged lines).
+    @Test func helpParagraphsAreNotHardWrapped() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let commands = [[], ["leads"], ["import", "leads"], ["import", "events"], ["export", "leads"], ["model", "check"], ["abcxyz"], ["icp"],
+                        ["users"], ["serve"], ["demo"], ["train"], ["verify"], ["backup"]]
+        for command in commands {
+            let help = try CLI.run(command + ["--help"], in: dir, environment: ["COLUMNS": "2000"])
+            let text = help.out.components(separatedBy: "USAGE:").first ?? ""
+            let lines = text.components(separatedBy: "\n")
+            for (a, b) in zip(lines, lines.dropFirst()) where !a.isEmpty && !b.isEmpty {
+                #expect(a.hasPrefix(" ") || b.hasPrefix(" ") || b.hasPrefix("- "),
+                        "qualify \(command.joined(separator: " ")) --help breaks a paragraph: '\(a.suffix(40))' / '\(b.prefix(40))'")
+            }
+        }
     }
 
     @Test func aTakenPortIsToldInASentence() async throws {
