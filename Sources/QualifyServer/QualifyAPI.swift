@@ -74,15 +74,33 @@ struct QualifyAPI: APIProtocol {
             try Temperature(rawValue: text.lowercased())
                 ?? { throw APIProblem.badRequest("temperature '\(text.prefix(20))' is not hot, warm or cold", field: "temperature") }()
         }
+        try APIProblem.checkLength(q.sort, "sort", 1...80)
+        let sort = try q.sort.map { text in
+            try QueueSort(text: text) ?? { throw APIProblem.badRequest("sort '\(text)' is not \(QueueSort.words)", field: "sort") }()
+        } ?? .priority
         let query = QueueQuery(stages: stages, grade: grade, temperature: temperature,
                                updatedSince: q.updatedSince.map(Timestamp.init(date:)), owner: q.owner, overdue: q.overdue ?? false,
                                limit: limit + 1, offset: offset)
-        let result = try await store.queuePage(query, after: after, now: clock())
+        var result: QueuePage
+        var values: [Double?] = []
+        if sort == .priority {
+            result = try await store.queuePage(query, after: after, now: clock())
+        } else {
+            // sorted by a lead's card: pages by offset
+            guard after == nil else { throw APIProblem.badRequest("this cursor belongs to the priority order; start again without it", field: "cursor") }
+            let sorted: [SortedLead]
+            do { sorted = try await cards.sortedQueue(query, by: sort, now: clock()) } catch let problem as LeadCards.SortProblem {
+                throw APIProblem.badRequest("\(problem)", field: "sort")
+            }
+            result = QueuePage(leads: sorted.map(\.lead), keys: [], next: nil)
+            values = sorted.map(\.value)
+        }
         let leads = result.leads
-        let page = leads.prefix(limit).map { l in
+        let page = leads.prefix(limit).enumerated().map { i, l in
             Components.Schemas.LeadSummary(email: l.email, name: l.name, company: l.company, grade: .init(l.grade), fitPoints: l.fitPoints,
                                            engagement: l.engagement.rounded(places: 4), temperature: .init(l.temperature), stage: .init(l.stage),
-                                           lastActivity: l.lastActivity?.date, owner: l.owner, dueAt: l.dueAt?.date)
+                                           lastActivity: l.lastActivity?.date, owner: l.owner, dueAt: l.dueAt?.date,
+                                           sortValue: i < values.count ? values[i]?.rounded(places: 4) : nil)
         }
         // the next page starts after this page's last lead (a key: any depth reads like the first page), or by offset
         // for a search or the overdue list

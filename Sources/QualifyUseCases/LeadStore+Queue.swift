@@ -10,6 +10,11 @@ public struct QueuePage: Sendable, Hashable {
     /// The key to pass as `after` for the next page; nil on the last page, or for a page read by offset (a text
     /// search or the overdue list: pages by ``QueueQuery/offset``).
     public var next: QueueKey?
+    public init(leads: [LeadSummary], keys: [QueueKey], next: QueueKey?) {
+        self.leads = leads
+        self.keys = keys
+        self.next = next
+    }
 }
 
 extension LeadStore {

@@ -9,6 +9,9 @@ import QualifyUseCases
 extension QueueStages: ExpressibleByArgument {
     public init?(argument: String) { self.init(text: argument) }
 }
+extension QueueSort: ExpressibleByArgument {
+    public init?(argument: String) { self.init(text: argument) }
+}
 extension Stage: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
@@ -37,12 +40,24 @@ struct LeadsCommand: AsyncParsableCommand {
     @Flag(help: "Only leads nobody owns yet.") var unassigned = false
     @Option(help: "Only leads of this salesperson: the lead's owner field (\"Lead Owner\" in CRM exports), in any case.")
     var owner: String?
+    @Option(help: ArgumentHelp("priority (the default), chance (needs an installed prediction model), checklist (the share of the checklist met), or engagement:GROUP (a score group's engagement now); highest first. Any but priority reads each matching lead's card: at most 5,000 of them.", valueName: "order"))
+    var sort: QueueSort = .priority
     @Option(help: "At most this many leads.") var limit = 50
     @Option(help: "table, csv or json.") var format: OutputFormat = .table
     @Flag(help: "Only leads whose owner has not acted by the SLA's due time (the model's sla:), the longest overdue first.")
     var overdue = false
     @Flag(help: "List the rows held back at import because their address is invalid, with the reason.") var quarantined = false
     @OptionGroup var db: DatabaseOptions
+
+    /// The sort as a column name.
+    var sortName: String {
+        switch sort {
+        case .priority: return "priority"
+        case .chance: return "chance"
+        case .checklist: return "checklist"
+        case .engagement(let group): return "engagement:\(group)"
+        }
+    }
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }
@@ -57,20 +72,28 @@ struct LeadsCommand: AsyncParsableCommand {
             try await printQuarantine(store)
             return
         }
-        let leads = try await store.queue(QueueQuery(stages: stage, grade: grade, temperature: temperature,
-                                                          owner: owner?.trimmingCharacters(in: .whitespaces), overdue: overdue,
-                                                          unassigned: unassigned, limit: limit),
-                                           now: now)
+        let query = QueueQuery(stages: stage, grade: grade, temperature: temperature, owner: owner?.trimmingCharacters(in: .whitespaces),
+                               overdue: overdue, unassigned: unassigned, limit: limit)
+        var sorted: [SortedLead]?
+        if sort != .priority {
+            do { sorted = try await db.cards(now: now).sortedQueue(query, by: sort, now: now) } catch let problem as LeadCards.SortProblem {
+                throw Failure("--sort \(sortName): \(problem)")
+            }
+        }
+        var leads = sorted?.map(\.lead) ?? []
+        if sorted == nil { leads = try await store.queue(query, now: now) }
+        let shown = sorted?.map(\.shown)
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(leads), as: UTF8.self))
         case .csv:
-            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner,due_at")
-            for l in leads {
-                print([l.email, l.name ?? "", l.company ?? "", l.grade.rawValue, "\(l.fitPoints)", l.engagement.formatted(1),
-                       l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? "", l.dueAt?.iso8601 ?? ""]
+            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner,due_at" + (shown == nil ? "" : "," + sortName))
+            for (i, l) in leads.enumerated() {
+                print(([l.email, l.name ?? "", l.company ?? "", l.grade.rawValue, "\(l.fitPoints)", l.engagement.formatted(1),
+                        l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? "", l.dueAt?.iso8601 ?? ""]
+                       + (shown.map { [$0[i]] } ?? []))
                     .map(csvField).joined(separator: ","))
             }
         case .table:
@@ -78,12 +101,13 @@ struct LeadsCommand: AsyncParsableCommand {
                 print("no leads match")
                 return
             }
-            let rows = leads.map { l in
+            let rows = leads.enumerated().map { i, l in
                 ["\(l.grade.rawValue)-\(l.temperature.rawValue)", l.email, l.name ?? "", l.company ?? "", l.stage.label,
                  "\(l.fitPoints)", l.engagement.formatted(1), l.lastActivity?.isoDate ?? "", l.owner ?? "",
-                 l.dueAt.map { due in due < now ? "OVERDUE \(due.iso8601)" : due.iso8601 } ?? ""]
+                 l.dueAt.map { due in due < now ? "OVERDUE \(due.iso8601)" : due.iso8601 } ?? ""] + (shown.map { [$0[i]] } ?? [])
             }
-            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY", "OWNER", "DUE"],
+            print(table(header: ["PRIORITY", "EMAIL", "NAME", "COMPANY", "STAGE", "FIT", "ENGAGEMENT", "LAST ACTIVITY", "OWNER", "DUE"]
+                            + (shown == nil ? [] : [sortName.uppercased()]),
                         rows: rows))
         }
     }

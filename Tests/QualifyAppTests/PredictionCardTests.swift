@@ -47,6 +47,16 @@ import Testing
         // the referral is cold and new with a high chance: the rules and the model disagree
         #expect(referral.out.contains("look        ") && referral.out.contains("likely buyer"), "\(referral.out)")
 
+        // the queue sorted by the chance: the referral first, whatever the priority says; the value shown
+        try "Email,Lead Source,Job Title\nad2@beta.io,Ads,CEO\nref2@beta.io,Referral,Intern\n".write(to: dir.appendingPathComponent("more.csv"),
+                                                                                                atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", "more.csv"], in: dir).status == 0)
+        let byChance = try CLI.run(["leads", "--stage", "new", "--sort", "chance", "--format", "csv"], in: dir)
+        let rows = byChance.out.split(whereSeparator: \.isNewline).dropFirst().map { $0.split(separator: ",").first.map(String.init) ?? "" }
+        #expect(byChance.status == 0 && Set(rows.prefix(2)) == ["ref@acme.io", "ref2@beta.io"] && Set(rows.suffix(2)) == ["ad@acme.io", "ad2@beta.io"],
+                "\(byChance.out)\(byChance.err)")
+        #expect(byChance.out.split(whereSeparator: \.isNewline).first?.hasSuffix(",chance") == true && byChance.out.contains(" %"))
+
         #expect(try CLI.run(["predict", "--uninstall"], in: dir).out.contains("removed"))
         #expect(!(try CLI.run(["lead", "ref@acme.io"], in: dir).out.contains("chance")))
     }

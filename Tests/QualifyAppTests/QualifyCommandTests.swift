@@ -32,6 +32,15 @@ import Testing
         #expect(noTTY.status == 1 && noTTY.err.contains("run on a terminal"), "\(noTTY.err)")
         let ghost = try CLI.run(["qualify", "nobody@acme.io", "--answer", "budget=yes"], in: dir)
         #expect(ghost.status == 1 && ghost.err.contains("no lead"), "\(ghost.err)")
+
+        // the queue by the checklist's share met: ada (31 %) before bo (none answered), whatever the fit says
+        try "Email,Job Title,Number of Employees\nbo@big.io,CEO,500\n".write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "leads", "b.csv"], in: dir).status == 0)
+        let byPriority = try CLI.run(["leads", "--stage", "new", "--format", "csv"], in: dir)
+        let byChecklist = try CLI.run(["leads", "--stage", "new", "--sort", "checklist", "--format", "csv"], in: dir)
+        func emails(_ text: String) -> [String] { text.split(whereSeparator: \.isNewline).dropFirst().map { String($0.prefix { $0 != "," }) } }
+        #expect(emails(byPriority.out) == ["bo@big.io", "ada@acme.io"], "\(byPriority.out)")
+        #expect(emails(byChecklist.out) == ["ada@acme.io", "bo@big.io"] && byChecklist.out.contains("P3 (31 %)"), "\(byChecklist.out)\(byChecklist.err)")
     }
 }
 

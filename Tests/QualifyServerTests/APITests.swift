@@ -261,6 +261,29 @@ extension TestClientProtocol {
         }
     }
 
+    /// GET /leads?sort=…: the queue by a card's value, each lead's value in sort_value; sorts that cannot apply are 400s.
+    @Test func theQueueSortsByEngagementAndRefusesSortsItCannotApply() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            for (i, type) in ["page_view", "webinar_attend", "content_download"].enumerated() {
+                _ = try await client.call(.put, "/leads/s\(i)@firm.io", f.headers(.ingest), #"{"fields":{"job_title":"Intern"}}"#)
+                _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("s\(i)", "s\(i)@firm.io", type: type))
+            }
+            let sorted = try await client.call(.get, "/leads?stage=all&sort=engagement&limit=2", f.headers(.sales))
+            let rows = sorted["leads"] as? [[String: Any]] ?? []
+            let values = rows.compactMap { $0["sort_value"] as? Double }
+            #expect(sorted.status == .ok && rows.count == 2 && values.count == 2 && values[0] >= values[1] && values[0] > 0, "\(sorted.text)")
+            let next = try #require(sorted["next_cursor"] as? String)
+            let rest = try await client.call(.get, "/leads?stage=all&sort=engagement&limit=2&cursor=\(next)", f.headers(.sales))
+            let last = (rest["leads"] as? [[String: Any]] ?? []).compactMap { $0["sort_value"] as? Double }
+            #expect(last.count == 1 && last[0] <= values[1], "\(rest.text)")
+            for (query, field) in [("sort=chance", "sort"), ("sort=engagement:nope", "sort"), ("sort=loudest", "sort")] {
+                let refused = try await client.call(.get, "/leads?\(query)", f.headers(.sales))
+                #expect(refused.status == .badRequest && refused["field"] as? String == field, "\(query): \(refused.text)")
+            }
+        }
+    }
+
     /// An event type no rule names is stored and told: a warning in the answer with the type it likely means.
     @Test func aTypoInAnEventTypeIsToldInTheAnswer() async throws {
         let f = try await Fixture()
