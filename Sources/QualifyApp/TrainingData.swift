@@ -42,10 +42,18 @@ public enum TrainingData {
         var scanner = CSVScanner()
         var final = false
         var sawHeader = false
+        var sniffed = false
         loop: while true {
             switch scanner.next(final: final) {
             case .needMore:
-                if let data = try chunks.next() { scanner.append(data) } else { final = true }
+                if let data = try chunks.next() {
+                    // the delimiter — comma, semicolon, tab or pipe — read from the header line
+                    if !sniffed {
+                        sniffed = true
+                        scanner = CSVScanner(delimiter: CSVDialect.sniffDelimiter(data))
+                    }
+                    scanner.append(data)
+                } else { final = true }
             case .end:
                 break loop
             case .bad(let line, let problem):

@@ -57,6 +57,15 @@ public struct TransactionImporter: Sendable {
                       rejected: reader.rejected.map { RejectedRow(line: $0.line, reason: $0.reason) })
     }
 
+    /// The delimiter of the file at `path` as its first line shows it: comma, semicolon, tab or pipe (whitespace-separated
+    /// files are named with `--delimiter whitespace`). Comma when the file cannot be read (the import then says why).
+    public static func sniffDelimiter(path: String) -> TransactionDelimiter {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return .comma }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 64 * 1024)) ?? Data()
+        return .byte(CSVDialect.sniffDelimiter(head))
+    }
+
     /// Reads `COLUMN=ROLE` overrides as given on the command line.
     public static func overrides(_ pairs: [String]) throws -> [String: String] {
         var out: [String: String] = [:]

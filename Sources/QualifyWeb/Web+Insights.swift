@@ -72,7 +72,8 @@ extension Web {
         defer { TempFile.remove(path) }
         let name = upload.fileName.map { ($0 as NSString).lastPathComponent } ?? "upload.csv"
         let settings = AbcXyzSettings(period: .month, abc: try AbcCutoffs(parsing: "80,15"), xyz: try XyzThresholds(parsing: "0.5,1.0"))
-        let importer = TransactionImporter(period: .month, delimiter: .comma, dayFirst: false, overrides: [:], keepRejected: 5)
+        let importer = TransactionImporter(period: .month, delimiter: TransactionImporter.sniffDelimiter(path: path), dayFirst: false,
+                                           overrides: [:], keepRejected: 5)
         let imported: TransactionImporter.Report
         do { imported = try importer.run(path: path, progress: { _ in }) } catch let error as ImportError {
             return try abcXyzPage(viewer, result: nil, error: "\(name): \(error.description.replacingOccurrences(of: path, with: name))", status: .unprocessableContent)

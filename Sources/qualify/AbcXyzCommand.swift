@@ -33,7 +33,8 @@ struct AbcXyzCommand: ParsableCommand {
     @Option(help: ArgumentHelp("XYZ thresholds on the coefficient of variation: X,Y.", valueName: "X,Y")) var xyz = "0.5,1.0"
     @Option(name: .customLong("map"), help: ArgumentHelp("Say which column is the customer, date or amount.", valueName: "COLUMN=ROLE"))
     var mappings: [String] = []
-    @Option(help: "Field separator: comma, semicolon, tab or whitespace (runs of spaces, no quoting).") var delimiter = "comma"
+    @Option(help: "Field separator: comma, semicolon, tab or whitespace (runs of spaces, no quoting); default: read from the header line.")
+    var delimiter: String?
     @Flag(help: "Read slashed dates as day/month/year (15/1/2023) instead of month/day/year.") var dayFirst = false
     @Option(help: "table, csv (the matrix) or json (matrix and every customer).") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Write an SVG chart: Pareto curve and the matrix as a heat map.", valueName: "out.svg")) var chart: String?
@@ -43,7 +44,7 @@ struct AbcXyzCommand: ParsableCommand {
     func validate() throws {
         do { _ = try AbcCutoffs(parsing: abc) } catch { throw ValidationError(error.description) }
         do { _ = try XyzThresholds(parsing: xyz) } catch { throw ValidationError(error.description) }
-        if TransactionDelimiter(name: delimiter) == nil {
+        if let delimiter, TransactionDelimiter(name: delimiter) == nil {
             throw ValidationError("--delimiter '\(delimiter)': expected comma, semicolon, tab or whitespace")
         }
         if top < 0 { throw ValidationError("--top must be 0 or more") }
@@ -51,7 +52,7 @@ struct AbcXyzCommand: ParsableCommand {
 
     func run() throws {
         let settings = AbcXyzSettings(period: period, abc: try AbcCutoffs(parsing: abc), xyz: try XyzThresholds(parsing: xyz))
-        let importer = TransactionImporter(period: period, delimiter: TransactionDelimiter(name: delimiter)!, dayFirst: dayFirst,
+        let importer = TransactionImporter(period: period, delimiter: delimiter.flatMap(TransactionDelimiter.init(name:)) ?? TransactionImporter.sniffDelimiter(path: file), dayFirst: dayFirst,
                                            overrides: try TransactionImporter.overrides(mappings), keepRejected: 20)
         let bar = ProgressBar()
         let imported: TransactionImporter.Report

@@ -44,7 +44,8 @@ struct IcpCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("XYZ thresholds on the coefficient of variation: X,Y.", valueName: "X,Y")) var xyz = "0.5,1.0"
     @Option(name: .customLong("map"), help: ArgumentHelp("Say which column is the customer, date or amount.", valueName: "COLUMN=ROLE"))
     var mappings: [String] = []
-    @Option(help: "Field separator: comma, semicolon, tab or whitespace (runs of spaces, no quoting).") var delimiter = "comma"
+    @Option(help: "Field separator: comma, semicolon, tab or whitespace (runs of spaces, no quoting); default: read from the header line.")
+    var delimiter: String?
     @Flag(help: "Read slashed dates as day/month/year (15/1/2023) instead of month/day/year.") var dayFirst = false
     @Option(help: "table (the profile in words, then every value), csv or json.") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Write fit rules (model YAML) for the values significantly more common among the best.",
@@ -60,7 +61,7 @@ struct IcpCommand: AsyncParsableCommand {
         do { _ = try BestClasses(parsing: best) } catch { throw ValidationError(error.description) }
         do { _ = try AbcCutoffs(parsing: abc) } catch { throw ValidationError(error.description) }
         do { _ = try XyzThresholds(parsing: xyz) } catch { throw ValidationError(error.description) }
-        if TransactionDelimiter(name: delimiter) == nil {
+        if let delimiter, TransactionDelimiter(name: delimiter) == nil {
             throw ValidationError("--delimiter '\(delimiter)': expected comma, semicolon, tab or whitespace")
         }
         if minBest < 1 { throw ValidationError(IcpOptionProblem.minimum(minBest).description) }
@@ -76,7 +77,7 @@ struct IcpCommand: AsyncParsableCommand {
         let file = self.file!
         let classes = try BestClasses(parsing: best)
         let settings = AbcXyzSettings(period: period, abc: try AbcCutoffs(parsing: abc), xyz: try XyzThresholds(parsing: xyz))
-        let transactions = TransactionImporter(period: period, delimiter: TransactionDelimiter(name: delimiter)!, dayFirst: dayFirst,
+        let transactions = TransactionImporter(period: period, delimiter: delimiter.flatMap(TransactionDelimiter.init(name:)) ?? TransactionImporter.sniffDelimiter(path: file), dayFirst: dayFirst,
                                                overrides: try TransactionImporter.overrides(mappings), keepRejected: 20)
         let importer = CustomerProfileImporter(transactions: transactions, traits: traitNames.isEmpty ? .standard : .named(traitNames))
         let bar = ProgressBar()

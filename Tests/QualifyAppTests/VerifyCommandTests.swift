@@ -62,6 +62,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.path + ".partial"))
     }
 
+    @Test("A semicolon file is read by its header line's delimiter and written back comma-separated")
+    func aSemicolonFileIsRead() throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = try write("name;email\n\"Diaz; Ana\";ana@acme-industries.com\nInfo;info@gmail.com\n", "semi.csv")
+        let csv = try CLI.run(["verify", input.path], in: dir)
+        #expect(csv.status == 0 && csv.out.hasPrefix("name,email,verdict,reasons,suggestion,normalized\nDiaz; Ana,ana@acme-industries.com,valid,"),
+                "\(csv.out)\(csv.err)")
+        #expect(csv.err.contains("verdicts: valid 1, risky 1"), "\(csv.err)")
+        // training and ABC-XYZ read it the same way
+        var past = "Channel;Minutes;Closed\n"
+        for i in 0..<60 { past += "\(["web", "partner"][i % 2]);\((i * 7) % 31);\(i % 2 == 0 && i % 3 != 0 ? "won" : "lost")\n" }
+        _ = try write(past, "past.csv")
+        let trained = try CLI.run(["train", "--data", "past.csv", "--target", "Closed", "--out", "m.json"], in: dir)
+        #expect(trained.status == 0, "\(trained.err)")
+        _ = try write("Customer;Date;Amount\nA;2025-01-05;100\nB;2025-02-05;20\nA;2025-03-05;90\n", "tx.csv")
+        let abc = try CLI.run(["abcxyz", "tx.csv"], in: dir)
+        #expect(abc.status == 0 && abc.out.contains("2 customers") || abc.out.contains("customers: 2"), "\(abc.out)\(abc.err)")
+    }
+
     @Test("Without --out the rows go to standard output and the summary to standard error; jsonl is one object a row")
     func standardOutputAndJSONLines() throws {
         defer { try? FileManager.default.removeItem(at: dir) }

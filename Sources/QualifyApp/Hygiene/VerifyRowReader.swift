@@ -32,6 +32,10 @@ struct VerifyRowReader {
     private var scanner = CSVScanner()
     private var final = false
     private var done = false
+    /// The file's delimiter, read from its header line; a row is copied through verbatim only from a comma file
+    /// (others are written back comma-separated).
+    private(set) var delimiter: UInt8 = 44
+    private var sniffed = false
     private(set) var headers: [String]?
     private(set) var rows = 0
     private(set) var unreadable: [RejectedRow] = []
@@ -49,7 +53,14 @@ struct VerifyRowReader {
         while headers == nil {
             switch scanner.next(final: final) {
             case .needMore:
-                if let data = try chunks.next() { scanner.append(data) } else { final = true }
+                if let data = try chunks.next() {
+                    if !sniffed {
+                        sniffed = true
+                        delimiter = CSVDialect.sniffDelimiter(data)
+                        scanner = CSVScanner(delimiter: delimiter)
+                    }
+                    scanner.append(data)
+                } else { final = true }
             case .end:
                 throw ImportError.empty(path)
             case .bad(_, let problem):
@@ -74,7 +85,7 @@ struct VerifyRowReader {
             batch.rows.reserveCapacity(batchSize)
         }
         while batch.count < batchSize {
-            if asBytes {
+            if asBytes, delimiter == 44 {
                 let mark = batch.bytes.count
                 if let record = scanner.nextVerbatim(final: final, column: column, appendingTo: &batch.bytes) {
                     rows += 1
