@@ -54,6 +54,23 @@ public struct LeadImporter: Sendable {
         var final = false
         let name = (path as NSString).lastPathComponent
 
+        // A batch's write runs while the next batch is read and scored ahead on a snapshot (UpsertAhead): one write
+        // at a time, in file order, so a later row for an address always merges after an earlier one.
+        typealias Written = (order: [LeadKey], rows: [LeadKey: Int], outcomes: [UpsertOutcome])
+        var pending: Task<Written, Error>?
+        func settle() async throws {
+            guard let written = try await pending?.value else { return }
+            pending = nil
+            for (key, outcome) in zip(written.order, written.outcomes) {
+                let rows = written.rows[key]!
+                switch outcome {
+                case .created: report.created += 1; report.merged += rows - 1
+                case .merged: report.merged += rows
+                case .unchanged: report.unchanged += rows
+                }
+            }
+        }
+
         func flush() async throws {
             guard !batch.isEmpty else { return }
             // Rows for the same email inside a batch are merged first (later non-empty values win), so re-importing
@@ -72,86 +89,91 @@ public struct LeadImporter: Sendable {
                     merged[row.key] = (row, 1)
                 }
             }
-            let outcomes = try await store.upsertLeads(order.map { merged[$0]!.upsert }, source: name, at: now)
-            for (key, outcome) in zip(order, outcomes) {
-                let rows = merged[key]!.rows
-                switch outcome {
-                case .created: report.created += 1; report.merged += rows - 1
-                case .merged: report.merged += rows
-                case .unchanged: report.unchanged += rows
-                }
-            }
             batch.removeAll(keepingCapacity: true)
+            let upserts = order.map { merged[$0]!.upsert }
+            let rows = merged.mapValues(\.rows)
+            let store = self.store
+            // scored while the previous batch is written
+            let ahead = store.scoresAhead && upserts.count >= UpsertAhead.minimumRows ? try await UpsertAhead(store: store, rows: upserts, now: now) : nil
+            try await settle()
             if !held.isEmpty {
                 _ = try await store.quarantine(held)
                 report.quarantined += held.count
                 held.removeAll()
             }
+            pending = Task { (order, rows, try await store.upsertLeads(upserts, source: name, at: now, ahead: ahead)) }
             progress(ImportProgress(file: name, fraction: chunks.fraction(pending: scanner.pendingBytes), rows: report.rows,
                                     rejected: report.rejected.count))
         }
 
-        loop: while true {
-            switch scanner.next(final: final) {
-            case .needMore:
-                if let data = try chunks.next() { scanner.append(data) } else { final = true }
-            case .end:
-                break loop
-            case .bad(let line, let problem):
-                if mapping == nil { throw ImportError.header(path, problem.description) }
-                report.rows += 1
-                report.rejected.append(RejectedRow(line: line, reason: problem.description))
-            case .record(let fields, let line):
-                guard let m = mapping else {
-                    switch HeaderMapping.resolve(headers: fields.map { $0.trimmingSpaces }, overrides: overrides) {
-                    case .success(let m): mapping = m
-                    case .failure(let problem): throw ImportError.header(path, problem.description)
-                    }
-                    report.mapping = mapping
-                    continue
-                }
-                report.rows += 1
-                if fields.count > m.fields.count {
-                    report.rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(m.fields.count)"))
-                    continue
-                }
-                let rawEmail = fields.count > m.emailColumn ? fields[m.emailColumn] : ""
-                let key: LeadKey
-                switch EmailAddress.identity(rawEmail) {
-                case .success(let k): key = k
-                case .failure(let problem):
-                    if rawEmail.trimmingSpaces.isEmpty {
-                        report.rejected.append(RejectedRow(line: line, reason: "no email"))
-                    } else {
-                        let reason = "email '\(rawEmail)' is not valid: \(problem)"
-                        report.rejected.append(RejectedRow(line: line, reason: reason + " (quarantined)"))
-                        var values: [String: String] = [:]
-                        for (i, value) in fields.enumerated() where i != m.emailColumn && !m.fields[i].isEmpty && !value.trimmingSpaces.isEmpty {
-                            values[m.fields[i]] = value.trimmingSpaces
+        do {
+            loop: while true {
+                switch scanner.next(final: final) {
+                case .needMore:
+                    if let data = try chunks.next() { scanner.append(data) } else { final = true }
+                case .end:
+                    break loop
+                case .bad(let line, let problem):
+                    if mapping == nil { throw ImportError.header(path, problem.description) }
+                    report.rows += 1
+                    report.rejected.append(RejectedRow(line: line, reason: problem.description))
+                case .record(let fields, let line):
+                    guard let m = mapping else {
+                        switch HeaderMapping.resolve(headers: fields.map { $0.trimmingSpaces }, overrides: overrides) {
+                        case .success(let m): mapping = m
+                        case .failure(let problem): throw ImportError.header(path, problem.description)
                         }
-                        held.append(QuarantinedLead(email: rawEmail, reason: "\(problem)", source: name, line: line, fields: values, at: now))
+                        report.mapping = mapping
+                        continue
                     }
-                    continue
-                }
-                var values: [String: String] = [:]
-                for (i, value) in fields.enumerated() where i != m.emailColumn && !m.fields[i].isEmpty {
-                    let v = value.trimmingSpaces
-                    if !v.isEmpty { values[m.fields[i]] = v }
-                }
-                var createdAt: Timestamp?
-                if let text = values["created_at"] {
-                    createdAt = CSVDialect.date(text, dayFirst: dayFirst)
-                    if createdAt == nil {
-                        report.undated += 1
-                        if report.undatedExamples.count < 5 { report.undatedExamples.append((line, String(text.prefix(60)))) }
+                    report.rows += 1
+                    if fields.count > m.fields.count {
+                        report.rejected.append(RejectedRow(line: line, reason: "row has \(fields.count) fields but the header has \(m.fields.count)"))
+                        continue
                     }
+                    let rawEmail = fields.count > m.emailColumn ? fields[m.emailColumn] : ""
+                    let key: LeadKey
+                    switch EmailAddress.identity(rawEmail) {
+                    case .success(let k): key = k
+                    case .failure(let problem):
+                        if rawEmail.trimmingSpaces.isEmpty {
+                            report.rejected.append(RejectedRow(line: line, reason: "no email"))
+                        } else {
+                            let reason = "email '\(rawEmail)' is not valid: \(problem)"
+                            report.rejected.append(RejectedRow(line: line, reason: reason + " (quarantined)"))
+                            var values: [String: String] = [:]
+                            for (i, value) in fields.enumerated() where i != m.emailColumn && !m.fields[i].isEmpty && !value.trimmingSpaces.isEmpty {
+                                values[m.fields[i]] = value.trimmingSpaces
+                            }
+                            held.append(QuarantinedLead(email: rawEmail, reason: "\(problem)", source: name, line: line, fields: values, at: now))
+                        }
+                        continue
+                    }
+                    var values: [String: String] = [:]
+                    for (i, value) in fields.enumerated() where i != m.emailColumn && !m.fields[i].isEmpty {
+                        let v = value.trimmingSpaces
+                        if !v.isEmpty { values[m.fields[i]] = v }
+                    }
+                    var createdAt: Timestamp?
+                    if let text = values["created_at"] {
+                        createdAt = CSVDialect.date(text, dayFirst: dayFirst)
+                        if createdAt == nil {
+                            report.undated += 1
+                            if report.undatedExamples.count < 5 { report.undatedExamples.append((line, String(text.prefix(60)))) }
+                        }
+                    }
+                    batch.append(LeadUpsert(key: key, fields: values, origin: "line \(line)", at: createdAt))
+                    if batch.count >= batchSize { try await flush() }
                 }
-                batch.append(LeadUpsert(key: key, fields: values, origin: "line \(line)", at: createdAt))
-                if batch.count >= batchSize { try await flush() }
             }
+            if mapping == nil { throw ImportError.empty(path) }
+            try await flush()
+            try await settle()
+        } catch {
+            // a write still running is waited for: nothing is left half-done behind the error
+            _ = try? await pending?.value
+            throw error
         }
-        if mapping == nil { throw ImportError.empty(path) }
-        try await flush()
         if !held.isEmpty {
             _ = try await store.quarantine(held)
             report.quarantined += held.count

@@ -6,10 +6,18 @@ extension LeadStore {
     /// change is a fields-update event in the lead's log plus a merge record, so fit follows and a replay reproduces
     /// it. A new lead is linked to its account by domain (``EmailLists/accountDomain(of:)``). Unchanged rows write
     /// nothing.
-    public func upsertLeads(_ rows: [LeadUpsert], source: String, at now: Timestamp) async throws -> [UpsertOutcome] {
+    ///
+    /// `ahead`: the rows merged and scored on a snapshot beforehand (``UpsertAhead``); a row's plan is taken where the
+    /// transaction holds the row it was made from, every other row is merged and scored here. Without it, a batch of
+    /// at least ``UpsertAhead/minimumRows`` on a store that ``LeadStore/scoresAhead`` is scored ahead first.
+    public func upsertLeads(_ rows: [LeadUpsert], source: String, at now: Timestamp, ahead: UpsertAhead? = nil) async throws -> [UpsertOutcome] {
         let (lists, engines) = (self.lists, self.engines)
+        var ahead = ahead
+        if ahead == nil, scoresAhead, rows.count >= UpsertAhead.minimumRows { ahead = try await UpsertAhead(store: self, rows: rows, now: now) }
+        let planned = ahead
         return try await transaction { tx in
             var leads = try await tx.lockLeads(Set(rows.map(\.key)))
+            let before = leads
             let (model, engine) = try await engines.current(tx, lists: lists)
             var routing = RoutingStep(model, lists: lists)
             var outcomes: [UpsertOutcome] = []
@@ -24,10 +32,28 @@ extension LeadStore {
                                                      at: row.time(now: now), modelVersion: model.version)
                 fresh.insert(key)
             }
+            // a key given twice is merged row by row here (the plans were made for distinct keys)
+            let distinct = Set(rows.map(\.key)).count == rows.count
             for row in rows {
                 let at = row.time(now: now)
                 let created = fresh.remove(row.key) != nil
                 let lead = leads[row.key]!
+                if distinct, let plan = planned?.plan(for: row.key, current: before[row.key], modelVersion: model.version) {
+                    guard let merge = plan.merge, let projection = plan.projection else {
+                        outcomes.append(.unchanged)
+                        continue
+                    }
+                    guard try await tx.appendEvents([EventRow(event: merge.event, leadID: lead.id)], receivedAt: at).contains(merge.event.id) else {
+                        throw StoreError.duplicateEventID(merge.event.id)
+                    }
+                    try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: merge.changes)
+                    let write = LeadWrite(lead: lead, projection: projection, changes: plan.stageChanges,
+                                          messages: Fold.announcements(of: plan.stageChanges, lead: row.key, newEvents: [merge.event]))
+                    try await tx.writeLeads([write], modelVersion: model.version, at: at)
+                    leads[row.key] = write.written(modelVersion: model.version)
+                    outcomes.append(created ? .created : .merged(merge.changes.keys.sorted()))
+                    continue
+                }
                 let state = try lead.state()
                 guard case let (changes, event)? = FieldMerge.merge(row.fields, into: state.fields, key: row.key, origin: row.origin,
                                                                      at: at, eventCount: state.eventCount, created: created) else {
