@@ -1126,7 +1126,7 @@ def formula_export(sc):
         a = request(srv.addr, "PUT", f"/leads/{email}", {"fields": fields}, key=key)
         sc.check(a.status == 200, f"PUT /leads/{email}: {a!r}")
     srv.stop()
-    r = qualify("leads", "--format", "csv", "--limit", 1000, "--database", db)
+    r = qualify("leads", "--stage", "all", "--format", "csv", "--limit", 1000, "--database", db)
     rows = list(csv.reader(io.StringIO(r.stdout, newline="")))
     header, body = rows[0], rows[1:]
     risky = re.compile(r"^[=+\-@\t\r]")
