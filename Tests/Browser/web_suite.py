@@ -23,7 +23,6 @@ from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from axe_selenium_python import Axe
 
@@ -94,7 +93,16 @@ class Session:
         """Clicks a form's button and waits for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.driver, 30).until(EC.staleness_of(old))
+
+        def gone(_):
+            # the old document is gone once its element cannot be asked anything: Chromium answers a stale element
+            # either as stale or, while the new document replaces it, "Node … does not belong to the document"
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+        WebDriverWait(self.driver, 30).until(gone)
         WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
     def wait_for(self, needle, css=None, seconds=30):
