@@ -133,7 +133,8 @@ struct EventBatchReader {
         if slice.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { return }
         rows += 1
         switch EventImporter.parseJSONLine(Data(slice), dayFirst: dayFirst) {
-        case .success(var (event, hasID)):
+        case .success(let (parsed, hasID)):
+            var event = parsed
             if !hasID { event.id = derived.id(for: event) }
             batch.events.append(event)
             batch.lines.append(lineNumber)

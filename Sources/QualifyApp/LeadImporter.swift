@@ -59,8 +59,9 @@ public struct LeadImporter: Sendable {
         typealias Written = (order: [LeadKey], rows: [LeadKey: Int], outcomes: [UpsertOutcome])
         var pending: Task<Written, Error>?
         func settle() async throws {
-            guard let written = try await pending?.value else { return }
+            guard let task = pending else { return }
             pending = nil
+            let written = try await task.value
             for (key, outcome) in zip(written.order, written.outcomes) {
                 let rows = written.rows[key]!
                 switch outcome {
