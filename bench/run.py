@@ -48,6 +48,7 @@ def bare_sqlite_ingest(db_path, leads_csv, events_csv, batch):
     con = sqlite3.connect(db_path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA cache_size=-65536")  # as Qualify's connections (since session 9)
     con.executescript("""
         CREATE TABLE event (
           seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, lead_id INTEGER NOT NULL, type TEXT NOT NULL,
