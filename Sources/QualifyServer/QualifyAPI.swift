@@ -68,10 +68,10 @@ struct QualifyAPI: APIProtocol {
             try QueueStages(text: text) ?? { throw APIProblem.badRequest("stage '\(text)' is not \(QueueStages.words)", field: "stage") }()
         } ?? .actionable
         let grade = try q.grade.map { text in
-            try Grade(rawValue: text.uppercased()) ?? { throw APIProblem.badRequest("grade '\(text.prefix(20))' is not A, B, C or D", field: "grade") }()
+            try Grade(text: text) ?? { throw APIProblem.badRequest("grade '\(text.prefix(20))' is not A, B, C or D", field: "grade") }()
         }
         let temperature = try q.temperature.map { text in
-            try Temperature(rawValue: text.lowercased())
+            try Temperature(text: text)
                 ?? { throw APIProblem.badRequest("temperature '\(text.prefix(20))' is not hot, warm or cold", field: "temperature") }()
         }
         try APIProblem.checkLength(q.sort, "sort", 1...80)
@@ -120,7 +120,7 @@ struct QualifyAPI: APIProtocol {
         if let names = q.stage, !names.isEmpty {
             options.stages = Set(try names.map { name in
                 try APIProblem.checkLength(name, "stage", 1...20)
-                return try Stage(rawValue: name.lowercased()) ?? {
+                return try Stage(text: name) ?? {
                     throw APIProblem.badRequest("stage '\(name)' is not one of \(Stage.allCases.map(\.rawValue).joined(separator: ", "))", field: "stage")
                 }()
             })

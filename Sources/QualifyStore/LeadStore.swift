@@ -244,7 +244,7 @@ public enum QueueStages: Sendable, Hashable {
         case "open": self = .open
         case "all": self = .all
         default:
-            guard let stage = Stage(rawValue: text.lowercased()) else { return nil }
+            guard let stage = Stage(text: text) else { return nil }
             self = .only(stage)
         }
     }

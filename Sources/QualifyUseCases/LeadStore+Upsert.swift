@@ -38,26 +38,15 @@ extension LeadStore {
                 let at = row.time(now: now)
                 let created = fresh.remove(row.key) != nil
                 let lead = leads[row.key]!
-                if distinct, let plan = planned?.plan(for: row.key, current: before[row.key], modelVersion: model.version) {
-                    guard let merge = plan.merge, let projection = plan.projection else {
-                        outcomes.append(.unchanged)
-                        continue
-                    }
-                    guard try await tx.appendEvents([EventRow(event: merge.event, leadID: lead.id)], receivedAt: at).contains(merge.event.id) else {
-                        throw StoreError.duplicateEventID(merge.event.id)
-                    }
-                    try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: merge.changes)
-                    let write = LeadWrite(lead: lead, projection: projection, changes: plan.stageChanges,
-                                          messages: Fold.announcements(of: plan.stageChanges, lead: row.key, newEvents: [merge.event]))
-                    try await tx.writeLeads([write], modelVersion: model.version, at: at)
-                    leads[row.key] = write.written(modelVersion: model.version)
-                    outcomes.append(created ? .created : .merged(merge.changes.keys.sorted()))
-                    continue
+                // the merge: the plan's, when it was made from the row held here, else merged now
+                let plan = distinct ? planned?.plan(for: row.key, current: before[row.key], modelVersion: model.version) : nil
+                let merge: (changes: [String: String], event: Event)?
+                if let plan { merge = plan.merge } else {
+                    let state = try lead.state()
+                    merge = FieldMerge.merge(row.fields, into: state.fields, key: row.key, origin: row.origin, at: at,
+                                             eventCount: state.eventCount, created: created)
                 }
-                let state = try lead.state()
-                guard case let (changes, event)? = FieldMerge.merge(row.fields, into: state.fields, key: row.key, origin: row.origin,
-                                                                     at: at, eventCount: state.eventCount, created: created) else {
-                    leads[row.key] = lead
+                guard let (changes, event) = merge else {
                     outcomes.append(.unchanged)
                     continue
                 }
@@ -65,8 +54,14 @@ extension LeadStore {
                     throw StoreError.duplicateEventID(event.id)
                 }
                 try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: changes)
-                let folded = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
-                let write = try await routing.route(folded, engine: engine, model: model, in: tx, now: at)
+                let write: LeadWrite
+                if let plan, let projection = plan.projection {
+                    write = LeadWrite(lead: lead, projection: projection, changes: plan.stageChanges,
+                                      messages: Fold.announcements(of: plan.stageChanges, lead: row.key, newEvents: [event]))
+                } else {
+                    let folded = try await Fold.apply([event], to: lead, engine: engine, model: model, in: tx)
+                    write = try await routing.route(folded, engine: engine, model: model, in: tx, now: at)
+                }
                 try await tx.writeLeads([write], modelVersion: model.version, at: at)
                 leads[row.key] = write.written(modelVersion: model.version)
                 outcomes.append(created ? .created : .merged(changes.keys.sorted()))

@@ -26,6 +26,16 @@ public enum QueueSort: Sendable, Hashable {
 
     public static let words = "priority (the default), chance, checklist, or engagement:GROUP"
 
+    /// The sort as ``init(text:)`` reads it back (a column's name).
+    public var text: String {
+        switch self {
+        case .priority: return "priority"
+        case .chance: return "chance"
+        case .checklist: return "checklist"
+        case .engagement(let group): return "engagement:\(group)"
+        }
+    }
+
     /// The most leads a sort other than priority reads (each one's card): past it, the filters must narrow the queue.
     public static let maxLeads = 5_000
 }

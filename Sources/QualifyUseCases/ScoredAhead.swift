@@ -30,7 +30,7 @@ struct ScoredAhead: Sendable {
         for event in events { byLead[event.lead, default: []].append(event) }
         let (version, stored) = try await store.storedLeads(Set(byLead.keys))
         modelVersion = version
-        guard let (model, engine) = try await Self.engine(store: store, version: version) else { return }
+        guard let (model, engine) = try await store.engine(ofVersion: version) else { return }
         for (key, events) in byLead {
             guard Set(events.map(\.id)).count == events.count, let lead = stored[key], lead.modelVersion == version else { continue }
             var state = try lead.state()
@@ -41,13 +41,6 @@ struct ScoredAhead: Sendable {
         }
     }
 
-    /// The engine of `version`: the cached one, or the active model's compiled now; nil if the active model is
-    /// already another (a model activated meanwhile: the transaction scores everything).
-    private static func engine(store: some LeadStore, version: Int) async throws -> (ModelVersion, Engine)? {
-        if let hit = store.engines.cached(version: version) { return hit }
-        guard let active = try await store.activeModel(), active.version == version else { return nil }
-        return try store.engines.compile(active, lists: store.lists)
-    }
 
     /// The write scored ahead for `lead`, guarded: the store makes it only if the row still holds the state it was
     /// scored from under the same model version.
@@ -57,5 +50,15 @@ struct ScoredAhead: Sendable {
                               messages: Fold.announcements(of: scored.changes, lead: lead.key, newEvents: []))
         write.ifUnchanged = scored.from
         return write
+    }
+}
+
+extension LeadStore {
+    /// The engine of model `version` for scoring on a snapshot: the cached one, or the active model's compiled now;
+    /// nil if the active model is already another (a model activated meanwhile: the transaction scores everything).
+    func engine(ofVersion version: Int) async throws -> (ModelVersion, Engine)? {
+        if let hit = engines.cached(version: version) { return hit }
+        guard let active = try await activeModel(), active.version == version else { return nil }
+        return try engines.compile(active, lists: lists)
     }
 }

@@ -30,7 +30,7 @@ public struct UpsertAhead: Sendable {
     public init(store: some LeadStore, rows: [LeadUpsert], now: Timestamp) async throws {
         let (version, stored) = try await store.storedLeads(Set(rows.map(\.key)))
         modelVersion = version
-        guard Set(rows.map(\.key)).count == rows.count, let (model, engine) = try await Self.engine(store: store, version: version) else { return }
+        guard Set(rows.map(\.key)).count == rows.count, let (model, engine) = try await store.engine(ofVersion: version) else { return }
         let routingStage = RoutingStep.stage(of: model.model)
         for row in rows {
             let from = stored[row.key]
@@ -46,12 +46,6 @@ public struct UpsertAhead: Sendable {
             if let on = routingStage, changes.contains(where: { RoutingStep.reaches($0, on) }) { continue }
             plans[row.key] = Plan(from: from, merge: merge, projection: LeadProjection(state: state, model: model.model), stageChanges: changes)
         }
-    }
-
-    private static func engine(store: some LeadStore, version: Int) async throws -> (ModelVersion, Engine)? {
-        if let hit = store.engines.cached(version: version) { return hit }
-        guard let active = try await store.activeModel(), active.version == version else { return nil }
-        return try store.engines.compile(active, lists: store.lists)
     }
 
     /// The plan for `key` if the transaction holds the row it was made from: `current` the row before any insert of

@@ -86,9 +86,9 @@ extension Web {
         let stages = try param("stage").map { s in
             try QueueStages(text: s) ?? { throw WebProblem.badRequest("stage '\(s.prefix(20))' is not \(QueueStages.words)") }()
         } ?? (search == nil ? .actionable : .all)
-        let grade = try param("grade").map { s in try Grade(rawValue: s) ?? { throw WebProblem.badRequest("grade '\(s.prefix(20))' is not A, B, C or D") }() }
+        let grade = try param("grade").map { s in try Grade(text: s) ?? { throw WebProblem.badRequest("grade '\(s.prefix(20))' is not A, B, C or D") }() }
         let temperature = try param("temperature").map { s in
-            try Temperature(rawValue: s) ?? { throw WebProblem.badRequest("temperature '\(s.prefix(20))' is not hot, warm or cold") }()
+            try Temperature(text: s) ?? { throw WebProblem.badRequest("temperature '\(s.prefix(20))' is not hot, warm or cold") }()
         }
         let pageNumber = max(1, min(Int(param("page") ?? "1") ?? 1, 1_000_000))
         var after: QueueKey?

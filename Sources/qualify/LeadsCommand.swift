@@ -13,13 +13,13 @@ extension QueueSort: ExpressibleByArgument {
     public init?(argument: String) { self.init(text: argument) }
 }
 extension Stage: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) { self.init(text: argument) }
 }
 extension Temperature: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) { self.init(text: argument) }
 }
 extension Grade: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+    public init?(argument: String) { self.init(text: argument) }
 }
 
 struct LeadsCommand: AsyncParsableCommand {
@@ -49,15 +49,7 @@ struct LeadsCommand: AsyncParsableCommand {
     @Flag(help: "List the rows held back at import because their address is invalid, with the reason.") var quarantined = false
     @OptionGroup var db: DatabaseOptions
 
-    /// The sort as a column name.
-    var sortName: String {
-        switch sort {
-        case .priority: return "priority"
-        case .chance: return "chance"
-        case .checklist: return "checklist"
-        case .engagement(let group): return "engagement:\(group)"
-        }
-    }
+    var sortName: String { sort.text }
 
     func validate() throws {
         if limit < 1 { throw ValidationError("--limit must be at least 1") }

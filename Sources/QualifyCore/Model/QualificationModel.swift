@@ -84,6 +84,9 @@ public struct GradeThresholds: Sendable, Hashable, Codable {
 }
 
 public enum Grade: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// A grade as people type it, in any case (`a`, `B`); nil otherwise.
+    public init?(text: String) { self.init(rawValue: text.uppercased()) }
+
     case a = "A", b = "B", c = "C", d = "D"
     /// 0 for A … 3 for D: lower is better.
     public var rank: Int {
@@ -141,6 +144,9 @@ public struct TemperatureThresholds: Sendable, Hashable, Codable {
 }
 
 public enum Temperature: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A temperature as screens print it, in any case (`HOT`, `warm`); nil otherwise.
+    public init?(text: String) { self.init(rawValue: text.lowercased()) }
+
     case hot, warm, cold
     public var rank: Int {
         switch self {

@@ -19,6 +19,9 @@ public enum Stage: String, Sendable, Hashable, Codable, CaseIterable, CodingKeyR
     /// a person ruled the lead out; no automatic move until a person moves it again
     case disqualified
 
+    /// A stage as screens print it, in any case (`SQL`, `mql`); nil otherwise.
+    public init?(text: String) { self.init(rawValue: text.lowercased()) }
+
     /// The stages a model can define criteria for, in order.
     public static let qualifying: [Stage] = [.iql, .mql, .sql]
 
