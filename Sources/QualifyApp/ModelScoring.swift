@@ -2,7 +2,8 @@ import Foundation
 import QualifyCore
 
 /// Streams a CSV file through a trained model, writing one output row per input row: its line, the identifier
-/// columns the model knows, the probability and the top three factors up and down. Bad rows are reported with their
+/// columns the model knows, the probability, the top three factors up and down and notes on values scored otherwise
+/// than written (out of the training range, never seen). Bad rows are reported with their
 /// line and skipped; the output is written in pieces, so the file can be larger than memory.
 public struct ModelScoring {
     public var model: TrainedModel
@@ -33,7 +34,7 @@ public struct ModelScoring {
                 }
                 identifiers = scorer!.identifierPositions(headers: headers)
                 width = headers.count
-                let columns = ["line"] + identifiers.map(\.name) + ["probability", "up_1", "up_2", "up_3", "down_1", "down_2", "down_3"]
+                let columns = ["line"] + identifiers.map(\.name) + ["probability", "up_1", "up_2", "up_3", "down_1", "down_2", "down_3", "notes"]
                 buffer += columns.map(Self.csvField).joined(separator: ",") + "\n"
             case .bad(let line, let reason):
                 report.rejected.append(RejectedRow(line: line, reason: reason))
@@ -47,6 +48,7 @@ public struct ModelScoring {
                 var cells = ["\(line)"] + identifiers.map { fields[$0.position] } + [scored.probability.formatted(6)]
                 for k in 0..<3 { cells.append(k < scored.up.count ? scored.up[k].description : "") }
                 for k in 0..<3 { cells.append(k < scored.down.count ? scored.down[k].description : "") }
+                cells.append(scored.notes.joined(separator: "; "))
                 buffer += cells.map(Self.csvField).joined(separator: ",") + "\n"
                 report.scored += 1
                 if buffer.utf8.count >= 1 << 20 {

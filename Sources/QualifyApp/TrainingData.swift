@@ -88,14 +88,14 @@ public enum TrainingData {
         public var prepare: Duration
         public var crossValidation: Duration
         public var lambdaChoice: Duration
-        /// Encoding every row and fitting both learners on them.
+        /// Encoding every row and fitting the learners on them (the trees only when chosen).
         public var finalFit: Duration
         /// In-sample metrics and the leakage guard.
         public var report: Duration
         public var total: Duration { read + prepare + crossValidation + lambdaChoice + finalFit + report }
     }
 
-    /// Reads the file, cross-validates both learners, chooses λ and fits the final models.
+    /// Reads the file, cross-validates the learners, chooses λ and fits the final models.
     public static func train(path: String, options: TrainingOptions) throws -> Run {
         let clock = ContinuousClock()
         var start = clock.now
@@ -115,7 +115,7 @@ public enum TrainingData {
         let lambda = Trainer.finalLambda(set, options: options, crossValidation: cv)
         let lambdaChoice = clock.now - start
         start = clock.now
-        let final = Trainer.fitModels(set, options: options, lambda: lambda)
+        let final = Trainer.fitModels(set, options: options, lambda: lambda, boosted: cv.chosen == .boostedTrees)
         let finalFit = clock.now - start
         start = clock.now
         var model = Trainer.assemble(set, options: options, crossValidation: cv, final: final)

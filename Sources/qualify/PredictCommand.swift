@@ -9,10 +9,14 @@ struct PredictCommand: ParsableCommand {
         abstract: "Score leads with a model from `qualify train`: probability and the top 3 factors up and down.",
         discussion: """
             Output (CSV): line, the identifier columns the model saw (e.g. Prospect ID), probability, up_1…up_3 and \
-            down_1…down_3 as "Column=value (+0.84)" — the column's push in log-odds. Logistic regression: the weights of the \
-            column's features times their distance from the training mean (for a number, coefficient × standardized \
-            value). Naive Bayes: log P(value | 1) / P(value | 0). The file needs every column the model uses (a target \
-            column is not needed); categories never seen in training count as "other"; bad rows are reported by line.
+            down_1…down_3 as "Column=value (+0.84)" — the column's push in log-odds, pushes under 0.005 left out — and \
+            notes. Logistic regression: the weights of the column's features times their distance from the training \
+            mean (for a number, coefficient × standardized value). Naive Bayes: log P(value | 1) / P(value | 0). Boosted \
+            trees: the column's SHAP value (TreeSHAP). The file needs every column the model uses (a target column is \
+            not needed). Categories match in any case and spacing; a rare one training pooled counts as "other"; one \
+            never seen in training, or a missing value where training had none, is neutral (it moves nothing) and \
+            noted; a number outside the training range is scored as the nearest end of it, and noted. Bad rows are \
+            reported by line.
             """)
 
     @Option(help: ArgumentHelp("The model file written by `qualify train`.", valueName: "model.json")) var model: String?
@@ -37,7 +41,7 @@ struct PredictCommand: ParsableCommand {
         if let install {
             let installed: TrainedModel
             do { installed = try InstalledPrediction.install(install, forDatabase: db.location) } catch { throw Failure("cannot install '\(install)': \(error)") }
-            print("installed \(installed.model.label) (cross-validated ROC AUC \((installed.model == .logistic ? installed.crossValidation.reports.logistic : installed.crossValidation.reports.naiveBayes).rocAUC.formatted(4))) as \(InstalledPrediction.path(forDatabase: db.location)): lead cards now show each lead's chance")
+            print("installed \(installed.model.label) (cross-validated \(installed.chosenAUCText)) as \(InstalledPrediction.path(forDatabase: db.location)): lead cards now show each lead's chance")
             return
         }
         if uninstall {

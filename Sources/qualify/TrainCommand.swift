@@ -11,18 +11,27 @@ struct TrainCommand: AsyncParsableCommand {
             The target column says what happened: 1, true, yes, y, won, win or converted mean 1; 0, false, no, n, lost, \
             lose, not converted or unconverted mean 0 (any case). Rows with another target value are left out and listed.
 
-            Features come from the other columns. Categorical: one indicator per category seen in at least 10 rows and \
-            1 % of rows; rarer ones share an "other" level; an empty cell is a category of its own. Numeric (every \
-            present value a number): standardized, plus a missing indicator and decile bins. Left out: identifier \
-            columns (a different value on every row), columns with one value, --exclude'd columns, and, when present, \
-            the X Education columns filled in after the outcome (\(TrainingOptions.defaultLeakageColumns.joined(separator: ", "))) \
+            Features come from the other columns. Categorical (matched in any case and spacing: May = may): one \
+            level per category seen in at least 10 rows and 1 % of rows; rarer ones share an "other" level; an empty \
+            cell is a category of its own. Numeric (every present value a number): standardized, plus a missing \
+            indicator and decile bins, so the logistic model can follow a curve. Left out: identifier columns (a \
+            different value on every row), columns with one value, --exclude'd columns, and, when present, the X \
+            Education columns filled in after the outcome (\(TrainingOptions.defaultLeakageColumns.joined(separator: ", "))) \
             — bring one back with --keep.
 
-            Two learners — L2 logistic regression (Newton, λ chosen by inner cross-validation) and naive Bayes \
-            (Laplace-smoothed frequency tables, as Odoo CRM scores leads) — are compared on the same stratified folds by \
-            ROC AUC; the better one is fitted on all rows. Printed and saved: ROC AUC, PR AUC, log loss, Brier score, \
-            calibration (10 bins, ECE) and gain/lift by decile. A column that alone separates the classes (AUC ≥ 0.95, \
-            or a category of ≥ 5 % of rows that is ≥ 99 % one class) is flagged as a likely leak.
+            Three learners are compared on the same stratified folds: L2 logistic regression (Newton, λ chosen by inner \
+            cross-validation), naive Bayes (Laplace-smoothed frequency tables, as Odoo CRM scores leads) and boosted \
+            trees (gradient boosting on histograms, 100 trees of up to 31 leaves, LightGBM's defaults; their factors \
+            are exact TreeSHAP values). Chosen: the simplest learner within the folds' noise of the best — its per-fold \
+            shortfall in ROC AUC and in log loss at most two standard errors, its ECE within 0.02 of the best — and \
+            fitted on all rows. Printed and saved: ROC AUC and log loss per fold (mean ± sd), PR AUC, Brier score, \
+            calibration (10 bins, ECE) and gain/lift by decile.
+
+            Warnings: a column that alone separates the classes (AUC ≥ 0.95, or a category of ≥ 5 % of rows that is \
+            ≥ 99 % one class) is a likely leak; a column that alone reaches AUC 0.80 is named with the model's AUC with \
+            and without it — a value known only after the outcome (a call's duration) must be excluded. When the chosen \
+            model's AUC is below \(TrainedModel.nearChanceAUC.formatted(2)) the data barely predicts the outcome: the \
+            model is saved only with --force (exit status 1 otherwise).
             """)
 
     @Option(help: ArgumentHelp("The CSV file of past leads with their outcome.", valueName: "file.csv")) var data: String?
@@ -45,6 +54,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write each row's line and cross-validation fold (1…k) to this CSV file.", valueName: "folds.csv"))
     var foldsOut: String?
     @Option(help: "text, or json (the model file's content).") var format: TrainOutput = .text
+    @Flag(help: "Save the model even when it barely predicts the outcome (cross-validated ROC AUC below 0.6).")
+    var force = false
 
     enum TrainOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -83,8 +94,11 @@ struct TrainCommand: AsyncParsableCommand {
         }
         try reportRejects(run.rejected, file: data, rejectsPath: nil)
         let json = try TrainingData.encode(run.model)
-        do { try json.write(to: URL(fileURLWithPath: out)) } catch {
-            throw Failure("cannot write the model to '\(out)': \(error.localizedDescription)")
+        let save = !run.model.nearChance || force
+        if save {
+            do { try json.write(to: URL(fileURLWithPath: out)) } catch {
+                throw Failure("cannot write the model to '\(out)': \(error.localizedDescription)")
+            }
         }
         if let foldsOut {
             do { try TrainingData.foldsCSV(run.folds).write(toFile: foldsOut, atomically: true, encoding: .utf8) } catch {
@@ -93,9 +107,16 @@ struct TrainCommand: AsyncParsableCommand {
         }
         switch format {
         case .json: FileHandle.standardOutput.write(json)
-        case .text: print(TrainingSummary(model: run.model, file: data, timings: run.timings, out: out, foldsOut: foldsOut).text)
+        case .text: print(TrainingSummary(model: run.model, file: data, timings: run.timings, out: save ? out : nil, foldsOut: foldsOut).text)
         }
         fflush(nil)  // the summary first, then the warnings after it
         for warning in run.model.warnings { printError("warning: \(warning)") }
+        if run.model.nearChance {
+            let chance = "this data barely predicts the outcome: \(run.model.chosenAUCText) with \(run.model.model.shortLabel) (0.5 is a coin toss)"
+            guard force else {
+                throw Failure("\(chance); the model was not saved — add columns that carry signal (who the lead is, what they did), or save it anyway with --force")
+            }
+            printError("warning: \(chance); saved because of --force")
+        }
     }
 }

@@ -34,4 +34,36 @@ import Testing
         #expect(r.status == 1)
         #expect(r.err.contains("--exclude names column 'Tagz', which is not in the header (columns: Email, Channel, Minutes, Closed)"))
     }
+
+    /// Columns of noise and an outcome that follows none of them.
+    static let noise: String = {
+        var text = "Id;Colour;Size;Won\n"
+        var state: UInt64 = 99
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        for i in 0..<400 {
+            text += "\(i);\(["red", "green", "blue"][next() % 3]);\(next() % 50);\(next() % 2 == 0 ? "yes" : "no")\n"
+        }
+        return text
+    }()
+
+    @Test func dataThatBarelyPredictsTheOutcomeIsSavedOnlyWithForce() throws {
+        let dir = try TrainingTests.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.noise.write(to: dir.appendingPathComponent("noise.csv"), atomically: true, encoding: .utf8)  // semicolons
+        let refused = try CLI.run(["train", "--data", "noise.csv", "--target", "Won", "--out", "m.json"], in: dir)
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("this data barely predicts the outcome: ROC AUC 0."), "\(refused.err)")
+        #expect(refused.err.contains("over 5 folds"))
+        #expect(refused.err.contains("save it anyway with --force"))
+        #expect(refused.out.contains("ROC AUC by fold, logistic:"))
+        #expect(!refused.out.contains("model written to"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
+        let forced = try CLI.run(["train", "--data", "noise.csv", "--target", "Won", "--out", "m.json", "--force"], in: dir)
+        #expect(forced.status == 0, "\(forced.err)")
+        #expect(forced.err.contains("saved because of --force"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
+    }
 }

@@ -80,7 +80,15 @@ import Testing
         #expect(source.categorical?.categories == ["web", "partner", "event"])
         #expect(source.categorical?.pooled == true)
         #expect(source.levelNames.last == "(other)")
-        #expect(source.level(of: "never-seen", number: nil) == 3)
+        let pooled = try #require(source.categorical?.pooledValues)
+        #expect(!pooled.isEmpty && pooled.allSatisfy { $0.hasPrefix("rare-") })
+        #expect(pooled == pooled.sorted())
+        for value in pooled {
+            #expect(source.level(of: value, number: nil) == 3)
+            #expect(source.level(of: value.uppercased(), number: nil) == 3)
+        }
+        #expect(source.level(of: "never-seen", number: nil) == nil)  // unseen: neutral, not "other"
+        #expect(source.level(of: " WEB ", number: nil) == 0)
     }
 
     @Test func numericColumnsAreStandardizedBinnedAndFlagMissingValues() throws {

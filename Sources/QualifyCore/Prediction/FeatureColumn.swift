@@ -19,21 +19,65 @@ public struct FeatureColumn: Sendable, Hashable, Codable {
     public var leadField: String?
 
     public struct CategoricalEncoding: Sendable, Hashable, Codable {
+        public init(categories: [String], counts: [Int], pooled: Bool, pooledValues: [String]? = nil) {
+            self.categories = categories
+            self.counts = counts
+            self.pooled = pooled
+            self.pooledValues = pooledValues
+        }
+
+        /// The "other" level for a value (by ``CategoryKey``) that is not a kept category: when training pooled it
+        /// (or, in an older model, for any value); nil when training never saw it.
+        public func otherLevel(key: String) -> Int? {
+            guard pooled else { return nil }
+            guard let pooledValues else { return categories.count }
+            var lo = 0, hi = pooledValues.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if CategoryKey.of(pooledValues[mid]) < key { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < pooledValues.count && CategoryKey.of(pooledValues[lo]) == key ? categories.count : nil
+        }
+
         /// Kept categories, most frequent first ("" means missing).
         public var categories: [String]
         /// Rows per kept category in the training data.
         public var counts: [Int]
-        /// Whether some values were pooled into "other" (values never seen in training also land there).
+        /// Whether some values were pooled into "other".
         public var pooled: Bool
+        /// The rare values pooled into "other", as first written, in key order. A value that is neither kept nor
+        /// pooled was never seen in training and scores as neutral. Absent in models trained before it was recorded
+        /// (every unknown value then counts as "other").
+        public var pooledValues: [String]?
     }
 
     public struct NumericEncoding: Sendable, Hashable, Codable {
+        public init(mean: Double, std: Double, missingIndicator: Bool, binEdges: [Double], minimum: Double? = nil,
+                    maximum: Double? = nil) {
+            self.mean = mean
+            self.std = std
+            self.missingIndicator = missingIndicator
+            self.binEdges = binEdges
+            self.minimum = minimum
+            self.maximum = maximum
+        }
+
         public var mean: Double
         public var std: Double
         /// Whether a missing-indicator feature exists (training had missing values).
         public var missingIndicator: Bool
         /// Upper bin edges: bin k holds values in (edge[k−1], edge[k]]; the last bin everything above.
         public var binEdges: [Double]
+        /// The training range: a value outside it is scored as the nearest end (absent in older models).
+        public var minimum: Double?
+        public var maximum: Double?
+
+        /// The value moved into the training range, when it lies outside.
+        public func clamped(_ x: Double) -> Double {
+            if let minimum, x < minimum { return minimum }
+            if let maximum, x > maximum { return maximum }
+            return x
+        }
     }
 
     public init(column: String, categorical: CategoricalEncoding) {
@@ -52,14 +96,16 @@ public struct FeatureColumn: Sendable, Hashable, Codable {
         return numeric!.binEdges.count + 2
     }
 
-    /// The level of a cell (trimmed, "" when missing), or nil for a category never seen and nothing pooled.
+    /// The level of a cell (trimmed, "" when missing), or nil when the model cannot place it — a category never seen
+    /// in training, or a missing number where training had none — so it counts as neutral.
     public func level(of cell: String, number: Double?) -> Int? {
         if let c = categorical {
-            if let i = c.categories.firstIndex(of: cell) { return i }
-            return c.pooled ? c.categories.count : nil
+            let key = CategoryKey.of(cell)
+            if let i = c.categories.firstIndex(where: { CategoryKey.of($0) == key }) { return i }
+            return c.otherLevel(key: key)
         }
         let n = numeric!
-        guard let x = number, !x.isNaN else { return n.binEdges.count + 1 }
+        guard let x = number, !x.isNaN else { return n.missingIndicator ? n.binEdges.count + 1 : nil }
         return Self.bin(x, edges: n.binEdges)
     }
 

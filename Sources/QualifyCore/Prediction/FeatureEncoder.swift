@@ -44,7 +44,8 @@ public enum FeatureEncoder {
                 }
             }
             return FeatureColumn(column: column.name, numeric: .init(mean: mean, std: std > 0 ? std : 1,
-                                                                     missingIndicator: missing, binEdges: edges))
+                                                                     missingIndicator: missing, binEdges: edges,
+                                                                     minimum: xs[0], maximum: xs[xs.count - 1]))
         }
         var counts = [Int](repeating: 0, count: column.values.count)
         for r in rows { counts[Int(column.codes[r])] += 1 }
@@ -52,9 +53,11 @@ public enum FeatureEncoder {
         let seen = column.values.indices.filter { counts[$0] > 0 }
         let ordered = seen.sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : column.values[$0] < column.values[$1] }
         let kept = ordered.filter { Double(counts[$0]) >= threshold }
+        let pooled = ordered.filter { Double(counts[$0]) < threshold }.map { column.values[$0] }
+            .sorted { CategoryKey.of($0) < CategoryKey.of($1) }
         return FeatureColumn(column: column.name, categorical: .init(categories: kept.map { column.values[$0] },
                                                                      counts: kept.map { counts[$0] },
-                                                                     pooled: kept.count < ordered.count))
+                                                                     pooled: !pooled.isEmpty, pooledValues: pooled))
     }
 
     /// Encodes the given rows of the set (in that order).
@@ -67,8 +70,8 @@ public enum FeatureEncoder {
                 for (i, r) in rows.enumerated() {
                     let slot = i * columns.count + c
                     let x = raw.numbers?[r] ?? .nan
-                    levels[slot] = Int32(column.level(of: "", number: x)!)
-                    if !x.isNaN { standardized[slot] = (x - numeric.mean) / numeric.std }
+                    levels[slot] = Int32(column.level(of: "", number: x) ?? -1)
+                    if !x.isNaN { standardized[slot] = (numeric.clamped(x) - numeric.mean) / numeric.std }
                 }
             } else {
                 // The level of each distinct value, looked up once.
@@ -91,24 +94,30 @@ public enum FeatureEncoder {
     }
 
     /// The design matrix of encoded rows: one-hot levels, standardized numbers, missing indicators, numeric bins.
-    public static func design(_ encoded: EncodedRows) -> SparseRows {
+    /// A value the encoding cannot place (level −1: a category never seen, a missing number where training had none)
+    /// is neutral: its column's features take `neutralMeans` (the training design's column means), so its push on the
+    /// score is nil — as ``Scorer`` scores it.
+    public static func design(_ encoded: EncodedRows, neutralMeans: [Double]? = nil) -> SparseRows {
         let (offsets, width) = offsets(encoded.columns)
         var matrix = SparseRows(width: width)
         var entries: [(Int, Double)] = []
+        let k = encoded.columns.count
         for r in 0..<encoded.count {
             entries.removeAll(keepingCapacity: true)
-            appendFeatures(of: encoded, row: r, offsets: offsets, into: &entries)
+            for (c, column) in encoded.columns.enumerated() {
+                let level = Int(encoded.levels[r * k + c])
+                if level < 0, let neutralMeans {
+                    for j in offsets[c]..<(offsets[c] + column.featureCount) where neutralMeans[j] != 0 {
+                        entries.append((j, neutralMeans[j]))
+                    }
+                    continue
+                }
+                appendFeatures(column, level: level, standardized: encoded.standardized[r * k + c], base: offsets[c],
+                               into: &entries)
+            }
             matrix.append(entries)
         }
         return matrix
-    }
-
-    static func appendFeatures(of encoded: EncodedRows, row r: Int, offsets: [Int], into entries: inout [(Int, Double)]) {
-        let k = encoded.columns.count
-        for (c, column) in encoded.columns.enumerated() {
-            appendFeatures(column, level: Int(encoded.levels[r * k + c]), standardized: encoded.standardized[r * k + c],
-                           base: offsets[c], into: &entries)
-        }
     }
 
     /// One column's non-zero features for a value at `level` (−1: none) with standardized value `z`.

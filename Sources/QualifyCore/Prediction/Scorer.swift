@@ -11,13 +11,18 @@ public struct ScoreFactor: Sendable, Hashable {
     }
 }
 
-/// A scored row: the probability of target 1 and the three columns that pushed it up and down the most.
+/// A scored row: the probability of target 1, the three columns that pushed it up and down the most, and notes on
+/// values the model could not take as written.
 public struct ScoredRow: Sendable, Hashable {
     public var probability: Double
     public var up: [ScoreFactor]
     public var down: [ScoreFactor]
     /// Numeric columns whose cell was not a number (read as missing).
     public var unreadable: [String]
+    /// One sentence per value scored differently from how it was written: a number outside the training range
+    /// (scored as the nearest end), a category never seen in training or a value missing where training had none
+    /// (both neutral).
+    public var notes: [String] = []
 }
 
 /// A file's columns are not the ones the model was trained on.
@@ -38,7 +43,12 @@ public enum ScoringError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Scores rows of a file with a trained model and explains each score by column:
 /// - logistic regression: Σ weight × (feature − its training mean) over the column's features — for a numeric
 ///   column mostly coefficient × standardized value; the base is the log-odds of an average training row;
-/// - naive Bayes: the column's log-likelihood ratio, log P(value | 1) / P(value | 0); the base is the prior log-odds.
+/// - naive Bayes: the column's log-likelihood ratio, log P(value | 1) / P(value | 0); the base is the prior log-odds;
+/// - boosted trees: the column's SHAP value (``TreeExplainer``); the base is the average training row's log-odds.
+///
+/// Categories match case- and spacing-insensitively (``CategoryKey``). A value the model cannot place — a category
+/// never seen in training, a missing value in a column never missing in training — is neutral: it moves nothing. A
+/// number outside the training range is scored as the nearest end of it, with a note.
 public struct Scorer: Sendable {
     public let model: TrainedModel
     /// Position of each feature column in the file's header.
@@ -47,11 +57,15 @@ public struct Scorer: Sendable {
     private let weights: [Double]
     private let base: Double
     private let columnBase: [Double]
-    /// Per categorical column, category → level (a dictionary rather than a search of the category list per cell).
+    /// Per categorical column, category key → level (a dictionary rather than a search of the category list per cell).
     private let levelOfCategory: [[String: Int]]
+
+    /// Contributions smaller than this are left out of the factors: they print as 0.00.
+    public static let smallestFactor = 0.005
 
     public init(_ model: TrainedModel, headers: [String]) throws(ScoringError) {
         guard model.format == TrainedModel.currentFormat else { throw .unsupportedFormat(model.format) }
+        if model.model == .boostedTrees && model.boostedTrees == nil { throw .unsupportedFormat("\(model.format) without its boosted trees") }
         let trimmed = headers.map(\.trimmingSpaces)
         var positions: [Int] = [], missing: [String] = []
         for column in model.features {
@@ -73,26 +87,36 @@ public struct Scorer: Sendable {
         self.columnBase = columnBase
         levelOfCategory = model.features.map { column in
             var index: [String: Int] = [:]
-            for (i, category) in (column.categorical?.categories ?? []).enumerated() { index[category] = i }
+            for (i, category) in (column.categorical?.categories ?? []).enumerated() where index[CategoryKey.of(category)] == nil {
+                index[CategoryKey.of(category)] = i
+            }
             return index
         }
-        base = model.logistic.intercept + columnBase.reduce(0, +)
+        switch model.model {
+        case .logistic: base = model.logistic.intercept + columnBase.reduce(0, +)
+        case .naiveBayes: base = model.naiveBayes.priorLogOdds
+        case .boostedTrees: base = model.boostedTrees!.expectedLogOdds
+        }
     }
 
     public func score(_ cells: [String]) -> ScoredRow {
-        var logit = model.model == .logistic ? base : model.naiveBayes.priorLogOdds
-        var factors: [ScoreFactor] = []
-        var unreadable: [String] = []
+        var logit = base
+        var unreadable: [String] = [], notes: [String] = []
         var entries: [(Int, Double)] = []
+        var shown: [String] = []
+        var levels: [Int?] = [], numbers: [Double?] = []
         for (c, column) in model.features.enumerated() {
             var cell = positions[c] < cells.count ? cells[positions[c]].trimmingSpaces : ""
             if MissingValue.isMissing(cell) { cell = "" }
             var number: Double?
-            var z = 0.0
             if let numeric = column.numeric, !cell.isEmpty {
                 if let x = Double(cell), x.isFinite {
-                    number = x
-                    z = (x - numeric.mean) / numeric.std
+                    let inside = numeric.clamped(x)
+                    if inside != x {
+                        notes.append("\(column.column) \(cell) is \(x < inside ? "below" : "above") the training range "
+                                     + "(\(x < inside ? "min" : "max") \(FeatureColumn.short(inside))): scored as \(FeatureColumn.short(inside))")
+                    }
+                    number = inside
                 } else {
                     unreadable.append(column.column)
                     cell = ""
@@ -100,34 +124,58 @@ public struct Scorer: Sendable {
             }
             let level: Int?
             if let categorical = column.categorical {
-                level = levelOfCategory[c][cell] ?? (categorical.pooled ? categorical.categories.count : nil)
+                let key = CategoryKey.of(cell)
+                level = levelOfCategory[c][key] ?? categorical.otherLevel(key: key)
+                if level == nil {
+                    notes.append(cell.isEmpty ? "\(column.column) is missing, which training never saw: neutral"
+                                              : "\(column.column) '\(cell)' was never seen in training: neutral")
+                }
             } else {
                 level = column.level(of: cell, number: number)
+                if level == nil { notes.append("\(column.column) is missing, which training never saw: neutral") }
             }
-            let contribution: Double
-            switch model.model {
-            case .logistic:
+            var text = cell.isEmpty ? "(missing)" : cell
+            if let categorical = column.categorical, let level, level == categorical.categories.count { text += " (other)" }
+            shown.append(text)
+            levels.append(level)
+            numbers.append(number)
+        }
+        var contributions: [Double]
+        switch model.model {
+        case .logistic:
+            contributions = model.features.indices.map { c in
+                guard let level = levels[c] else { return 0 }  // neutral: every feature at its training mean
+                let z = numbers[c].map { ($0 - model.features[c].numeric!.mean) / model.features[c].numeric!.std } ?? 0
                 entries.removeAll(keepingCapacity: true)
-                FeatureEncoder.appendFeatures(column, level: level ?? -1, standardized: z, base: offsets[c], into: &entries)
+                FeatureEncoder.appendFeatures(model.features[c], level: level, standardized: z, base: offsets[c], into: &entries)
                 var s = -columnBase[c]
                 for (j, v) in entries { s += weights[j] * v }
-                contribution = s
-            case .naiveBayes:
-                let ratios = model.naiveBayes.logRatios[c]
-                contribution = level.map { $0 < ratios.count ? ratios[$0] : 0 } ?? 0
+                return s
             }
-            logit += contribution
-            var shown = cell.isEmpty ? "(missing)" : cell
-            if let categorical = column.categorical, let level, level == categorical.categories.count { shown += " (other)" }
-            factors.append(ScoreFactor(column: column.column, value: shown, contribution: contribution))
+        case .naiveBayes:
+            contributions = model.features.indices.map { c in
+                let ratios = model.naiveBayes.logRatios[c]
+                return levels[c].map { $0 < ratios.count ? ratios[$0] : 0 } ?? 0
+            }
+        case .boostedTrees:
+            let row = TreeRow(values: model.features.indices.map { c in
+                model.features[c].categorical != nil ? Double(levels[c] ?? -1) : (numbers[c] ?? .nan)
+            }, known: levels.map { $0 != nil })
+            contributions = TreeExplainer.shap(model.boostedTrees!, row)
         }
-        let up = factors.enumerated().filter { $0.element.contribution > 1e-9 }
+        var factors: [ScoreFactor] = []
+        for (c, column) in model.features.enumerated() {
+            logit += contributions[c]
+            factors.append(ScoreFactor(column: column.column, value: shown[c], contribution: contributions[c]))
+        }
+        let up = factors.enumerated().filter { $0.element.contribution >= Self.smallestFactor }
             .sorted { $0.element.contribution != $1.element.contribution ? $0.element.contribution > $1.element.contribution : $0.offset < $1.offset }
             .prefix(3).map(\.element)
-        let down = factors.enumerated().filter { $0.element.contribution < -1e-9 }
+        let down = factors.enumerated().filter { $0.element.contribution <= -Self.smallestFactor }
             .sorted { $0.element.contribution != $1.element.contribution ? $0.element.contribution < $1.element.contribution : $0.offset < $1.offset }
             .prefix(3).map(\.element)
-        return ScoredRow(probability: PredictionMath.sigmoid(logit), up: Array(up), down: Array(down), unreadable: unreadable)
+        return ScoredRow(probability: PredictionMath.sigmoid(logit), up: Array(up), down: Array(down), unreadable: unreadable,
+                         notes: notes)
     }
 
     /// Header positions of the model's identifier columns that this file has (to copy into the output).

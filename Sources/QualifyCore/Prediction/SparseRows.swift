@@ -46,6 +46,14 @@ public struct SparseRows: Sendable, Hashable {
         return out
     }
 
+    /// The mean of every column over the rows.
+    public func columnMeans() -> [Double] {
+        var means = [Double](repeating: 0, count: width)
+        for k in 0..<indices.count { means[Int(indices[k])] += values[k] }
+        for j in means.indices { means[j] /= Double(max(count, 1)) }
+        return means
+    }
+
     /// b + Σ w_j x_rj.
     public func dot(row r: Int, weights: [Double], intercept: Double) -> Double {
         var s = intercept

@@ -1,12 +1,22 @@
-/// Which of the two learners a trained model scores with.
+/// Which of the learners a trained model scores with.
 public enum ModelChoice: String, Sendable, Hashable, Codable, CaseIterable {
     case logistic
     case naiveBayes = "naive_bayes"
+    case boostedTrees = "boosted_trees"
 
     public var label: String {
         switch self {
         case .logistic: return "logistic regression (L2)"
         case .naiveBayes: return "naive Bayes (frequency tables)"
+        case .boostedTrees: return "boosted trees (gradient boosting, TreeSHAP factors)"
+        }
+    }
+
+    public var shortLabel: String {
+        switch self {
+        case .logistic: return "logistic"
+        case .naiveBayes: return "naive Bayes"
+        case .boostedTrees: return "boosted trees"
         }
     }
 }
@@ -18,13 +28,15 @@ public struct TrainedModel: Sendable, Hashable, Codable {
     public static let currentFormat = "qualify-model/1"
 
     public var format: String
-    /// The model `predict` uses: the one with the higher cross-validated ROC AUC (logistic on a tie).
+    /// The model `predict` uses (``LearnerChoice``: the simplest within the folds' noise of the best).
     public var model: ModelChoice
     public var target: TargetSummary
     public var data: DataSummary
     public var features: [FeatureColumn]
     public var logistic: LogisticModel
     public var naiveBayes: NaiveBayesModel
+    /// Fitted on all rows when chosen (absent otherwise, and in models trained before boosting existed).
+    public var boostedTrees: BoostedTrees?
     public var crossValidation: CrossValidationSummary
     /// Metrics of the final models on the rows they were fitted on (optimistic; compare with `crossValidation`).
     public var fitOnAllRows: ModelReports
@@ -68,6 +80,21 @@ public struct TrainedModel: Sendable, Hashable, Codable {
     public struct ModelReports: Sendable, Hashable, Codable {
         public var logistic: MetricsReport
         public var naiveBayes: MetricsReport
+        public var boostedTrees: MetricsReport?
+
+        public init(logistic: MetricsReport, naiveBayes: MetricsReport, boostedTrees: MetricsReport? = nil) {
+            self.logistic = logistic
+            self.naiveBayes = naiveBayes
+            self.boostedTrees = boostedTrees
+        }
+
+        public subscript(_ learner: ModelChoice) -> MetricsReport? {
+            switch learner {
+            case .logistic: return logistic
+            case .naiveBayes: return naiveBayes
+            case .boostedTrees: return boostedTrees
+            }
+        }
     }
 
     public struct CrossValidationSummary: Sendable, Hashable, Codable {
@@ -75,7 +102,28 @@ public struct TrainedModel: Sendable, Hashable, Codable {
         public var seed: UInt64
         /// λ chosen by the inner cross-validation in each outer fold (or the fixed `--l2`).
         public var lambdas: [Double]
-        /// Out-of-fold metrics, same folds for both models.
+        /// Out-of-fold metrics, same folds for every learner.
         public var reports: ModelReports
+        /// Each learner's ROC AUC and log loss fold by fold (absent in older models).
+        public var perFold: [FoldScores]?
+        /// Why the learner was chosen.
+        public var choice: String?
+    }
+
+    /// The chosen learner's out-of-fold metrics.
+    public var chosenReport: MetricsReport { crossValidation.reports[model] ?? crossValidation.reports.logistic }
+
+    /// ROC AUC below which the data is said to barely predict the outcome: `qualify train` then saves the model only
+    /// with `--force`.
+    public static let nearChanceAUC = 0.6
+
+    public var nearChance: Bool { !(chosenReport.rocAUC >= Self.nearChanceAUC) }
+
+    /// "ROC AUC 0.54 ± 0.01 over 5 folds" for the chosen learner (pooled AUC when per-fold figures are absent).
+    public var chosenAUCText: String {
+        if let folds = crossValidation.perFold?.first(where: { $0.learner == model }) {
+            return "ROC AUC \(folds.aucMean.formatted(3)) ± \(folds.aucSD.formatted(3)) over \(folds.rocAUC.count) folds"
+        }
+        return "ROC AUC \(chosenReport.rocAUC.formatted(3))"
     }
 }

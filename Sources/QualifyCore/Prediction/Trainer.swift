@@ -1,29 +1,31 @@
-/// Out-of-fold predictions of both learners over the same stratified folds.
+/// Out-of-fold predictions of every learner over the same stratified folds, and the learner they choose.
 public struct CrossValidation: Sendable {
     /// The fold of every row of the training set.
     public var folds: [Int]
     public var logistic: [Double]
     public var naiveBayes: [Double]
+    public var boostedTrees: [Double]
     /// λ chosen in each fold.
     public var lambdas: [Double]
     public var reports: TrainedModel.ModelReports
+    public var perFold: [FoldScores]
+    public var decision: LearnerChoice.Decision
 
-    /// The learner with the higher cross-validated ROC AUC; logistic regression on a tie.
-    public var chosen: ModelChoice {
-        reports.naiveBayes.rocAUC > reports.logistic.rocAUC ? .naiveBayes : .logistic
-    }
+    public var chosen: ModelChoice { decision.learner }
 }
 
-/// Trains the two learners — L2 logistic regression and naive Bayes — compares them by stratified k-fold
-/// cross-validated ROC AUC and fits the winner on all rows. Pure: the caller reads the file and times the steps.
+/// Trains three learners — L2 logistic regression, naive Bayes and boosted trees — compares them on the same
+/// stratified k-fold cross-validation, chooses one (``LearnerChoice``) and fits it on all rows. Pure: the caller reads
+/// the file and times the steps.
 public enum Trainer {
-    /// Both learners on the same folds. Each fold's encoding (categories kept, means, bins) and λ are learned from
+    /// Every learner on the same folds. Each fold's encoding (categories kept, means, bins) and λ are learned from
     /// that fold's training rows only, so no out-of-fold row influences its own prediction.
     public static func crossValidate(_ set: TrainingSet, options: TrainingOptions) -> CrossValidation {
         let k = options.folds
+        let boosting = options.boosting ?? BoostingOptions()
         let folds = StratifiedFolds.assign(labels: set.labels, folds: k, seed: options.seed)
         var logistic = [Double](repeating: 0, count: set.rows)
-        var naiveBayes = logistic
+        var naiveBayes = logistic, boosted = logistic
         var lambdas: [Double] = []
         for f in 0..<k {
             let (train, test) = StratifiedFolds.split(folds, f)
@@ -31,7 +33,8 @@ public enum Trainer {
             let encodedTrain = FeatureEncoder.encode(set, rows: train, columns: columns)
             let encodedTest = FeatureEncoder.encode(set, rows: test, columns: columns)
             let labels = train.map { set.labels[$0] }
-            let x = FeatureEncoder.design(encodedTrain), xTest = FeatureEncoder.design(encodedTest)
+            let x = FeatureEncoder.design(encodedTrain)
+            let xTest = FeatureEncoder.design(encodedTest, neutralMeans: x.columnMeans())
             let lambda = options.lambda ?? LogisticRegression.chooseLambda(
                 x, labels: labels, grid: options.lambdaGrid,
                 folds: StratifiedFolds.assign(labels: labels, folds: options.innerFolds, seed: options.seed &+ UInt64(f) &+ 1),
@@ -39,14 +42,26 @@ public enum Trainer {
             lambdas.append(lambda)
             let fit = LogisticRegression.fit(x, labels: labels, lambda: lambda)
             let nb = NaiveBayesModel.fit(encodedTrain, labels: labels, smoothing: options.smoothing)
+            let trees = TreeBooster.fit(BoostingMatrix(set, rows: train, encoded: encodedTrain, maxBins: boosting.maxBins),
+                                        labels: labels, options: boosting)
+            let missingSeen = columns.map { $0.numeric?.missingIndicator ?? false }
             for (i, r) in test.enumerated() {
                 logistic[r] = fit.probability(xTest, row: i)
                 naiveBayes[r] = nb.probability(encodedTest, row: i)
+                boosted[r] = trees.probability(TreeRow.make(set, row: r, encoded: encodedTest, index: i, missingSeen: missingSeen))
             }
         }
-        return CrossValidation(folds: folds, logistic: logistic, naiveBayes: naiveBayes, lambdas: lambdas,
-                               reports: .init(logistic: MetricsReport(probabilities: logistic, labels: set.labels),
-                                              naiveBayes: MetricsReport(probabilities: naiveBayes, labels: set.labels)))
+        let reports = TrainedModel.ModelReports(logistic: MetricsReport(probabilities: logistic, labels: set.labels),
+                                                naiveBayes: MetricsReport(probabilities: naiveBayes, labels: set.labels),
+                                                boostedTrees: MetricsReport(probabilities: boosted, labels: set.labels))
+        let perFold = [(ModelChoice.logistic, logistic), (.naiveBayes, naiveBayes), (.boostedTrees, boosted)].map {
+            FoldScores(learner: $0.0, probabilities: $0.1, labels: set.labels, folds: folds, foldCount: k)
+        }
+        var ece: [ModelChoice: Double] = [:]
+        for learner in ModelChoice.allCases { ece[learner] = reports[learner]?.expectedCalibrationError }
+        return CrossValidation(folds: folds, logistic: logistic, naiveBayes: naiveBayes, boostedTrees: boosted,
+                               lambdas: lambdas, reports: reports, perFold: perFold,
+                               decision: LearnerChoice.choose(perFold, ece: ece))
     }
 
     /// The λ of the final fit: `--l2` if given, else the grid's best by out-of-fold log loss over the
@@ -59,30 +74,36 @@ public enum Trainer {
                                                foldCount: options.folds).lambda
     }
 
-    /// The final models, fitted on every row: the encoding, the design matrix and both learners.
+    /// The final models, fitted on every row: the encoding, the design matrix, both additive learners and — when
+    /// they are the choice — the boosted trees.
     public struct FinalFit: Sendable {
         public var columns: [FeatureColumn]
         public var encoded: EncodedRows
         public var design: SparseRows
         public var logistic: LogisticFit
         public var naiveBayes: NaiveBayesModel
+        public var boostedTrees: BoostedTrees?
     }
 
-    /// Encodes every row and fits both learners on them.
-    public static func fitModels(_ set: TrainingSet, options: TrainingOptions, lambda: Double) -> FinalFit {
+    /// Encodes every row and fits the learners on them (the trees only when `boosted`).
+    public static func fitModels(_ set: TrainingSet, options: TrainingOptions, lambda: Double, boosted: Bool) -> FinalFit {
         let all = Array(0..<set.rows)
         let columns = FeatureEncoder.fit(set, rows: all, options: options)
         let encoded = FeatureEncoder.encode(set, rows: all, columns: columns)
         let x = FeatureEncoder.design(encoded)
+        let boosting = options.boosting ?? BoostingOptions()
         return FinalFit(columns: columns, encoded: encoded, design: x,
                         logistic: LogisticRegression.fit(x, labels: set.labels, lambda: lambda),
-                        naiveBayes: NaiveBayesModel.fit(encoded, labels: set.labels, smoothing: options.smoothing))
+                        naiveBayes: NaiveBayesModel.fit(encoded, labels: set.labels, smoothing: options.smoothing),
+                        boostedTrees: boosted ? TreeBooster.fit(BoostingMatrix(set, rows: all, encoded: encoded, maxBins: boosting.maxBins),
+                                                                labels: set.labels, options: boosting) : nil)
     }
 
-    /// Both learners fitted on every row, the leakage guard run, and everything recorded in the artifact.
+    /// The learners fitted on every row, the leakage guard run, and everything recorded in the artifact.
     public static func fitFinal(_ set: TrainingSet, options: TrainingOptions, crossValidation cv: CrossValidation,
                                 lambda: Double) -> TrainedModel {
-        assemble(set, options: options, crossValidation: cv, final: fitModels(set, options: options, lambda: lambda))
+        assemble(set, options: options, crossValidation: cv,
+                 final: fitModels(set, options: options, lambda: lambda, boosted: cv.chosen == .boostedTrees))
     }
 
     /// The artifact: final models, their in-sample metrics, the cross-validated ones, the leakage guard's warnings.
@@ -90,15 +111,19 @@ public enum Trainer {
                                 final: FinalFit) -> TrainedModel {
         let (columns, encoded, x, fit, nb) = (final.columns, final.encoded, final.design, final.logistic, final.naiveBayes)
         let lambda = fit.lambda
-        var means = [Double](repeating: 0, count: x.width)
-        for k in 0..<x.indices.count { means[Int(x.indices[k])] += x.values[k] }
-        for j in means.indices { means[j] /= Double(max(set.rows, 1)) }
+        let means = x.columnMeans()
         let names = columns.flatMap(\.featureNames)
         let coefficients = (0..<x.width).map { TrainedModel.Coefficient(feature: names[$0], weight: fit.weights[$0], mean: means[$0]) }
 
         let inSample = TrainedModel.ModelReports(
             logistic: MetricsReport(probabilities: (0..<set.rows).map { fit.probability(x, row: $0) }, labels: set.labels),
-            naiveBayes: MetricsReport(probabilities: (0..<set.rows).map { nb.probability(encoded, row: $0) }, labels: set.labels))
+            naiveBayes: MetricsReport(probabilities: (0..<set.rows).map { nb.probability(encoded, row: $0) }, labels: set.labels),
+            boostedTrees: final.boostedTrees.map { trees in
+                let missingSeen = columns.map { $0.numeric?.missingIndicator ?? false }
+                return MetricsReport(probabilities: (0..<set.rows).map {
+                    trees.probability(TreeRow.make(set, row: $0, encoded: encoded, index: $0, missingSeen: missingSeen))
+                }, labels: set.labels)
+            })
         return TrainedModel(
             format: TrainedModel.currentFormat,
             model: cv.chosen,
@@ -113,9 +138,13 @@ public enum Trainer {
             logistic: .init(intercept: fit.intercept, lambda: lambda, iterations: fit.iterations, converged: fit.converged,
                             coefficients: coefficients),
             naiveBayes: nb,
-            crossValidation: .init(folds: options.folds, seed: options.seed, lambdas: cv.lambdas, reports: cv.reports),
+            boostedTrees: final.boostedTrees,
+            crossValidation: .init(folds: options.folds, seed: options.seed, lambdas: cv.lambdas, reports: cv.reports,
+                                   perFold: cv.perFold, choice: cv.decision.reason),
             fitOnAllRows: inSample,
-            warnings: LeakageGuard.check(set, encoded: encoded),
+            warnings: LeakageGuard.check(set, encoded: encoded)
+                + LeakageGuard.strongColumns(set, encoded: encoded, options: options, folds: cv.folds, lambda: lambda,
+                                             modelAUC: cv.reports.logistic.rocAUC),
             options: options)
     }
 

@@ -24,6 +24,8 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     public var numericBins: Int
     /// Laplace smoothing of naive Bayes' frequency tables.
     public var smoothing: Double
+    /// How the boosted trees grow (nil: ``BoostingOptions``' defaults).
+    public var boosting: BoostingOptions?
 
     public init(target: String, exclude: [String] = [], keep: [String] = [], folds: Int = 5, seed: UInt64 = 1,
                 lambda: Double? = nil, lambdaGrid: [Double] = [0.1, 1, 10, 100, 1000], innerFolds: Int = 3,

@@ -1,9 +1,9 @@
-/// One candidate feature column, interned: its distinct values (trimmed; "" when missing) and each row's code into
-/// them — so folds count and look up small integers, not strings — plus, when every present value is a number, the
-/// numbers (NaN when missing).
+/// One candidate feature column, interned: its distinct values (trimmed; "" when missing; cells with the same
+/// ``CategoryKey`` are one value) and each row's code into them — so folds count and look up small integers, not
+/// strings — plus, when every present value is a number, the numbers (NaN when missing).
 public struct RawColumn: Sendable {
     public var name: String
-    /// Distinct values in order of first appearance ("" = missing).
+    /// Distinct values in order of first appearance, each as first written ("" = missing).
     public var values: [String]
     /// Per row, the index of its value in ``values``.
     public var codes: [Int32]
@@ -23,9 +23,13 @@ public struct RawColumn: Sendable {
             if MissingValue.isMissing(cell) { cell = "" }
             if let code = index[cell] {
                 codes.append(code)
+            } else if let code = index[CategoryKey.of(cell)] {
+                index[cell] = code  // another spelling of a value already seen
+                codes.append(code)
             } else {
                 let code = Int32(values.count)
                 index[cell] = code
+                index[CategoryKey.of(cell)] = code
                 values.append(cell)
                 codes.append(code)
             }
