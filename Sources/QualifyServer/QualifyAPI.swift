@@ -464,7 +464,7 @@ struct QualifyAPI: APIProtocol {
         json.emailCheck = check(view.emailCheck)
         json.priority = view.priority.map(priority)
         json.prediction = view.chance.map { .init(probability: $0.probability.rounded(places: 4), up: $0.up.map(\.description),
-                                                   down: $0.down.map(\.description)) }
+                                                   down: $0.down.map(\.description), notes: $0.notes) }
         json.flags = view.flags.map { .init(rawValue: $0.rawValue)! }
         json.merges = view.merges.map { .init(at: $0.at.date, origin: $0.origin, changes: .init(additionalProperties: $0.changes)) }
         json.sla = view.sla.map { s in

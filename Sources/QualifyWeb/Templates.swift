@@ -154,7 +154,7 @@ enum Templates {
       <dt>Owner</dt><dd>{{owner}}</dd>
       {{#sla}}<dt>SLA</dt><dd>{{.}}</dd>{{/sla}}
       {{#priority}}<dt>Priority</dt><dd>{{.}}</dd>{{/priority}}
-      {{#chance}}<dt>Chance to buy</dt><dd>{{percent}} %{{#factors}}<div class="sub">{{.}}</div>{{/factors}}</dd>{{/chance}}
+      {{#chance}}<dt>Chance to buy</dt><dd>{{percent}} %{{#factors}}<div class="sub">{{.}}</div>{{/factors}}{{#notes}}<div class="sub">note: {{.}}</div>{{/notes}}</dd>{{/chance}}
       {{#chanceProblem}}<dt>Chance to buy</dt><dd>the installed prediction cannot score this lead: {{.}}</dd>{{/chanceProblem}}
       <dt>Next offer</dt><dd>{{nextOffer}}</dd>
     </dl>

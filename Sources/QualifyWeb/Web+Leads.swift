@@ -211,7 +211,8 @@ extension Web {
         }
         if let chance = view.chance {
             c["chance"] = ["percent": Int((chance.probability * 100).rounded()),
-                           "factors": chance.up.prefix(3).map { "+ \($0.description)" } + chance.down.prefix(3).map { "− \($0.description)" }] as [String: Any]
+                           "factors": chance.up.prefix(3).map { "+ \($0.description)" } + chance.down.prefix(3).map { "− \($0.description)" },
+                           "notes": chance.notes] as [String: Any]
         }
         c["chanceProblem"] = view.chanceProblem
         c["flags"] = view.flags.map(\.sentence)

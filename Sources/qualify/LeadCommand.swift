@@ -96,6 +96,7 @@ enum CardText {
         if let chance {
             let factors = (chance.up.prefix(2).map { "+ \($0.description)" } + chance.down.prefix(2).map { "− \($0.description)" }).joined(separator: "; ")
             out.append("chance      \(Int((chance.probability * 100).rounded())) % to convert\(factors.isEmpty ? "" : " (\(factors))")")
+            for note in chance.notes { out.append("            note: \(note)") }
         }
         out.append("engagement  \(card.engagement.formatted(1)) now → \(card.temperature.rawValue)")
         for (group, value) in card.groups.sorted(by: { $0.key < $1.key }) { out.append("  [\(group)] \(value.formatted(1))") }

@@ -147,3 +147,23 @@ struct BoostedTreesTests {
         #expect(e == [99, 199, 299, 399, 499, 599, 699, 799, 899])
     }
 }
+
+@Suite("Single-column AUC from level counts")
+struct SingleColumnAUCTests {
+    @Test("counting rows per level gives the AUC a sort of the rows gives, ties and unplaced values included")
+    func countedEqualsSorted() {
+        var rng = PredictionFixtures.LCG(state: 3)
+        var score: [Double] = [], labels: [Bool] = []
+        let levelScore = [0.2, 0.7, 0.2, 0.9, 0.5, 0.1]  // two levels share 0.2; the last slot is "no level" at 0.5
+        var positives = [Double](repeating: 0, count: levelScore.count), negatives = positives
+        for _ in 0..<3000 {
+            let level = Int(rng.unit() * Double(levelScore.count))
+            let y = rng.unit() < levelScore[level]
+            score.append(levelScore[level])
+            labels.append(y)
+            if y { positives[level] += 1 } else { negatives[level] += 1 }
+        }
+        let counted = LeakageGuard.countedAUC(score: levelScore, positives: positives, negatives: negatives)
+        #expect(abs(counted - BinaryMetrics.rocAUC(scores: score, labels: labels)) < 1e-12)
+    }
+}

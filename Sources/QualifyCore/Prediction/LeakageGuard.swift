@@ -38,7 +38,9 @@ public enum LeakageGuard {
     public static let purityThreshold = 0.99
     public static let minimumShare = 0.05
 
-    public static func check(_ set: TrainingSet, encoded: EncodedRows) -> [LeakageWarning] {
+    /// `aucs`: each column's ``singleColumnAUCs(_:encoded:)`` when already computed.
+    public static func check(_ set: TrainingSet, encoded: EncodedRows, aucs: [Double]? = nil) -> [LeakageWarning] {
+        let aucs = aucs ?? singleColumnAUCs(set, encoded: encoded)
         var warnings: [LeakageWarning] = []
         let n = encoded.count
         let k = encoded.columns.count
@@ -52,7 +54,7 @@ public enum LeakageGuard {
                 if set.labels[r] { positives[level] += 1 }
             }
             let rate = (0..<levels).map { rows[$0] > 0 ? Double(positives[$0]) / Double(rows[$0]) : 0 }
-            let auc = singleColumnAUC(set, encoded: encoded, column: c)
+            let auc = aucs[c]
             if auc >= aucThreshold {
                 warnings.append(LeakageWarning(column: column.column, auc: auc))
             }
@@ -67,28 +69,53 @@ public enum LeakageGuard {
         return warnings
     }
 
+    /// Every column's ``singleColumnAUC(_:encoded:column:)``.
+    public static func singleColumnAUCs(_ set: TrainingSet, encoded: EncodedRows) -> [Double] {
+        encoded.columns.indices.map { singleColumnAUC(set, encoded: encoded, column: $0) }
+    }
+
     /// The ROC AUC of one column alone, in-sample: each level scored by its rate of 1s (rare categories pooled), a
     /// numeric column also by its raw value in either direction.
     static func singleColumnAUC(_ set: TrainingSet, encoded: EncodedRows, column c: Int) -> Double {
         let n = encoded.count, k = encoded.columns.count
         let levels = encoded.columns[c].levelCount
-        var rows = [Int](repeating: 0, count: levels), positives = rows
+        // Per level (and a last slot for values without one): rows of each class. The score of a level is its rate
+        // of 1s, so the AUC follows from these counts in level order — no sort of the rows.
+        var positives = [Double](repeating: 0, count: levels + 1), negatives = positives
         for r in 0..<n {
             let level = Int(encoded.levels[r * k + c])
-            guard level >= 0 else { continue }
-            rows[level] += 1
-            if set.labels[r] { positives[level] += 1 }
+            let slot = level >= 0 ? level : levels
+            if set.labels[r] { positives[slot] += 1 } else { negatives[slot] += 1 }
         }
-        let rate = (0..<levels).map { rows[$0] > 0 ? Double(positives[$0]) / Double(rows[$0]) : 0 }
-        var auc = BinaryMetrics.rocAUC(scores: (0..<n).map { r in
-            let level = Int(encoded.levels[r * k + c])
-            return level >= 0 ? rate[level] : 0.5
-        }, labels: set.labels)
+        var score = (0..<levels).map { l in positives[l] + negatives[l] > 0 ? positives[l] / (positives[l] + negatives[l]) : 0 }
+        score.append(0.5)
+        var auc = countedAUC(score: score, positives: positives, negatives: negatives)
         if let numbers = set.columns[c].numbers {
             let raw = BinaryMetrics.rocAUC(scores: numbers.map { $0.isNaN ? -Double.infinity : $0 }, labels: set.labels)
             auc = max(auc, raw, 1 - raw)
         }
         return auc
+    }
+
+    /// ROC AUC of groups of rows that share a score: positives above negatives, ties counting one half.
+    static func countedAUC(score: [Double], positives: [Double], negatives: [Double]) -> Double {
+        let order = score.indices.sorted { score[$0] < score[$1] }
+        let p = positives.reduce(0, +), q = negatives.reduce(0, +)
+        guard p > 0, q > 0 else { return .nan }
+        var below = 0.0, sum = 0.0
+        var i = 0
+        while i < order.count {
+            var j = i, pos = 0.0, neg = 0.0
+            while j < order.count && score[order[j]] == score[order[i]] {
+                pos += positives[order[j]]
+                neg += negatives[order[j]]
+                j += 1
+            }
+            sum += pos * (below + 0.5 * neg)
+            below += neg
+            i = j
+        }
+        return sum / (p * q)
     }
 
     /// Single-column ROC AUC from which a column is named as possibly known only after the outcome (a call's
@@ -98,10 +125,11 @@ public enum LeakageGuard {
     /// Columns that alone reach ``strongAUC`` (but not ``aucThreshold``, which ``check(_:encoded:)`` reports), each
     /// with what logistic regression scores with and without it on the cross-validation's folds (λ fixed).
     public static func strongColumns(_ set: TrainingSet, encoded: EncodedRows, options: TrainingOptions, folds: [Int],
-                                     lambda: Double, modelAUC: Double) -> [LeakageWarning] {
+                                     lambda: Double, modelAUC: Double, aucs: [Double]? = nil) -> [LeakageWarning] {
+        let aucs = aucs ?? singleColumnAUCs(set, encoded: encoded)
         var warnings: [LeakageWarning] = []
         for c in encoded.columns.indices {
-            let auc = singleColumnAUC(set, encoded: encoded, column: c)
+            let auc = aucs[c]
             guard auc >= strongAUC, auc < aucThreshold else { continue }
             var reduced = set
             reduced.columns.remove(at: c)

@@ -64,14 +64,14 @@ public enum Trainer {
                                decision: LearnerChoice.choose(perFold, ece: ece))
     }
 
-    /// The λ of the final fit: `--l2` if given, else the grid's best by out-of-fold log loss over the
-    /// cross-validation's folds (encoded on all rows).
+    /// The λ of the final fit: `--l2` if given, else the one the inner cross-validation chose most often across the
+    /// outer folds (the stronger on a tie) — each of those choices was made by out-of-fold log loss, so no extra
+    /// search over all rows is needed.
     public static func finalLambda(_ set: TrainingSet, options: TrainingOptions, crossValidation cv: CrossValidation) -> Double {
         if let lambda = options.lambda { return lambda }
-        let all = Array(0..<set.rows)
-        let x = FeatureEncoder.design(FeatureEncoder.encode(set, rows: all, columns: FeatureEncoder.fit(set, rows: all, options: options)))
-        return LogisticRegression.chooseLambda(x, labels: set.labels, grid: options.lambdaGrid, folds: cv.folds,
-                                               foldCount: options.folds).lambda
+        var votes: [Double: Int] = [:]
+        for lambda in cv.lambdas { votes[lambda, default: 0] += 1 }
+        return votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }?.key ?? 1
     }
 
     /// The final models, fitted on every row: the encoding, the design matrix, both additive learners and — when
@@ -112,6 +112,7 @@ public enum Trainer {
         let (columns, encoded, x, fit, nb) = (final.columns, final.encoded, final.design, final.logistic, final.naiveBayes)
         let lambda = fit.lambda
         let means = x.columnMeans()
+        let aucs = LeakageGuard.singleColumnAUCs(set, encoded: encoded)
         let names = columns.flatMap(\.featureNames)
         let coefficients = (0..<x.width).map { TrainedModel.Coefficient(feature: names[$0], weight: fit.weights[$0], mean: means[$0]) }
 
@@ -142,9 +143,9 @@ public enum Trainer {
             crossValidation: .init(folds: options.folds, seed: options.seed, lambdas: cv.lambdas, reports: cv.reports,
                                    perFold: cv.perFold, choice: cv.decision.reason),
             fitOnAllRows: inSample,
-            warnings: LeakageGuard.check(set, encoded: encoded)
+            warnings: LeakageGuard.check(set, encoded: encoded, aucs: aucs)
                 + LeakageGuard.strongColumns(set, encoded: encoded, options: options, folds: cv.folds, lambda: lambda,
-                                             modelAUC: cv.reports.logistic.rocAUC),
+                                             modelAUC: cv.reports.logistic.rocAUC, aucs: aucs),
             options: options)
     }
 

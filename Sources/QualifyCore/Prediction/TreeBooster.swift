@@ -30,15 +30,13 @@ public enum TreeBooster {
         return BoostedTrees(baseLogOdds: base, trees: trees, options: o)
     }
 
+    /// Per bin: the sums of gradient and hessian and the row count, interleaved (one cache line holds a bin's three).
     struct Histogram {
-        var g: [Double]
-        var h: [Double]
-        var n: [Int32]
-        init(size: Int) {
-            g = [Double](repeating: 0, count: size)
-            h = g
-            n = [Int32](repeating: 0, count: size)
-        }
+        var sums: [Double]
+        init(size: Int) { sums = [Double](repeating: 0, count: 3 * size) }
+        @inline(__always) func g(_ b: Int) -> Double { sums[3 * b] }
+        @inline(__always) func h(_ b: Int) -> Double { sums[3 * b + 1] }
+        @inline(__always) func n(_ b: Int) -> Int { Int(sums[3 * b + 2]) }
     }
 
     struct Split {
@@ -72,6 +70,9 @@ public enum TreeBooster {
         var scratch: [Int32]
         var leaves: [Leaf] = []
 
+        /// Row-major: each row's bins, already offset into the histogram (a row's columns are read together).
+        let rowBins: [UInt32]
+
         init(_ m: BoostingMatrix, options: BoostingOptions) {
             self.m = m
             o = options
@@ -82,6 +83,12 @@ public enum TreeBooster {
             }
             self.offsets = offsets
             self.size = size
+            let k = m.bins.count
+            var rowBins = [UInt32](repeating: 0, count: m.rows * k)
+            for c in 0..<k {
+                for r in 0..<m.rows { rowBins[r * k + c] = UInt32(offsets[c] + Int(m.bins[c][r])) }
+            }
+            self.rowBins = rowBins
             gradient = [Double](repeating: 0, count: m.rows)
             hessian = gradient
             order = (0..<m.rows).map { Int32($0) }
@@ -161,10 +168,10 @@ public enum TreeBooster {
             let leftSmaller = mid - parent.start <= parent.end - mid
             let small = leftSmaller ? histogram(parent.start, mid) : histogram(mid, parent.end)
             var large = parent.histogram
-            for b in 0..<size {
-                large.g[b] -= small.g[b]
-                large.h[b] -= small.h[b]
-                large.n[b] -= small.n[b]
+            large.sums.withUnsafeMutableBufferPointer { l in
+                small.sums.withUnsafeBufferPointer { sm in
+                    for b in 0..<l.count { l[b] -= sm[b] }
+                }
             }
             var left = Leaf(node: leftNode, start: parent.start, end: mid, g: gl, h: hl,
                             histogram: leftSmaller ? small : large, split: nil)
@@ -179,23 +186,21 @@ public enum TreeBooster {
         /// Gradient and hessian sums and row counts per bin of every column, over order[start..<end].
         func histogram(_ start: Int, _ end: Int) -> Histogram {
             var hist = Histogram(size: size)
-            hist.g.withUnsafeMutableBufferPointer { g in
-                hist.h.withUnsafeMutableBufferPointer { h in
-                    hist.n.withUnsafeMutableBufferPointer { n in
-                        gradient.withUnsafeBufferPointer { grad in
-                            hessian.withUnsafeBufferPointer { hess in
-                                order.withUnsafeBufferPointer { rows in
-                                    for c in 0..<m.bins.count {
-                                        let base = offsets[c]
-                                        m.bins[c].withUnsafeBufferPointer { bins in
-                                            for i in start..<end {
-                                                let row = Int(rows[i])
-                                                let b = base + Int(bins[row])
-                                                g[b] += grad[row]
-                                                h[b] += hess[row]
-                                                n[b] += 1
-                                            }
-                                        }
+            let k = m.bins.count
+            hist.sums.withUnsafeMutableBufferPointer { sums in
+                gradient.withUnsafeBufferPointer { grad in
+                    hessian.withUnsafeBufferPointer { hess in
+                        order.withUnsafeBufferPointer { rows in
+                            rowBins.withUnsafeBufferPointer { bins in
+                                for i in start..<end {
+                                    let row = Int(rows[i])
+                                    let g = grad[row], h = hess[row]
+                                    let first = row * k
+                                    for c in 0..<k {
+                                        let b = 3 * Int(bins[first + c])
+                                        sums[b] += g
+                                        sums[b + 1] += h
+                                        sums[b + 2] += 1
                                     }
                                 }
                             }
@@ -229,14 +234,14 @@ public enum TreeBooster {
             guard valueBins >= 2 else { return }
             let total = leaf.end - leaf.start
             let parentScore = score(leaf.g, leaf.h, o.l2)
-            let missingRows = Int(hist.n[missing])
+            let missingRows = hist.n(missing)
             for missingLeft in missingRows > 0 ? [false, true] : [false] {
-                var gl = missingLeft ? hist.g[missing] : 0, hl = missingLeft ? hist.h[missing] : 0
+                var gl = missingLeft ? hist.g(missing) : 0, hl = missingLeft ? hist.h(missing) : 0
                 var nl = missingLeft ? missingRows : 0
                 for t in 0..<(valueBins - 1) {
-                    gl += hist.g[base + t]
-                    hl += hist.h[base + t]
-                    nl += Int(hist.n[base + t])
+                    gl += hist.g(base + t)
+                    hl += hist.h(base + t)
+                    nl += hist.n(base + t)
                     if nl < o.minLeafRows || hl < o.minLeafHessian { continue }
                     let nr = total - nl, hr = leaf.h - hl
                     if nr < o.minLeafRows { break }
@@ -261,23 +266,23 @@ public enum TreeBooster {
                 }
             }
             if levels <= o.maxOneHotLevels {
-                for v in 0..<levels where hist.n[base + v] > 0 {
-                    consider(hist.g[base + v], hist.h[base + v], Int(hist.n[base + v]), l2: o.l2) { [v] }
+                for v in 0..<levels where hist.n(base + v) > 0 {
+                    consider(hist.g(base + v), hist.h(base + v), hist.n(base + v), l2: o.l2) { [v] }
                 }
                 return
             }
-            var used = (0..<levels).filter { Int(hist.n[base + $0]) >= o.minRowsPerCategory }
+            var used = (0..<levels).filter { hist.n(base + $0) >= o.minRowsPerCategory }
             guard used.count >= 2 else { return }
-            let ratio = { (v: Int) in hist.g[base + v] / (hist.h[base + v] + o.catSmooth) }
+            let ratio = { (v: Int) in hist.g(base + v) / (hist.h(base + v) + o.catSmooth) }
             used.sort { ratio($0) != ratio($1) ? ratio($0) < ratio($1) : $0 < $1 }
             let most = min(o.maxCategoriesLeft, (used.count + 1) / 2)
             for ascending in [true, false] {
                 var gl = 0.0, hl = 0.0, nl = 0
                 for k in 0..<min(most, used.count - 1) {
                     let v = ascending ? used[k] : used[used.count - 1 - k]
-                    gl += hist.g[base + v]
-                    hl += hist.h[base + v]
-                    nl += Int(hist.n[base + v])
+                    gl += hist.g(base + v)
+                    hl += hist.h(base + v)
+                    nl += hist.n(base + v)
                     consider(gl, hl, nl, l2: o.l2 + o.catL2) {
                         ascending ? Array(used[0...k]) : Array(used[(used.count - 1 - k)...])
                     }
