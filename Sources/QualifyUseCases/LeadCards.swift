@@ -62,8 +62,9 @@ public struct LeadCards: Sendable {
     /// The merges a card lists: the latest, oldest first (a lead upserted on every form post would grow its card without end).
     public static let shownMerges = 100
 
-    /// The card of `key` as it stood at `asOf` (nil: now).
-    public func card(_ key: LeadKey, asOf: Timestamp?, now: Timestamp) async throws -> LeadCardView {
+    /// The card of `key` as it stood at `asOf` (nil: now). `explain: false` leaves the chance's factors out (an
+    /// export or a sort needs the probability only).
+    public func card(_ key: LeadKey, asOf: Timestamp?, now: Timestamp, explain: Bool = true) async throws -> LeadCardView {
         guard let record = try await store.lead(key) else { throw Problem.unknownLead(key.email) }
         guard let active = try await store.activeModel() else { throw StoreError.noActiveModel }
         let (model, engine) = try store.engines.cached(version: active.version) ?? store.engines.compile(active, lists: store.lists)
@@ -76,7 +77,8 @@ public struct LeadCards: Sendable {
         if let prediction {
             do {
                 chance = try LeadPrediction.score(prediction, fields: card.fields,
-                                                  activity: LeadPrediction.activity(events: record.events, card: card, asOf: at))
+                                                  activity: LeadPrediction.activity(events: record.events, card: card, asOf: at),
+                                                  explain: explain)
             } catch {
                 chanceProblem = "\(error)"
             }

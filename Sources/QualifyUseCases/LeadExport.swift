@@ -106,7 +106,7 @@ public struct LeadExport: Sendable {
                     var text = header
                     for entry in page where options.keeps(entry) {
                         let lead: ExportedLead
-                        do { lead = try await export.cards.card(entry.key, asOf: nil, now: export.now).exported } catch LeadCards.Problem.unknownLead {
+                        do { lead = try await export.cards.card(entry.key, asOf: nil, now: export.now, explain: false).exported } catch LeadCards.Problem.unknownLead {
                             continue  // gone since the index was read
                         }
                         leads += 1

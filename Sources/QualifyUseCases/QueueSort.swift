@@ -106,7 +106,7 @@ extension LeadCards {
         for lead in candidates {
             guard case .success(let key) = EmailAddress.identity(lead.email) else { continue }
             let view: LeadCardView
-            do { view = try await card(key, asOf: nil, now: now) } catch Problem.unknownLead { continue }
+            do { view = try await card(key, asOf: nil, now: now, explain: false) } catch Problem.unknownLead { continue }
             switch sort {
             case .priority: break
             case .chance:

@@ -145,6 +145,8 @@ import Testing
             case .boostedTrees: final.boostedTrees!.probability(TreeRow.make(set, row: r, encoded: final.encoded, index: r, missingSeen: missingSeen))
             }
             #expect(abs(scorer.score(table.rows[r]).probability - expected) < 1e-12, "row \(r)")
+            let quick = scorer.score(table.rows[r], explain: false)
+            #expect(abs(quick.probability - expected) < 1e-12, "row \(r) without factors")
         }
     }
 

@@ -12,10 +12,11 @@ public enum LeadPrediction {
         }
     }
 
-    /// The probability and the top factors for a lead.
-    public static func score(_ model: TrainedModel, fields: [String: String], activity: [String: String] = [:]) throws(ScoringError) -> ScoredRow {
+    /// The probability and (unless `explain` is false) the top factors for a lead.
+    public static func score(_ model: TrainedModel, fields: [String: String], activity: [String: String] = [:],
+                             explain: Bool = true) throws(ScoringError) -> ScoredRow {
         let scorer = try Scorer(model, headers: model.features.map(\.column))
-        return scorer.score(cells(for: model, fields: fields, activity: activity))
+        return scorer.score(cells(for: model, fields: fields, activity: activity), explain: explain)
     }
 
     /// Features from a lead's history at `asOf`, named as `qualify train --from-store` writes them: `events_TYPE`

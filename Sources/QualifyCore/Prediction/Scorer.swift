@@ -59,6 +59,7 @@ public struct Scorer: Sendable {
     private let columnBase: [Double]
     /// Per categorical column, category key → level (a dictionary rather than a search of the category list per cell).
     private let levelOfCategory: [[String: Int]]
+    private let explainer: TreeExplainer?
 
     /// Contributions smaller than this are left out of the factors: they print as 0.00.
     public static let smallestFactor = 0.005
@@ -92,6 +93,7 @@ public struct Scorer: Sendable {
             }
             return index
         }
+        explainer = model.model == .boostedTrees ? TreeExplainer(model.boostedTrees!) : nil
         switch model.model {
         case .logistic: base = model.logistic.intercept + columnBase.reduce(0, +)
         case .naiveBayes: base = model.naiveBayes.priorLogOdds
@@ -99,7 +101,9 @@ public struct Scorer: Sendable {
         }
     }
 
-    public func score(_ cells: [String]) -> ScoredRow {
+    /// `explain: false` skips the factors when only the probability is needed (an export, a sort): for boosted trees
+    /// TreeSHAP costs ~0.4 ms a row, the prediction alone ~0.01 ms.
+    public func score(_ cells: [String], explain: Bool = true) -> ScoredRow {
         var logit = base
         var unreadable: [String] = [], notes: [String] = []
         var entries: [(Int, Double)] = []
@@ -161,7 +165,11 @@ public struct Scorer: Sendable {
             let row = TreeRow(values: model.features.indices.map { c in
                 model.features[c].categorical != nil ? Double(levels[c] ?? -1) : (numbers[c] ?? .nan)
             }, known: levels.map { $0 != nil })
-            contributions = TreeExplainer.shap(model.boostedTrees!, row)
+            guard explain else {
+                return ScoredRow(probability: PredictionMath.sigmoid(model.boostedTrees!.logOdds(row)), up: [], down: [],
+                                 unreadable: unreadable, notes: notes)
+            }
+            contributions = explainer!.shap(row)
         }
         var factors: [ScoreFactor] = []
         for (c, column) in model.features.enumerated() {

@@ -5,13 +5,38 @@
 /// "Average" follows the trees: a column left out of a coalition takes both branches of its splits, weighted by the
 /// training rows that went each way (the path-dependent form). An unknown value (``TreeRow/known``) is never in a
 /// coalition, so its SHAP value is 0 — the neutral treatment of categories never seen in training.
-public enum TreeExplainer {
-    public static func shap(_ model: BoostedTrees, _ row: TreeRow) -> [Double] {
-        var phi = [Double](repeating: 0, count: row.values.count)
+public struct TreeExplainer: Sendable {
+    public let model: BoostedTrees
+    /// Path elements the deepest tree needs: a node at depth d copies a path of at most d + 1 elements.
+    private let capacity: Int
+
+    public init(_ model: BoostedTrees) {
+        self.model = model
+        var deepest = 0
         for tree in model.trees where tree.nodeCount > 0 {
-            var path: [PathElement] = []
-            extend(&path, zero: 1, one: 1, feature: -1)
-            visit(tree, row, node: 0, path: path, scale: 1, phi: &phi)
+            var depth = [Int](repeating: 0, count: tree.nodeCount)
+            for node in 0..<tree.nodeCount where !tree.isLeaf(node) {
+                depth[tree.left[node]] = depth[node] + 1
+                depth[tree.right[node]] = depth[node] + 1
+                deepest = max(deepest, depth[node] + 1)
+            }
+        }
+        capacity = (deepest + 2) * (deepest + 3) / 2 + 1
+    }
+
+    public static func shap(_ model: BoostedTrees, _ row: TreeRow) -> [Double] { TreeExplainer(model).shap(row) }
+
+    /// Per column, its SHAP value for the row (log-odds).
+    public func shap(_ row: TreeRow) -> [Double] {
+        var phi = [Double](repeating: 0, count: row.values.count)
+        withUnsafeTemporaryAllocation(of: PathElement.self, capacity: capacity) { buffer in
+            let path = buffer.baseAddress!
+            phi.withUnsafeMutableBufferPointer { phi in
+                for tree in model.trees where tree.nodeCount > 0 {
+                    path[0] = PathElement(feature: -1, zero: 1, one: 1, weight: 1)
+                    Self.visit(tree, row, node: 0, path: path, depth: 0, scale: 1, phi: phi)
+                }
+            }
         }
         return phi
     }
@@ -25,12 +50,14 @@ public enum TreeExplainer {
         var weight: Double
     }
 
-    static func visit(_ tree: BoostedTrees.Tree, _ row: TreeRow, node: Int, path: [PathElement], scale: Double,
-                      phi: inout [Double]) {
+    /// `path[0...depth]` is this node's path, owned by this call; children build theirs just after it.
+    static func visit(_ tree: BoostedTrees.Tree, _ row: TreeRow, node: Int, path: UnsafeMutablePointer<PathElement>,
+                      depth: Int, scale: Double, phi: UnsafeMutableBufferPointer<Double>) {
         if tree.isLeaf(node) {
             let v = tree.value[node] * scale
-            for i in 1..<path.count {
-                let w = unwoundSum(path, i)
+            guard depth > 0 else { return }
+            for i in 1...depth {
+                let w = unwoundSum(path, depth, i)
                 phi[path[i].feature] += w * (path[i].one - path[i].zero) * v
             }
             return
@@ -38,36 +65,42 @@ public enum TreeExplainer {
         let c = tree.column[node]
         let left = tree.left[node], right = tree.right[node]
         let cover = tree.cover[node]
+        let next = path + depth + 1
         guard row.known[c], cover > 0 else {
             // Both branches, for every coalition alike: the average a value the model cannot place gets.
-            if cover > 0 {
-                visit(tree, row, node: left, path: path, scale: scale * tree.cover[left] / cover, phi: &phi)
-                visit(tree, row, node: right, path: path, scale: scale * tree.cover[right] / cover, phi: &phi)
+            guard cover > 0 else { return }
+            for child in [left, right] {
+                next.update(from: path, count: depth + 1)
+                visit(tree, row, node: child, path: next, depth: depth, scale: scale * tree.cover[child] / cover, phi: phi)
             }
             return
         }
         let hot = tree.goesLeft(node, row.values[c]) ? left : right
         let cold = hot == left ? right : left
-        var base = path
+        var d = depth
         var incomingZero = 1.0, incomingOne = 1.0
-        if let k = base.indices.dropFirst().first(where: { base[$0].feature == c }) {
+        var k = 1
+        while k <= d && path[k].feature != c { k += 1 }
+        if k <= d {
             // The column was split on higher up: undo that step and redo it here with both fractions combined.
-            incomingZero = base[k].zero
-            incomingOne = base[k].one
-            unwind(&base, k)
+            incomingZero = path[k].zero
+            incomingOne = path[k].one
+            unwind(path, d, k)
+            d -= 1
         }
-        var hotPath = base
-        extend(&hotPath, zero: incomingZero * tree.cover[hot] / cover, one: incomingOne, feature: c)
-        visit(tree, row, node: hot, path: hotPath, scale: scale, phi: &phi)
-        var coldPath = base
-        extend(&coldPath, zero: incomingZero * tree.cover[cold] / cover, one: 0, feature: c)
-        visit(tree, row, node: cold, path: coldPath, scale: scale, phi: &phi)
+        let child = path + d + 1
+        child.update(from: path, count: d + 1)
+        extend(child, d, zero: incomingZero * tree.cover[hot] / cover, one: incomingOne, feature: c)
+        visit(tree, row, node: hot, path: child, depth: d + 1, scale: scale, phi: phi)
+        child.update(from: path, count: d + 1)
+        extend(child, d, zero: incomingZero * tree.cover[cold] / cover, one: 0, feature: c)
+        visit(tree, row, node: cold, path: child, depth: d + 1, scale: scale, phi: phi)
     }
 
-    /// Adds a feature to the path, updating the weights of every coalition size.
-    static func extend(_ path: inout [PathElement], zero: Double, one: Double, feature: Int) {
-        let l = path.count
-        path.append(PathElement(feature: feature, zero: zero, one: one, weight: l == 0 ? 1 : 0))
+    /// Adds a feature at `path[depth + 1]`, updating the weights of every coalition size.
+    static func extend(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, zero: Double, one: Double, feature: Int) {
+        let l = depth + 1
+        path[l] = PathElement(feature: feature, zero: zero, one: one, weight: 0)
         var i = l - 1
         while i >= 0 {
             path[i + 1].weight += one * path[i].weight * Double(i + 1) / Double(l + 1)
@@ -76,9 +109,8 @@ public enum TreeExplainer {
         }
     }
 
-    /// Removes element `index` from the path, undoing its ``extend(_:zero:one:feature:)``.
-    static func unwind(_ path: inout [PathElement], _ index: Int) {
-        let depth = path.count - 1
+    /// Removes element `index` from `path[0...depth]`, undoing its ``extend(_:_:zero:one:feature:)``.
+    static func unwind(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) {
         let one = path[index].one, zero = path[index].zero
         var next = path[depth].weight
         var i = depth - 1
@@ -97,12 +129,10 @@ public enum TreeExplainer {
             path[j].zero = path[j + 1].zero
             path[j].one = path[j + 1].one
         }
-        path.removeLast()
     }
 
-    /// The total weight of the path with element `index` unwound, without changing the path.
-    static func unwoundSum(_ path: [PathElement], _ index: Int) -> Double {
-        let depth = path.count - 1
+    /// The total weight of `path[0...depth]` with element `index` unwound, without changing the path.
+    static func unwoundSum(_ path: UnsafeMutablePointer<PathElement>, _ depth: Int, _ index: Int) -> Double {
         let one = path[index].one, zero = path[index].zero
         var next = path[depth].weight
         var total = 0.0
