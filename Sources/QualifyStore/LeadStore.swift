@@ -64,6 +64,10 @@ public protocol LeadStore: Sendable {
     /// A page of every lead by row id (the order leads were created) after `afterID` (0: the start), at most `limit`:
     /// stable while leads change, so a walk through it meets each lead that existed when it started exactly once.
     func leadIndex(afterID: Int64, limit: Int) async throws -> [LeadIndexEntry]
+    /// A page of leads by row id after `afterID` (0: the start), at most `limit`, as the funnel sees them: each one's
+    /// arrival (its first event), its stage moves oldest first and — for `group` — its owner, grade or the latest
+    /// value of a field (`.month` is the use case's: nil here).
+    func funnelLeads(afterID: Int64, limit: Int, group: FunnelGroup?) async throws -> [(id: Int64, lead: FunnelLead)]
     /// A page of the hand-off's events — assignments (`$assign`), escalations (`$sla`), people's stage moves (`$stage`)
     /// and sales activities (`sales.*`) — in log order after position `after` (0: the start), with each one's position.
     /// Reads the whole event table: for reports, not requests.

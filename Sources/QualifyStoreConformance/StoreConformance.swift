@@ -37,6 +37,7 @@ public enum StoreConformance {
          usersAndSessions),
         ("the queue searches email, name and company literally, lists the unassigned; the matrix and weekly stage entries count", queueSearchAndMatrix),
         ("the queue read as bands gives the sort's order for every filter; pages by key and by offset agree; ties in creation order", queueBandsMatchTheSort),
+        ("funnel leads: arrival, stage moves oldest first and the group's value, by pages", funnelLeads),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

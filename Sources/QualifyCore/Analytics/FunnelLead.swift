@@ -82,3 +82,35 @@ public struct Proportion: Sendable, Hashable, Codable {
         return "\((rate * 100).formatted(1)) % (\((low * 100).formatted(1))–\((high * 100).formatted(1)))"
     }
 }
+
+/// What a funnel report puts side by side: a lead field (`lead_source`, `industry`, any field imported or posted),
+/// the owner, the grade, or the month the lead arrived.
+public enum FunnelGroup: Sendable, Hashable {
+    case field(String)
+    case owner
+    case grade
+    case month
+
+    /// `lead_source`, `grade`, `owner`, `month` or any field name; nil for an empty name or one with a quote or a
+    /// backslash (no field is named so).
+    public init?(text: String) {
+        let name = text.trimmingSpaces
+        switch name.lowercased() {
+        case "owner": self = .owner
+        case "grade": self = .grade
+        case "month": self = .month
+        default:
+            guard !name.isEmpty, !name.contains("\""), !name.contains("\\") else { return nil }
+            self = .field(name)
+        }
+    }
+
+    public var name: String {
+        switch self {
+        case .field(let name): return name
+        case .owner: return "owner"
+        case .grade: return "grade"
+        case .month: return "month"
+        }
+    }
+}

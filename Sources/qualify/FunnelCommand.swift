@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import QualifyApp
+import QualifyCore
+import QualifyUseCases
+
+struct FunnelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funnel",
+        abstract: "How the funnel performs: leads entering each stage, conversion onward, time in stage, stalled leads, exits by reason, monthly cohorts, and any field side by side.",
+        discussion: """
+            Computed from the stage history (the events' truth: a replay or a new model rewrites it), over every lead. \
+            A lead arrives with its first event. Per stage (new, IQL, MQL, SQL, opportunity, customer): leads that \
+            entered it in the window, the share of them that later reached a further stage (skipping one counts), the \
+            median and p90 days of the stays that ended, the stays still open at --to and how many of those are longer \
+            than the p90 (stalled). Exits: moves to recycled or disqualified in the window by action (reject, lose, \
+            recycle, disqualify) and reason code. Cohorts: the leads that arrived in each month and the share that \
+            reached SQL and customer within 30, 60 and 90 days ("—" until that horizon has passed for the whole month). \
+            --by puts groups side by side — a field (lead_source, industry, any field), owner, grade (as now) or month \
+            (of arrival) — with the share reaching each stage and its 95 % Wilson interval, so a difference can be told \
+            from noise. --to reads the history as it stood then; a field's value is its latest.
+            """)
+
+    @Option(help: ArgumentHelp("Count stage entries and arrivals from this date (YYYY-MM-DD, UTC) on.", valueName: "date")) var from: String?
+    @Option(help: ArgumentHelp("Up to the end of this date (YYYY-MM-DD, UTC; or a time): the report's now. Default: now.", valueName: "date"))
+    var to: String?
+    @Option(help: ArgumentHelp("Put groups side by side: lead_source, owner, grade, month or any field.", valueName: "group")) var by: String?
+    @Option(help: "table, csv (section,key,measure,value) or json.") var format: OutputFormat = .table
+    @OptionGroup var db: DatabaseOptions
+
+    static func time(_ text: String, option: String, endOfDay: Bool) throws -> Timestamp {
+        guard let t = Timestamp(iso8601: text) else {
+            throw ValidationError("\(option) '\(text)' is not a date: write it as YYYY-MM-DD (UTC) or YYYY-MM-DDTHH:MM:SSZ")
+        }
+        let dateOnly = text.trimmingCharacters(in: .whitespaces).count == 10
+        return endOfDay && dateOnly ? t.adding(.days(1)) : t
+    }
+
+    func validate() throws {
+        if let by, FunnelGroup(text: by) == nil {
+            throw ValidationError("--by '\(by)' is not a group: name a field (lead_source, industry …), owner, grade or month")
+        }
+        let start = try from.map { try Self.time($0, option: "--from", endOfDay: false) }
+        let end = try to.map { try Self.time($0, option: "--to", endOfDay: true) }
+        if let start, let end, start >= end { throw ValidationError("--from \(from!) is not before --to \(to!)") }
+    }
+
+    func run() async throws {
+        let now = Timestamp.now()
+        let options = FunnelOptions(from: try from.map { try Self.time($0, option: "--from", endOfDay: false) },
+                                    to: try to.map { try Self.time($0, option: "--to", endOfDay: true) } ?? now)
+        let store = try await db.open(now: now)
+        let report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)))
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        case .csv: print(FunnelView.csv(report), terminator: "")
+        case .table: print(FunnelView.text(report))
+        }
+    }
+}
