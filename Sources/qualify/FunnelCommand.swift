@@ -48,7 +48,7 @@ struct FunnelCommand: AsyncParsableCommand {
     func run() async throws {
         let now = Timestamp.now()
         let options = FunnelOptions(from: try from.map { try Self.time($0, option: "--from", endOfDay: false) },
-                                    to: try to.map { try Self.time($0, option: "--to", endOfDay: true) } ?? now)
+                                    to: try to.map { try Self.time($0, option: "--to", endOfDay: true) } ?? FunnelOptions.end(now: now))
         let store = try await db.open(now: now)
         let report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)))
         switch format {

@@ -331,6 +331,36 @@ extension TestClientProtocol {
         }
     }
 
+    /// GET /funnel: the stage history's funnel for anyone who reads leads; bad parameters name themselves.
+    @Test func theFunnelReportsStagesCohortsAndGroups() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), #"{"fields":{"lead_source":"webinar","job_title":"CTO"}}"#)
+            _ = try await client.call(.put, "/leads/bo@shop.io", f.headers(.ingest), #"{"fields":{"lead_source":"ads"}}"#)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("f1", type: "demo_request"))
+            let r = try await client.call(.get, "/funnel?by=lead_source&from=2026-01-01", f.headers(.sales))
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(r["arrivals"] as? Int == 2 && r["grouped_by"] as? String == "lead_source", "\(r.text)")
+            let stages = r["stages"] as? [[String: Any]] ?? []
+            #expect(stages.map { $0["stage"] as? String } == ["new", "iql", "mql", "sql", "opportunity", "customer"])
+            #expect(stages.first { $0["stage"] as? String == "sql" }?["entered"] as? Int == 1, "\(stages)")
+            let groups = r["groups"] as? [[String: Any]] ?? []
+            #expect(Set(groups.compactMap { $0["value"] as? String }) == ["webinar", "ads"], "\(groups)")
+            let cohorts = r["cohorts"] as? [[String: Any]] ?? []
+            let horizons = cohorts.first?["reached_sql"] as? [[String: Any]] ?? []
+            #expect(cohorts.map { $0["month"] as? String } == ["2026-05", "2026-06"] && horizons.map { $0["days"] as? Int } == [30, 60, 90]
+                    && horizons.allSatisfy { $0["share"] == nil }, "no cohort has a full horizon on June 1: \(cohorts)")
+            let refused = try await client.call(.get, "/funnel", f.headers(.ingest))
+            #expect(refused.status == .forbidden)
+            let badDate = try await client.call(.get, "/funnel?from=last-week", f.headers(.sales))
+            #expect(badDate.status == .badRequest && badDate["field"] as? String == "from", "\(badDate.text)")
+            let backwards = try await client.call(.get, "/funnel?from=2026-05-02&to=2026-05-01", f.headers(.sales))
+            #expect(backwards.status == .badRequest, "\(backwards.text)")
+            let badGroup = try await client.call(.get, "/funnel?by=%22x", f.headers(.sales))
+            #expect(badGroup.status == .badRequest && badGroup["field"] as? String == "by", "\(badGroup.text)")
+        }
+    }
+
     @Test func aPersonsStageMoveIsRecordedWithItsReasonOrRefused() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in

@@ -48,6 +48,9 @@ public struct FunnelOptions: Sendable, Hashable {
     }
 
     func inWindow(_ t: Timestamp) -> Bool { (from.map { t >= $0 } ?? true) && t < to }
+
+    /// The end of a report run now: everything up to and including this millisecond is seen.
+    public static func end(now: Timestamp) -> Timestamp { Timestamp(millis: now.millis + 1) }
 }
 
 extension Stage {

@@ -1,0 +1,54 @@
+import Foundation
+import QualifyCore
+import QualifyStore
+import QualifyUseCases
+
+extension QualifyAPI {
+    func getFunnel(_ input: Operations.GetFunnel.Input) async throws -> Operations.GetFunnel.Output {
+        let q = input.query
+        func time(_ text: String?, _ field: String, endOfDay: Bool) throws -> Timestamp? {
+            guard let text else { return nil }
+            try APIProblem.checkLength(text, field, 10...40)
+            guard let t = Timestamp(iso8601: text) else {
+                throw APIProblem.badRequest("\(field) '\(text.prefix(40))' is not a date or time (YYYY-MM-DD or ISO-8601)", field: field)
+            }
+            return endOfDay && text.count == 10 ? t.adding(.days(1)) : t
+        }
+        let from = try time(q.from, "from", endOfDay: false)
+        let to = try time(q.to, "to", endOfDay: true) ?? FunnelOptions.end(now: clock())
+        if let from, from >= to { throw APIProblem.badRequest("from must be before to", field: "from") }
+        try APIProblem.checkLength(q.by, "by", 1...100)
+        let group = try q.by.map { text in
+            try FunnelGroup(text: text) ?? { throw APIProblem.badRequest("by '\(text.prefix(40))' is not a field, owner, grade or month", field: "by") }()
+        }
+        let report = try await store.funnel(FunnelOptions(from: from, to: to), group: group)
+        return .ok(.init(body: .json(Self.funnel(report))))
+    }
+
+    static func funnel(_ r: FunnelReport) -> Components.Schemas.Funnel {
+        func share(_ p: Proportion) -> Components.Schemas.Share {
+            .init(successes: p.successes, trials: p.trials, rate: p.rate?.rounded(places: 4), low: p.low?.rounded(places: 4),
+                  high: p.high?.rounded(places: 4))
+        }
+        func horizons(_ shares: [Proportion?]) -> [Components.Schemas.HorizonShare] {
+            zip(r.horizons, shares).map { .init(days: $0, share: $1.map(share)) }
+        }
+        return .init(
+            from: r.from?.date, to: r.to.date, arrivals: r.arrivals,
+            stages: r.stages.map { s in
+                .init(stage: .init(rawValue: s.stage.rawValue)!, entered: s.entered, wentFurther: share(s.advanced),
+                      finishedStays: s.finishedStays, medianDays: s.medianDays?.rounded(places: 2), p90Days: s.p90Days?.rounded(places: 2),
+                      stillThere: s.stillThere, stalled: s.stalled)
+            },
+            exits: r.exits.map { .init(to: .init(rawValue: $0.to.rawValue)!, action: $0.action, code: $0.code, count: $0.count) },
+            horizons: r.horizons,
+            cohorts: r.cohorts.map { c in
+                .init(month: c.month, arrivals: c.arrivals, reachedSql: horizons(c.reachedSQL), reachedCustomer: horizons(c.reachedCustomer))
+            },
+            groupedBy: r.groupedBy,
+            groups: r.groups.map { g in
+                .init(value: g.value, arrivals: g.arrivals,
+                      reached: g.reached.map { .init(stage: .init(rawValue: $0.stage.rawValue)!, share: share($0.share)) })
+            })
+    }
+}
