@@ -26,6 +26,8 @@ struct FunnelCommand: AsyncParsableCommand {
     var to: String?
     @Option(help: ArgumentHelp("Put groups side by side: lead_source, owner, grade, month or any field.", valueName: "group")) var by: String?
     @Option(help: "table, csv (section,key,measure,value) or json.") var format: OutputFormat = .table
+    @Option(help: ArgumentHelp("Also write the stage history the report was computed from: one row per move (lead, arrived_at, group, from, to, at, reason).", valueName: "file.csv"))
+    var history: String?
     @OptionGroup var db: DatabaseOptions
 
     static func time(_ text: String, option: String, endOfDay: Bool) throws -> Timestamp {
@@ -50,7 +52,10 @@ struct FunnelCommand: AsyncParsableCommand {
         let options = FunnelOptions(from: try from.map { try Self.time($0, option: "--from", endOfDay: false) },
                                     to: try to.map { try Self.time($0, option: "--to", endOfDay: true) } ?? FunnelOptions.end(now: now))
         let store = try await db.open(now: now)
-        let report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)))
+        var writer: HistoryWriter?
+        if let history { writer = try HistoryWriter(path: history) }
+        let report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)), each: writer.map { w in { try w.add($0, $1) } })
+        try writer?.close()
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -59,5 +64,41 @@ struct FunnelCommand: AsyncParsableCommand {
         case .csv: print(FunnelView.csv(report), terminator: "")
         case .table: print(FunnelView.text(report))
         }
+    }
+}
+
+/// `--history`: the funnel's input as CSV, written as the leads are read.
+final class HistoryWriter {
+    let path: String
+    let handle: FileHandle
+    var buffer = "lead,arrived_at,group,from,to,at,reason\n"
+
+    init(path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw Failure("'\(path)' already exists; give --history a new file (nothing is overwritten)")
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw Failure("cannot write '\(path)' (check the directory exists and is writable)")
+        }
+        self.path = path
+        self.handle = handle
+    }
+
+    func add(_ id: Int64, _ lead: FunnelLead) throws {
+        func row(_ cells: [String]) { buffer += cells.map(CSVCell.verbatim).joined(separator: ",") + "\n" }
+        let head = ["\(id)", lead.arrivedAt.iso8601, lead.group ?? ""]
+        if lead.moves.isEmpty { row(head + ["", "", "", ""]) }
+        for move in lead.moves { row(head + [move.from.rawValue, move.to.rawValue, move.at.iso8601, move.reason]) }
+        if buffer.utf8.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        try handle.write(contentsOf: Data(buffer.utf8))
+        buffer = ""
+    }
+
+    func close() throws {
+        try flush()
+        try handle.close()
     }
 }
