@@ -28,6 +28,7 @@ struct FunnelCommand: AsyncParsableCommand {
     @Option(help: "table, csv (section,key,measure,value) or json.") var format: OutputFormat = .table
     @Option(help: ArgumentHelp("Also write the stage history the report was computed from: one row per move (lead, arrived_at, group, from, to, at, reason).", valueName: "file.csv"))
     var history: String?
+    @Option(help: ArgumentHelp("Also draw the funnel as an SVG chart.", valueName: "funnel.svg")) var chart: String?
     @OptionGroup var db: DatabaseOptions
 
     static func time(_ text: String, option: String, endOfDay: Bool) throws -> Timestamp {
@@ -56,6 +57,11 @@ struct FunnelCommand: AsyncParsableCommand {
         if let history { writer = try HistoryWriter(path: history) }
         let report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)), each: writer.map { w in { try w.add($0, $1) } })
         try writer?.close()
+        if let chart {
+            do { try FunnelChart(report: report).svg().write(toFile: chart, atomically: true, encoding: .utf8) } catch {
+                throw Failure("cannot write the chart to '\(chart)': \(error.localizedDescription)")
+            }
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()

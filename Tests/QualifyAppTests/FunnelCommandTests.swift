@@ -48,7 +48,9 @@ import Testing
             python.waitUntilExit()
             #expect(python.terminationStatus == 0 && text.contains("every figure agrees"), "--by \(by): \(text)")
         }
-        let table = try CLI.run(["funnel", "--database", db, "--by", "grade"], in: dir)
+        let table = try CLI.run(["funnel", "--database", db, "--by", "grade", "--chart", "funnel.svg"], in: dir)
+        let svg = try String(contentsOf: dir.appendingPathComponent("funnel.svg"), encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("SQL: ") && svg.contains("stalled</text>") && svg.hasSuffix("</svg>\n"), "\(svg.prefix(300))")
         #expect(table.status == 0 && table.out.contains("STAGE") && table.out.contains("by grade:") && table.out.contains("EXIT TO"), "\(table.out)")
         let csv = try CLI.run(["funnel", "--database", db, "--format", "csv"], in: dir)
         #expect(csv.out.hasPrefix("section,key,measure,value\ntotal,,arrivals,") && csv.out.contains("stage,sql,went_further_low,"), "\(csv.out.prefix(200))")

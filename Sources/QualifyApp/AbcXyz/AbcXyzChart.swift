@@ -182,26 +182,9 @@ public struct AbcXyzChart {
         return (hex, t > 0.45 ? "#ffffff" : "#10243e")
     }
 
-    private func n(_ v: Double, _ decimals: Int = 2) -> String {
-        var text = AbcXyzMatrix.formatFixed(v, decimals: decimals)
-        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
-    }
+    private func n(_ v: Double, _ decimals: Int = 2) -> String { SVGText.number(v, decimals: decimals) }
 
     private func pct(_ fraction: Double, _ decimals: Int = 1) -> String { AbcXyzMatrix.formatPercent(fraction, decimals: decimals) }
 
-    private func esc(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    private func esc(_ text: String) -> String { SVGText.escape(text) }
 }
