@@ -27,12 +27,24 @@ def nearest_rank(values, q):
     return v[min(max(math.ceil(q * len(v)), 1), len(v)) - 1]
 
 
+def wilson(successes, trials):
+    """The share and its 95 % Wilson score interval (None without trials)."""
+    if trials == 0:
+        return None, None, None
+    z = 1.959963984540054
+    p = successes / trials
+    d = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / d
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / d
+    return p, max(0.0, centre - half), min(1.0, centre + half)
+
+
 def parse_reason(reason):
     for a in sorted(ACTIONS, key=len, reverse=True):
         if reason.startswith(a + ":"):
             return a, None
         if reason.startswith(a + " [") and "]" in reason:
-            return a, reason[len(a) + 2:reason.index("]")]
+            return a, reason[len(a) + 2:reason.index("]")] or None
     return "other", None
 
 
@@ -115,12 +127,22 @@ def main():
         if not ok:
             problems.append(f"{what}: recomputed {ours!r}, qualify {theirs!r}")
 
+    def same_share(what, successes, trials, share):
+        """Every field of a share: counts, rate and the interval."""
+        if share is None:
+            problems.append(f"{what}: recomputed {successes}/{trials}, qualify has no share")
+            return
+        same(what + " successes", successes, share["successes"])
+        same(what + " trials", trials, share["trials"])
+        for name, value in zip(("rate", "low", "high"), wilson(successes, trials)):
+            same(f"{what} {name}", value, share.get(name), tol=1e-9)
+
     same("arrivals", arrivals, report["arrivals"])
     for row in report["stages"]:
         st = row["stage"]
         p90 = nearest_rank(stays[st], 0.9)
         same(f"{st} entered", entered[st], row["entered"])
-        same(f"{st} went further", further[st], row["advanced"]["successes"])
+        same_share(f"{st} went further", further[st], entered[st], row["advanced"])
         same(f"{st} finished stays", len(stays[st]), row["finishedStays"])
         same(f"{st} median days", nearest_rank(stays[st], 0.5), row.get("medianDays"))
         same(f"{st} p90 days", p90, row.get("p90Days"))
@@ -129,7 +151,10 @@ def main():
     theirs = {(e["to"], e["action"], e.get("code")): e["count"] for e in report["exits"]}
     same("exits", dict(exits), theirs)
     for row in report["cohorts"]:
-        c = cohorts[row["month"]]
+        c = cohorts.get(row["month"])
+        if c is None:
+            problems.append(f"cohort {row['month']}: qualify has it, the recomputation has no arrival that month")
+            continue
         same(f"cohort {row['month']} arrivals", c["n"], row["arrivals"])
         y, m = map(int, row["month"].split("-"))
         month_end = datetime(y + (m == 12), m % 12 + 1, 1, tzinfo=timezone.utc)
@@ -137,13 +162,21 @@ def main():
             passed = month_end + timedelta(days=days) <= end
             for key, name in (("sql", "reachedSQL"), ("cust", "reachedCustomer")):
                 share = row[name][h]
-                same(f"cohort {row['month']} {key} ≤ {days}d", c[key][h] if passed else None, share["successes"] if share else None)
+                what = f"cohort {row['month']} {key} ≤ {days}d"
+                if passed:
+                    same_share(what, c[key][h], c["n"], share)
+                elif share is not None:
+                    problems.append(f"{what}: the horizon has not passed, yet qualify gives a share")
     same("cohort months", sorted(cohorts), [r["month"] for r in report["cohorts"]])
     for row in report.get("groups", []):
-        g = groups[row["value"]]
+        g = groups.get(row["value"])
+        if g is None:
+            problems.append(f"group {row['value']!r}: qualify has it, the recomputation does not")
+            continue
         same(f"group {row['value']} arrivals", g[0], row["arrivals"])
         for s, share in zip(range(1, len(FUNNEL)), row["reached"]):
-            same(f"group {row['value']} reached {FUNNEL[s]}", g[s], share["share"]["successes"])
+            same(f"group {row['value']} reached {FUNNEL[s]} stage", FUNNEL[s], share["stage"])
+            same_share(f"group {row['value']} reached {FUNNEL[s]}", g[s], g[0], share["share"])
     if report.get("groupedBy"):
         same("group values", sorted(groups), sorted(r["value"] for r in report["groups"]))
 

@@ -145,13 +145,13 @@ public enum TrainingData {
         guard let format = header?.format else {
             throw ModelFileFailure(path: path, reason: "not a model file written by `qualify train` (no \"format\" key)")
         }
-        guard format == TrainedModel.currentFormat else {
+        guard TrainedModel.readableFormats.contains(format) else {
             throw ModelFileFailure(path: path, reason: ScoringError.unsupportedFormat(format).description)
         }
         do {
             return try JSONDecoder().decode(TrainedModel.self, from: data)
         } catch {
-            throw ModelFileFailure(path: path, reason: "not a valid \(TrainedModel.currentFormat) file (\(error)); retrain it with `qualify train`")
+            throw ModelFileFailure(path: path, reason: "not a valid \(format) file (\(error)); retrain it with `qualify train`")
         }
     }
 

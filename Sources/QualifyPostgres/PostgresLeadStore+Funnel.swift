@@ -1,3 +1,4 @@
+#if Postgres // the package trait, on by default: without it qualify is built without PostgresNIO
 import PostgresNIO
 import QualifyCore
 import QualifyStore
@@ -15,12 +16,12 @@ extension PostgresLeadStore {
             case .grade?:
                 query = "SELECT l.id, \(unescaped: arrival), l.grade FROM lead l WHERE l.id > \(afterID) ORDER BY l.id LIMIT \(Int64(limit))"
             case .field(let name)?:
-                // The latest `$fields` event that carries the field; the name is a bound parameter.
+                // The latest `$fields` event that carries the field; the name is a bound parameter. `json`, not
+                // `jsonb`: jsonb refuses a \u0000 anywhere in the text, json only in the value extracted.
                 query = """
                     SELECT l.id, \(unescaped: arrival),
-                           (SELECT e.properties::jsonb ->> \(name) FROM event e
-                            WHERE e.lead_id = l.id AND e.type = '$fields' AND e.properties::jsonb ? \(name)
-                              AND e.properties::jsonb -> \(name) <> 'null'::jsonb
+                           (SELECT e.properties::json ->> \(name) FROM event e
+                            WHERE e.lead_id = l.id AND e.type = '$fields' AND (e.properties::json ->> \(name)) IS NOT NULL
                             ORDER BY e.at DESC, e.seq DESC LIMIT 1)
                     FROM lead l WHERE l.id > \(afterID) ORDER BY l.id LIMIT \(Int64(limit))
                     """
@@ -45,3 +46,4 @@ extension PostgresLeadStore {
         }
     }
 }
+#endif

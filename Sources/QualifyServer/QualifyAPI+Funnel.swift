@@ -19,7 +19,7 @@ extension QualifyAPI {
         if let from, from >= to { throw APIProblem.badRequest("from must be before to", field: "from") }
         try APIProblem.checkLength(q.by, "by", 1...100)
         let group = try q.by.map { text in
-            try FunnelGroup(text: text) ?? { throw APIProblem.badRequest("by '\(text.prefix(40))' is not a field, owner, grade or month", field: "by") }()
+            try FunnelGroup(text: text) ?? { throw APIProblem.badRequest("by '\(text.prefix(40))' is not a field (no field name has a quote or a backslash), owner, grade or month", field: "by") }()
         }
         let report = try await store.funnel(FunnelOptions(from: from, to: to), group: group)
         return .ok(.init(body: .json(Self.funnel(report))))

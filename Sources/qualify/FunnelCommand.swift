@@ -41,7 +41,7 @@ struct FunnelCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let by, FunnelGroup(text: by) == nil {
-            throw ValidationError("--by '\(by)' is not a group: name a field (lead_source, industry …), owner, grade or month")
+            throw ValidationError("--by '\(by)' is not a group: name a field (lead_source, industry …; no field name has a quote or a backslash), owner, grade or month")
         }
         let start = try from.map { try Self.time($0, option: "--from", endOfDay: false) }
         let end = try to.map { try Self.time($0, option: "--to", endOfDay: true) }
@@ -55,8 +55,14 @@ struct FunnelCommand: AsyncParsableCommand {
         let store = try await db.open(now: now)
         var writer: HistoryWriter?
         if let history { writer = try HistoryWriter(path: history) }
-        let report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)), each: writer.map { w in { try w.add($0, $1) } })
-        try writer?.close()
+        let report: FunnelReport
+        do {
+            report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)), each: writer.map { w in { try w.add($0, $1) } })
+            try writer?.close()
+        } catch {
+            writer?.discard()  // a half-written history would block the next run and mislead a reader
+            throw error
+        }
         if let chart {
             do { try FunnelChart(report: report).svg().write(toFile: chart, atomically: true, encoding: .utf8) } catch {
                 throw Failure("cannot write the chart to '\(chart)': \(error.localizedDescription)")
@@ -106,5 +112,10 @@ final class HistoryWriter {
     func close() throws {
         try flush()
         try handle.close()
+    }
+
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: path)
     }
 }

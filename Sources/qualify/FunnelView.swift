@@ -40,7 +40,8 @@ enum FunnelView {
     static func csv(_ r: FunnelReport) -> String {
         var lines = ["section,key,measure,value"]
         func add(_ section: String, _ key: String, _ measure: String, _ value: String?) {
-            lines.append([section, key, measure, value ?? ""].map(CSVCell.verbatim).joined(separator: ","))
+            // CSVCell.field: a group value or reason code is the users' text; a leading = + - @ must not become a formula
+            lines.append([section, key, measure, value ?? ""].map(CSVCell.field).joined(separator: ","))
         }
         func share(_ section: String, _ key: String, _ measure: String, _ p: Proportion?) {
             add(section, key, measure, p?.rate.map { "\($0)" })

@@ -106,7 +106,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
         }
         switch format {
-        case .json: FileHandle.standardOutput.write(json)
+        case .json: if save { FileHandle.standardOutput.write(json) }  // a refused model is not printed either
         case .text: print(TrainingSummary(model: run.model, file: data, timings: run.timings, out: save ? out : nil, foldsOut: foldsOut).text)
         }
         fflush(nil)  // the summary first, then the warnings after it

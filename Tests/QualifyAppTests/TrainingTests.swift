@@ -117,7 +117,7 @@ import Testing
         let a = try TrainingData.encode(TrainingData.train(path: path, options: options).model)
         let b = try TrainingData.encode(TrainingData.train(path: path, options: options).model)
         #expect(a == b)
-        #expect(String(decoding: a, as: UTF8.self).contains("\"format\" : \"qualify-model/1\""))
+        #expect(String(decoding: a, as: UTF8.self).contains("\"format\" : \"qualify-model/2\""))
         let modelPath = dir.appendingPathComponent("model.json").path
         try a.write(to: URL(fileURLWithPath: modelPath))
         #expect(try TrainingData.encode(TrainingData.loadModel(path: modelPath)) == a)

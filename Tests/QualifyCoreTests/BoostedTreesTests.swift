@@ -167,3 +167,58 @@ struct SingleColumnAUCTests {
         #expect(abs(counted - BinaryMetrics.rocAUC(scores: score, labels: labels)) < 1e-12)
     }
 }
+
+@Suite("Boosted trees: missing values and damaged files")
+struct BoostedTreesEdgeTests {
+    @Test("a column that is one value or blank splits present against missing")
+    func presentAgainstMissing() throws {
+        // y = 1 exactly when "filled" has its value; the trees must find it although the column has one distinct value.
+        var table = TrainingTable(headers: ["filled", "noise", "y"], rows: [])
+        var rng = PredictionFixtures.LCG(state: 9)
+        for _ in 0..<600 {
+            let filled = rng.unit() < 0.4
+            table.rows.append([filled ? "1" : "", "\(Int(rng.unit() * 10))", filled ? "1" : "0"])
+        }
+        table.lines = table.rows.indices.map { $0 + 2 }
+        let options = TrainingOptions(target: "y")
+        let set = try TrainingSet.prepare(table, options: options).get()
+        let all = Array(0..<set.rows)
+        let columns = FeatureEncoder.fit(set, rows: all, options: options)
+        let encoded = FeatureEncoder.encode(set, rows: all, columns: columns)
+        let model = TreeBooster.fit(BoostingMatrix(set, rows: all, encoded: encoded, maxBins: 255), labels: set.labels, options: BoostingOptions())
+        #expect(model.trees[0].column[0] == 0, "the first split is on 'filled'")
+        #expect(model.trees[0].threshold[0] == .greatestFiniteMagnitude && model.trees[0].missingLeft[0] == false)
+        let missingSeen = columns.map { $0.numeric?.missingIndicator ?? false }
+        let scores = all.map { model.probability(TreeRow.make(set, row: $0, encoded: encoded, index: $0, missingSeen: missingSeen)) }
+        #expect(BinaryMetrics.rocAUC(scores: scores, labels: set.labels) > 0.99)
+        #expect(model.problem(categorical: [false, false]) == nil)
+    }
+
+    static func trained() -> BoostedTrees {
+        BoostedTrees(baseLogOdds: 0, trees: [BoostedTreesTests.handTree()], options: BoostingOptions())
+    }
+
+    @Test("trees edited by hand are refused with where the damage is, never scored")
+    func damagedTreesAreRefused() {
+        let categorical = [false, true, false]
+        #expect(Self.trained().problem(categorical: categorical) == nil)
+        var cycle = Self.trained()
+        cycle.trees[0].left[1] = 0  // a child pointing back at the root
+        #expect(cycle.problem(categorical: categorical)?.contains("not later nodes") == true)
+        var shared = Self.trained()
+        shared.trees[0].right[2] = shared.trees[0].left[3]  // one node with two parents
+        #expect(shared.problem(categorical: categorical) != nil)
+        var column = Self.trained()
+        column.trees[0].column[0] = 7
+        #expect(column.problem(categorical: categorical)?.contains("column 7 but the model has 3") == true)
+        var short = Self.trained()
+        short.trees[0].cover.removeLast()
+        #expect(short.problem(categorical: categorical)?.contains("different lengths") == true)
+        var kind = Self.trained()
+        kind.trees[0].leftLevels[0] = [1]  // a category set on a numeric column
+        #expect(kind.problem(categorical: categorical)?.contains("does not fit column 0") == true)
+        var nan = Self.trained()
+        nan.trees[0].value[3] = .nan
+        #expect(nan.problem(categorical: categorical) != nil)
+    }
+}

@@ -15,7 +15,7 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         #expect(try encoder.encode(a) == encoder.encode(b))
-        #expect(a.format == "qualify-model/1")
+        #expect(a.format == "qualify-model/2")
     }
 
     @Test func anotherSeedGivesOtherFolds() throws {
@@ -206,6 +206,20 @@ import Testing
         }
     }
 
+    @Test func aModelOfTheFirstFormatStillScoresAndDamagedTreesAreRefused() throws {
+        let set = try F.prepared(F.leads(), Self.options)
+        var model = Self.model(set, choice: .boostedTrees)
+        let headers = ["Source", "Visits", "Minutes"]
+        let now = try Scorer(model, headers: headers).score(["web", "3", "10"]).probability
+        model.format = "qualify-model/1"
+        #expect(try Scorer(model, headers: headers).score(["web", "3", "10"]).probability == now)
+        model.format = "qualify-model/9"
+        #expect(throws: ScoringError.unsupportedFormat("qualify-model/9")) { try Scorer(model, headers: headers) }
+        model.format = TrainedModel.currentFormat
+        model.boostedTrees!.trees[3].left[0] = 0
+        #expect { try Scorer(model, headers: headers) } throws: { "\($0)".contains("the model's boosted trees are damaged: tree 4, node 0") }
+    }
+
     @Test func aFileWithoutTheModelsColumnsCannotBeScored() throws {
         let set = try F.prepared(F.leads(), Self.options)
         let model = Trainer.train(set, options: Self.options).model
@@ -242,7 +256,8 @@ import Testing
             Self.scores(.boostedTrees, auc: [0.801, 0.793, 0.808, 0.799, 0.803], loss: [0.42, 0.43, 0.41, 0.42, 0.42]),
         ], ece: [.logistic: 0.01, .naiveBayes: 0.06, .boostedTrees: 0.012])
         #expect(pick.learner == .boostedTrees)
-        #expect(pick.reason.hasPrefix("best ROC AUC and log loss, by more than the folds' noise over logistic (0.0248 ± "))
+        #expect(pick.reason.hasPrefix("best ROC AUC and log loss; each simpler learner falls outside the folds' noise (logistic: ROC AUC short by 0.0248 ± "), "\(pick.reason)")
+        #expect(pick.reason.contains("naive Bayes: ROC AUC short by") && pick.reason.contains("ECE 0.0600 against the best 0.0100"), "\(pick.reason)")
     }
 
     @Test func aBetterRankingButBadlyCalibratedLearnerIsNotChosenOnAUCAlone() {

@@ -64,7 +64,8 @@ public struct FunnelReport: Sendable, Hashable, Codable {
     }
 }
 
-/// Builds a ``FunnelReport`` one lead at a time (the store pages through its leads; nothing is held per lead).
+/// Builds a ``FunnelReport`` one lead at a time (the store pages through its leads): counts, plus one duration per
+/// stay for the medians and p90s.
 public struct FunnelTally: Sendable {
     public let options: FunnelOptions
     public let groupedBy: String?
@@ -158,7 +159,8 @@ public struct FunnelTally: Sendable {
             let rest = reason.dropFirst(name.count)
             if rest.hasPrefix(":") { return (name, nil) }
             if rest.hasPrefix(" ["), let close = rest.firstIndex(of: "]") {
-                return (name, String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close]))
+                let code = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
+                return (name, code.isEmpty ? nil : code)
             }
         }
         return ("other", nil)

@@ -101,6 +101,42 @@ public struct BoostedTrees: Sendable, Hashable, Codable {
 
     public func probability(_ row: TreeRow) -> Double { PredictionMath.sigmoid(logOdds(row)) }
 
+    /// What is wrong with trees read from a file, or nil: each tree's arrays of one length, children after their
+    /// one parent (so no cycle and a known depth), columns within the model's, category sets only on categorical
+    /// columns, finite numbers. A hand-edited file must not crash a scorer or overrun TreeSHAP's buffer.
+    public func problem(categorical: [Bool]) -> String? {
+        guard baseLogOdds.isFinite else { return "the base log-odds is not a number" }
+        for (t, tree) in trees.enumerated() {
+            let n = tree.column.count
+            let lengths = [tree.threshold, tree.value, tree.cover].map(\.count) + [tree.leftLevels.count, tree.missingLeft.count,
+                                                                                   tree.left.count, tree.right.count]
+            guard n > 0, lengths.allSatisfy({ $0 == n }) else { return "tree \(t + 1): its node arrays are empty or of different lengths" }
+            var parents = [Int](repeating: 0, count: n)
+            for node in 0..<n {
+                let where_ = "tree \(t + 1), node \(node)"
+                guard tree.value[node].isFinite, tree.cover[node].isFinite, tree.cover[node] >= 0 else {
+                    return "\(where_): a value or cover that is not a finite number"
+                }
+                let c = tree.column[node]
+                if c < 0 {
+                    guard tree.left[node] == -1, tree.right[node] == -1 else { return "\(where_): a leaf with children" }
+                    continue
+                }
+                guard c < categorical.count else { return "\(where_): column \(c) but the model has \(categorical.count)" }
+                let l = tree.left[node], r = tree.right[node]
+                guard l > node, r > node, l < n, r < n, l != r else { return "\(where_): children \(l) and \(r) are not later nodes of the tree" }
+                parents[l] += 1
+                parents[r] += 1
+                guard tree.cover[node] > 0 else { return "\(where_): an inner node without training rows" }
+                guard categorical[c] == !tree.leftLevels[node].isEmpty, categorical[c] || !tree.threshold[node].isNaN else {
+                    return "\(where_): its split does not fit column \(c) (a category set on a number, or the reverse)"
+                }
+            }
+            guard parents[0] == 0, parents.dropFirst().allSatisfy({ $0 == 1 }) else { return "tree \(t + 1): a node with no parent or two" }
+        }
+        return nil
+    }
+
     /// The log-odds of an average training row: the base the per-column SHAP values are measured from.
     public var expectedLogOdds: Double {
         var z = baseLogOdds
@@ -136,19 +172,21 @@ public struct BoostingOptions: Sendable, Hashable, Codable {
     public var l2: Double
     /// Numeric columns are cut into at most this many bins (quantiles of the training rows) before splits are sought.
     public var maxBins: Int
-    /// Categorical splits: categories are ordered by gradient / (hessian + catSmooth) …
+    /// Categorical splits: categories with at least this many rows in the node take part, ordered by gradient /
+    /// (hessian + catSmooth) …
     public var catSmooth: Double
-    /// … with this extra L2 in their gain, only categories with at least `minRowsPerCategory` rows in the node take
-    /// part, at most `maxCategoriesLeft` go left, and columns of at most `maxOneHotLevels` levels split one level
-    /// against the rest.
+    /// … with this extra L2 in their gain; a cut of that order is tried once `minRowsPerGroup` more rows have joined
+    /// the left side, and only while the right side keeps as many; at most `maxCategoriesLeft` go left; columns of at
+    /// most `maxOneHotLevels` levels split one level against the rest. (LightGBM's cat_smooth, cat_l2,
+    /// min_data_per_group, max_cat_threshold, max_cat_to_onehot.)
     public var catL2: Double
-    public var minRowsPerCategory: Int
+    public var minRowsPerGroup: Int
     public var maxCategoriesLeft: Int
     public var maxOneHotLevels: Int
 
     public init(rounds: Int = 100, learningRate: Double = 0.1, maxLeaves: Int = 31, minLeafRows: Int = 20,
                 minLeafHessian: Double = 1e-3, l2: Double = 0, maxBins: Int = 255, catSmooth: Double = 10,
-                catL2: Double = 10, minRowsPerCategory: Int = 100, maxCategoriesLeft: Int = 32, maxOneHotLevels: Int = 4) {
+                catL2: Double = 10, minRowsPerGroup: Int = 100, maxCategoriesLeft: Int = 32, maxOneHotLevels: Int = 4) {
         self.rounds = rounds
         self.learningRate = learningRate
         self.maxLeaves = maxLeaves
@@ -158,7 +196,7 @@ public struct BoostingOptions: Sendable, Hashable, Codable {
         self.maxBins = maxBins
         self.catSmooth = catSmooth
         self.catL2 = catL2
-        self.minRowsPerCategory = minRowsPerCategory
+        self.minRowsPerGroup = minRowsPerGroup
         self.maxCategoriesLeft = maxCategoriesLeft
         self.maxOneHotLevels = maxOneHotLevels
     }

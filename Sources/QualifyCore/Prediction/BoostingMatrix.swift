@@ -5,7 +5,7 @@
 public struct BoostingMatrix: Sendable {
     public let rows: Int
     /// Per column, per row: the bin.
-    let bins: [[UInt16]]
+    let bins: [[UInt32]]
     /// Per column: bins in all (numeric: value bins, then the missing bin last).
     let binCount: [Int]
     let categorical: [Bool]
@@ -16,25 +16,24 @@ public struct BoostingMatrix: Sendable {
     public init(_ set: TrainingSet, rows: [Int], encoded: EncodedRows, maxBins: Int) {
         precondition(encoded.count == rows.count, "one encoded row per row")
         self.rows = rows.count
-        var bins: [[UInt16]] = [], binCount: [Int] = [], categorical: [Bool] = [], edges: [[Double]] = []
+        var bins: [[UInt32]] = [], binCount: [Int] = [], categorical: [Bool] = [], edges: [[Double]] = []
         for (c, column) in encoded.columns.enumerated() {
             if let numbers = set.columns[c].numbers, column.numeric != nil {
                 var xs: [Double] = []
                 xs.reserveCapacity(rows.count)
                 for r in rows where !numbers[r].isNaN { xs.append(numbers[r]) }
                 let e = Self.quantileEdges(&xs, maxBins: min(max(maxBins, 2), 255))
-                let missing = UInt16(e.count + 1)
+                let missing = UInt32(e.count + 1)
                 bins.append(rows.map { r in
                     let x = numbers[r]
-                    return x.isNaN ? missing : UInt16(FeatureColumn.bin(x, edges: e))
+                    return x.isNaN ? missing : UInt32(FeatureColumn.bin(x, edges: e))
                 })
                 binCount.append(e.count + 2)
                 categorical.append(false)
                 edges.append(e)
             } else {
                 let levels = column.levelCount
-                precondition(levels <= Int(UInt16.max), "too many levels in column \(column.column)")
-                bins.append((0..<rows.count).map { i in UInt16(max(encoded.level(row: i, column: c), 0)) })
+                bins.append((0..<rows.count).map { i in UInt32(max(encoded.level(row: i, column: c), 0)) })
                 binCount.append(max(levels, 1))
                 categorical.append(true)
                 edges.append([])
@@ -66,12 +65,6 @@ public struct BoostingMatrix: Sendable {
         return edges
     }
 
-    /// Whether a numeric column had missing values among these rows (categorical: false — missing is a category).
-    func hasMissing(_ c: Int) -> Bool {
-        guard !categorical[c] else { return false }
-        let missing = UInt16(binCount[c] - 1)
-        return bins[c].contains(missing)
-    }
 }
 
 extension TreeRow {

@@ -67,14 +67,21 @@ public enum LearnerChoice {
         func withinLoss(_ s: FoldScores) -> Bool { withinNoise(zip(s.logLoss, bestLoss.logLoss).map { $0 - $1 }) }
         func calibrated(_ s: FoldScores) -> Bool { (ece[s.learner] ?? 0) <= bestECE + calibrationSlack }
 
+        /// Why a simpler learner was passed over: each test it failed.
+        func failures(_ s: FoldScores) -> String {
+            var why: [String] = []
+            if !withinAUC(s) { why.append("ROC AUC short by \(difference(bestAUC.rocAUC, s.rocAUC)) per fold") }
+            if !withinLoss(s) { why.append("log loss worse by \(difference(s.logLoss, bestLoss.logLoss)) per fold") }
+            if !calibrated(s) { why.append("ECE \((ece[s.learner] ?? 0).formatted(4)) against the best \(bestECE.formatted(4))") }
+            return "\(s.learner.shortLabel): \(why.joined(separator: ", "))"
+        }
         if let pick = candidates.first(where: { withinAUC($0) && withinLoss($0) && calibrated($0) }) {
             let reason: String
             if pick.learner == bestAUC.learner && pick.learner == bestLoss.learner {
                 let simpler = candidates.prefix { $0.learner != pick.learner }
                 reason = simpler.isEmpty
                     ? "best ROC AUC and log loss"
-                    : "best ROC AUC and log loss, by more than the folds' noise over "
-                        + simpler.map { "\($0.learner.shortLabel) (\(difference(pick.rocAUC, $0.rocAUC)))" }.joined(separator: ", ")
+                    : "best ROC AUC and log loss; each simpler learner falls outside the folds' noise (" + simpler.map(failures).joined(separator: "; ") + ")"
             } else {
                 reason = "the simplest within the folds' noise of the best (ROC AUC: \(bestAUC.learner.shortLabel) ahead by "
                     + "\(difference(bestAUC.rocAUC, pick.rocAUC)) per fold; log loss: \(bestLoss.learner.shortLabel) "

@@ -29,13 +29,17 @@ public struct ScoredRow: Sendable, Hashable {
 public enum ScoringError: Error, Sendable, Hashable, CustomStringConvertible {
     case missingColumns([String], headers: [String])
     case unsupportedFormat(String)
+    /// The file's trees are not well formed (edited by hand, or damaged).
+    case invalidModel(String)
 
     public var description: String {
         switch self {
         case .missingColumns(let columns, let headers):
             return "the model uses column\(columns.count == 1 ? "" : "s") \(columns.map { "'\($0)'" }.joined(separator: ", ")) but the file has no such header (columns: \(headers.joined(separator: ", "))); add \(columns.count == 1 ? "it" : "them") — empty cells are fine"
+        case .invalidModel(let why):
+            return "the model's boosted trees are damaged: \(why); train it again with `qualify train`"
         case .unsupportedFormat(let format):
-            return "model format '\(format)' is not one this version reads (\(TrainedModel.currentFormat)); retrain with this version of qualify"
+            return "model format '\(format)' is not one this version reads (\(TrainedModel.readableFormats.sorted().joined(separator: ", "))); retrain with this version of qualify"
         }
     }
 }
@@ -65,8 +69,11 @@ public struct Scorer: Sendable {
     public static let smallestFactor = 0.005
 
     public init(_ model: TrainedModel, headers: [String]) throws(ScoringError) {
-        guard model.format == TrainedModel.currentFormat else { throw .unsupportedFormat(model.format) }
-        if model.model == .boostedTrees && model.boostedTrees == nil { throw .unsupportedFormat("\(model.format) without its boosted trees") }
+        guard TrainedModel.readableFormats.contains(model.format) else { throw .unsupportedFormat(model.format) }
+        if model.model == .boostedTrees && model.boostedTrees == nil { throw .invalidModel("the model is meant to score with them, but has none") }
+        if let trees = model.boostedTrees, let why = trees.problem(categorical: model.features.map { $0.categorical != nil }) {
+            throw .invalidModel(why)
+        }
         let trimmed = headers.map(\.trimmingSpaces)
         var positions: [Int] = [], missing: [String] = []
         for column in model.features {

@@ -21,11 +21,14 @@ public enum ModelChoice: String, Sendable, Hashable, Codable, CaseIterable {
     }
 }
 
-/// The artifact `qualify train` writes and `qualify predict` reads (JSON, `"format": "qualify-model/1"`): how
+/// The artifact `qualify train` writes and `qualify predict` reads (JSON, `"format": "qualify-model/2"`): how
 /// each column is encoded, both fitted models (the chosen one scores), the cross-validated metrics that chose it and a
 /// summary of the training data. Same data, options and seed → the same artifact.
 public struct TrainedModel: Sendable, Hashable, Codable {
-    public static let currentFormat = "qualify-model/1"
+    /// `/2` since models may score with boosted trees (an older qualify says it cannot read it, instead of failing
+    /// on an unknown learner); `/1` files still load.
+    public static let currentFormat = "qualify-model/2"
+    public static let readableFormats: Set<String> = ["qualify-model/1", currentFormat]
 
     public var format: String
     /// The model `predict` uses (``LearnerChoice``: the simplest within the folds' noise of the best).
@@ -117,11 +120,18 @@ public struct TrainedModel: Sendable, Hashable, Codable {
     /// with `--force`.
     public static let nearChanceAUC = 0.6
 
-    public var nearChance: Bool { !(chosenReport.rocAUC >= Self.nearChanceAUC) }
+    /// The chosen learner's ROC AUC per fold, when recorded.
+    private var chosenFolds: FoldScores? { crossValidation.perFold?.first { $0.learner == model } }
 
-    /// "ROC AUC 0.54 ± 0.01 over 5 folds" for the chosen learner (pooled AUC when per-fold figures are absent).
+    /// The chosen learner's cross-validated ROC AUC: the mean over folds (pooled out-of-fold when not recorded) —
+    /// the figure ``nearChance`` judges and ``chosenAUCText`` prints.
+    public var chosenAUC: Double { chosenFolds?.aucMean ?? chosenReport.rocAUC }
+
+    public var nearChance: Bool { !(chosenAUC >= Self.nearChanceAUC) }
+
+    /// "ROC AUC 0.54 ± 0.01 over 5 folds" for the chosen learner.
     public var chosenAUCText: String {
-        if let folds = crossValidation.perFold?.first(where: { $0.learner == model }) {
+        if let folds = chosenFolds {
             return "ROC AUC \(folds.aucMean.formatted(3)) ± \(folds.aucSD.formatted(3)) over \(folds.rocAUC.count) folds"
         }
         return "ROC AUC \(chosenReport.rocAUC.formatted(3))"

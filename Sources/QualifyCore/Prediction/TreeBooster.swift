@@ -157,7 +157,8 @@ public enum TreeBooster {
             let leftNode = tree.appendLeaf(value: leafValue(gl, hl), cover: Double(mid - parent.start))
             let rightNode = tree.appendLeaf(value: leafValue(gr, hr), cover: Double(parent.end - mid))
             tree.column[parent.node] = c
-            tree.threshold[parent.node] = m.categorical[c] ? 0 : m.edges[c][s.bin]
+            // A numeric split past the last edge sends every value left and the missing ones right.
+            tree.threshold[parent.node] = m.categorical[c] ? 0 : s.bin < m.edges[c].count ? m.edges[c][s.bin] : .greatestFiniteMagnitude
             tree.leftLevels[parent.node] = s.leftLevels
             tree.missingLeft[parent.node] = s.missingLeft
             tree.left[parent.node] = leftNode
@@ -231,14 +232,17 @@ public enum TreeBooster {
         func numericSplit(_ leaf: Leaf, column c: Int, into best: inout Split) {
             let hist = leaf.histogram, base = offsets[c], missing = base + m.binCount[c] - 1
             let valueBins = m.binCount[c] - 1
-            guard valueBins >= 2 else { return }
+            let missingRows = hist.n(missing)
+            guard valueBins >= 2 || missingRows > 0 else { return }
             let total = leaf.end - leaf.start
             let parentScore = score(leaf.g, leaf.h, o.l2)
-            let missingRows = hist.n(missing)
             for missingLeft in missingRows > 0 ? [false, true] : [false] {
                 var gl = missingLeft ? hist.g(missing) : 0, hl = missingLeft ? hist.h(missing) : 0
                 var nl = missingLeft ? missingRows : 0
-                for t in 0..<(valueBins - 1) {
+                // With missing rows on the right, the last cut puts every value left: present against missing.
+                let last = missingRows > 0 && !missingLeft ? valueBins - 1 : valueBins - 2
+                guard last >= 0 else { continue }
+                for t in 0...last {
                     gl += hist.g(base + t)
                     hl += hist.h(base + t)
                     nl += hist.n(base + t)
@@ -271,18 +275,26 @@ public enum TreeBooster {
                 }
                 return
             }
-            var used = (0..<levels).filter { hist.n(base + $0) >= o.minRowsPerCategory }
-            guard used.count >= 2 else { return }
+            // LightGBM's rule: categories with at least catSmooth rows in the node, ordered by gradient / hessian; a
+            // cut is tried once at least minRowsPerGroup rows joined the left side since the last one tried, and only
+            // while the right side keeps that many.
+            var used = (0..<levels).filter { Double(hist.n(base + $0)) >= o.catSmooth }
+            guard !used.isEmpty else { return }
             let ratio = { (v: Int) in hist.g(base + v) / (hist.h(base + v) + o.catSmooth) }
             used.sort { ratio($0) != ratio($1) ? ratio($0) < ratio($1) : $0 < $1 }
             let most = min(o.maxCategoriesLeft, (used.count + 1) / 2)
             for ascending in [true, false] {
-                var gl = 0.0, hl = 0.0, nl = 0
-                for k in 0..<min(most, used.count - 1) {
+                var gl = 0.0, hl = 0.0, nl = 0, group = 0
+                for k in 0..<min(most, used.count) {
                     let v = ascending ? used[k] : used[used.count - 1 - k]
                     gl += hist.g(base + v)
                     hl += hist.h(base + v)
                     nl += hist.n(base + v)
+                    group += hist.n(base + v)
+                    if nl < o.minLeafRows || hl < o.minLeafHessian { continue }
+                    if total - nl < o.minLeafRows || total - nl < o.minRowsPerGroup || leaf.h - hl < o.minLeafHessian { break }
+                    if group < o.minRowsPerGroup { continue }
+                    group = 0
                     consider(gl, hl, nl, l2: o.l2 + o.catL2) {
                         ascending ? Array(used[0...k]) : Array(used[(used.count - 1 - k)...])
                     }
