@@ -25,7 +25,8 @@ struct TrainCommand: AsyncParsableCommand {
             are exact TreeSHAP values). Chosen: the simplest learner within the folds' noise of the best — its per-fold \
             shortfall in ROC AUC and in log loss at most two standard errors, its ECE within 0.02 of the best — and \
             fitted on all rows. Printed and saved: ROC AUC and log loss per fold (mean ± sd), PR AUC, Brier score, \
-            calibration (10 bins, ECE) and gain/lift by decile.
+            calibration (10 bins, ECE) and gain/lift by decile. --monotone COLUMN=increasing keeps the trees' score from \
+            falling as that column rises (LightGBM's basic method; the logistic model's bins are not constrained).
 
             Warnings: a column that alone separates the classes (AUC ≥ 0.95, or a category of ≥ 5 % of rows that is \
             ≥ 99 % one class) is a likely leak; a column that alone reaches AUC 0.80 is named with the model's AUC with \
@@ -56,6 +57,26 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "text, or json (the model file's content).") var format: TrainOutput = .text
     @Flag(help: "Save the model even when it barely predicts the outcome (cross-validated ROC AUC below 0.6).")
     var force = false
+    @Option(parsing: .singleValue,
+            help: ArgumentHelp("A numeric column whose effect on the boosted trees may only rise (increasing) or only fall (decreasing) with its value. Repeatable.", valueName: "column=increasing|decreasing"))
+    var monotone: [String] = []
+
+    /// `--monotone` as column → +1 / −1.
+    func monotoneDirections() throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        for text in monotone {
+            guard let eq = text.lastIndex(of: "=") else {
+                throw ValidationError("--monotone '\(text)': write COLUMN=increasing or COLUMN=decreasing")
+            }
+            let column = String(text[..<eq]).trimmingCharacters(in: .whitespaces)
+            switch text[text.index(after: eq)...].trimmingCharacters(in: .whitespaces).lowercased() {
+            case "increasing", "up", "+": out[column] = 1
+            case "decreasing", "down", "-": out[column] = -1
+            default: throw ValidationError("--monotone '\(text)': the direction after = is increasing or decreasing")
+            }
+        }
+        return out
+    }
 
     enum TrainOutput: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -67,6 +88,7 @@ struct TrainCommand: AsyncParsableCommand {
             guard table == nil else { throw ValidationError("--table goes with --from-store") }
         }
         if folds < 2 || folds > 50 { throw ValidationError("--folds must be between 2 and 50 (got \(folds))") }
+        _ = try monotoneDirections()
         if let lambda, !(lambda > 0 && lambda.isFinite) { throw ValidationError("--l2 must be a positive number (got \(lambda))") }
         for column in keep where exclude.contains(column) {
             throw ValidationError("'\(column)' is given to both --keep and --exclude; choose one")
@@ -87,7 +109,8 @@ struct TrainCommand: AsyncParsableCommand {
             target = StoreTrainingExport.target
         }
         defer { if fromStore && table == nil { try? FileManager.default.removeItem(atPath: data) } }
-        let options = TrainingOptions(target: target, exclude: exclude, keep: keep, folds: folds, seed: seed, lambda: lambda)
+        var options = TrainingOptions(target: target, exclude: exclude, keep: keep, folds: folds, seed: seed, lambda: lambda)
+        if !monotone.isEmpty { options.monotone = try monotoneDirections() }
         let run: TrainingData.Run
         do { run = try TrainingData.train(path: data, options: options) } catch {
             throw Failure("\(error)")

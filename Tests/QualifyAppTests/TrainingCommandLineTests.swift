@@ -26,6 +26,21 @@ import Testing
         #expect(scored.split(separator: "\n").count == 121)
     }
 
+    @Test func monotoneColumnsAreParsedAndCheckedAgainstTheFile() throws {
+        let dir = try TrainingTests.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try TrainingTests.small.write(to: dir.appendingPathComponent("leads.csv"), atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["train", "--data", "leads.csv", "--target", "Closed", "--folds", "3", "--monotone", "Minutes=increasing",
+                              "--out", "m.json"], in: dir)
+        #expect(ok.status == 0, "\(ok.err)")
+        let model = try String(contentsOf: dir.appendingPathComponent("m.json"), encoding: .utf8)
+        #expect(model.contains("\"monotone\""), "the option is recorded in the model file")
+        let categorical = try CLI.run(["train", "--data", "leads.csv", "--target", "Closed", "--monotone", "Channel=increasing"], in: dir)
+        #expect(categorical.status != 0 && categorical.err.contains("only a numeric column can rise or fall"), "\(categorical.err)")
+        let direction = try CLI.run(["train", "--data", "leads.csv", "--target", "Closed", "--monotone", "Minutes=sideways"], in: dir)
+        #expect(direction.status != 0 && direction.err.contains("increasing or decreasing"), "\(direction.err)")
+    }
+
     @Test func anUnknownExcludedColumnFailsWithTheHeaders() throws {
         let dir = try TrainingTests.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -222,3 +222,66 @@ struct BoostedTreesEdgeTests {
         #expect(nan.problem(categorical: categorical) != nil)
     }
 }
+
+@Suite("Boosted trees: monotone columns")
+struct MonotoneTests {
+    /// Conversion rises with "visits" on the whole, but noisily, with a dip the trees would follow if let free.
+    static func data(rows: Int = 2000) -> TrainingTable {
+        var rng = PredictionFixtures.LCG(state: 21)
+        var table = TrainingTable(headers: ["visits", "kind", "y"], rows: [])
+        for _ in 0..<rows {
+            let visits = Int(rng.unit() * 40)
+            let kind = ["a", "b", "c"][Int(rng.unit() * 3)]
+            let dip = (18...24).contains(visits) ? -0.25 : 0
+            let p = min(max(0.1 + Double(visits) / 50 + dip + (kind == "b" ? 0.1 : 0), 0.02), 0.98)
+            table.rows.append(["\(visits)", kind, rng.unit() < p ? "1" : "0"])
+        }
+        table.lines = table.rows.indices.map { $0 + 2 }
+        return table
+    }
+
+    static func curve(_ model: BoostedTrees, kind: Double) -> [Double] {
+        (0..<40).map { model.logOdds(TreeRow(values: [Double($0), kind], known: [true, true])) }
+    }
+
+    @Test("an increasing column never lowers the score as its value rises; left free, the trees follow the dip")
+    func increasing() throws {
+        let free = TrainingOptions(target: "y")
+        var bound = free
+        bound.monotone = ["visits": 1]
+        let set = try TrainingSet.prepare(Self.data(), options: bound).get()
+        let all = Array(0..<set.rows)
+        let columns = FeatureEncoder.fit(set, rows: all, options: bound)
+        let encoded = FeatureEncoder.encode(set, rows: all, columns: columns)
+        let matrix = BoostingMatrix(set, rows: all, encoded: encoded, maxBins: 255)
+        let constrained = TreeBooster.fit(matrix, labels: set.labels, options: bound.boosting(for: set))
+        let unconstrained = TreeBooster.fit(matrix, labels: set.labels, options: free.boosting(for: set))
+        #expect(bound.boosting(for: set).monotone == [1, 0])
+        for kind in [0.0, 1.0, 2.0] {
+            let c = Self.curve(constrained, kind: kind)
+            #expect(zip(c, c.dropFirst()).allSatisfy { $0 <= $1 + 1e-12 }, "kind \(kind): \(c)")
+        }
+        let u = Self.curve(unconstrained, kind: 0)
+        #expect(zip(u, u.dropFirst()).contains { $0 > $1 + 1e-9 }, "the free trees dip somewhere: \(u)")
+        // Decreasing is the mirror image.
+        var down = free
+        down.monotone = ["visits": -1]
+        let falling = TreeBooster.fit(matrix, labels: set.labels, options: down.boosting(for: set))
+        let f = Self.curve(falling, kind: 0)
+        #expect(zip(f, f.dropFirst()).allSatisfy { $0 >= $1 - 1e-12 }, "\(f)")
+    }
+
+    @Test("a monotone option naming a missing, excluded or categorical column is refused with why")
+    func refused() {
+        func failure(_ monotone: [String: Int]) -> String {
+            var o = TrainingOptions(target: "y")
+            o.monotone = monotone
+            if case .failure(let e) = TrainingSet.prepare(Self.data(rows: 100), options: o) { return e.description }
+            return "accepted"
+        }
+        #expect(failure(["vists": 1]).contains("--monotone names column 'vists', which is not in the header"))
+        #expect(failure(["kind": 1]).contains("a categorical column; only a numeric column can rise or fall"))
+        #expect(failure(["visits": 2]).contains("the direction is increasing or decreasing"))
+        #expect(failure(["visits": 1]) == "accepted")
+    }
+}

@@ -183,6 +183,10 @@ public struct BoostingOptions: Sendable, Hashable, Codable {
     public var minRowsPerGroup: Int
     public var maxCategoriesLeft: Int
     public var maxOneHotLevels: Int
+    /// Per feature column: +1 when the score may only rise with the value, −1 only fall, 0 free (nil: none).
+    /// LightGBM's basic method: a split on such a column is kept only if its outputs keep the order, and bounds
+    /// both subtrees at the midpoint, so every tree — and their sum — is monotone in the column.
+    public var monotone: [Int]?
 
     public init(rounds: Int = 100, learningRate: Double = 0.1, maxLeaves: Int = 31, minLeafRows: Int = 20,
                 minLeafHessian: Double = 1e-3, l2: Double = 0, maxBins: Int = 255, catSmooth: Double = 10,

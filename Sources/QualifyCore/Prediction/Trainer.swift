@@ -22,7 +22,7 @@ public enum Trainer {
     /// that fold's training rows only, so no out-of-fold row influences its own prediction.
     public static func crossValidate(_ set: TrainingSet, options: TrainingOptions) -> CrossValidation {
         let k = options.folds
-        let boosting = options.boosting ?? BoostingOptions()
+        let boosting = options.boosting(for: set)
         let folds = StratifiedFolds.assign(labels: set.labels, folds: k, seed: options.seed)
         var logistic = [Double](repeating: 0, count: set.rows)
         var naiveBayes = logistic, boosted = logistic
@@ -91,7 +91,7 @@ public enum Trainer {
         let columns = FeatureEncoder.fit(set, rows: all, options: options)
         let encoded = FeatureEncoder.encode(set, rows: all, columns: columns)
         let x = FeatureEncoder.design(encoded)
-        let boosting = options.boosting ?? BoostingOptions()
+        let boosting = options.boosting(for: set)
         return FinalFit(columns: columns, encoded: encoded, design: x,
                         logistic: LogisticRegression.fit(x, labels: set.labels, lambda: lambda),
                         naiveBayes: NaiveBayesModel.fit(encoded, labels: set.labels, smoothing: options.smoothing),

@@ -26,6 +26,16 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     public var smoothing: Double
     /// How the boosted trees grow (nil: ``BoostingOptions``' defaults).
     public var boosting: BoostingOptions?
+    /// Numeric columns whose effect on the boosted trees' score may only rise (+1) or only fall (−1) with the value
+    /// (`--monotone COLUMN=increasing|decreasing`). The logistic model's bins are not constrained.
+    public var monotone: [String: Int]?
+
+    /// The boosting options for a training set's columns: the defaults or `boosting`, with `monotone` laid out per column.
+    public func boosting(for set: TrainingSet) -> BoostingOptions {
+        var options = boosting ?? BoostingOptions()
+        if let monotone, !monotone.isEmpty { options.monotone = set.columns.map { monotone[$0.name] ?? 0 } }
+        return options
+    }
 
     public init(target: String, exclude: [String] = [], keep: [String] = [], folds: Int = 5, seed: UInt64 = 1,
                 lambda: Double? = nil, lambdaGrid: [Double] = [0.1, 1, 10, 100, 1000], innerFolds: Int = 3,

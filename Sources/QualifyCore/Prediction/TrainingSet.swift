@@ -153,6 +153,16 @@ public struct TrainingSet: Sendable {
             columns.append(column)
         }
         if columns.isEmpty { return .failure(.noFeatures(excluded: excluded)) }
+        for (name, direction) in (options.monotone ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard headers.contains(name) else { return .failure(.unknownColumn(option: "--monotone", column: name, headers: headers)) }
+            guard direction == 1 || direction == -1 else { return .failure(.badOption("--monotone \(name): the direction is increasing or decreasing")) }
+            guard let column = columns.first(where: { $0.name == name }) else {
+                return .failure(.badOption("--monotone names '\(name)', which is not a feature (\(excluded.first { $0.column == name }?.reason.explanation ?? "left out"))"))
+            }
+            guard column.isNumeric else {
+                return .failure(.badOption("--monotone names '\(name)', a categorical column; only a numeric column can rise or fall with its value"))
+            }
+        }
         func ordered(_ counts: [String: Int]) -> [String] {
             counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
         }

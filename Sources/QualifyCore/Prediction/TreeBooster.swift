@@ -56,6 +56,9 @@ public enum TreeBooster {
         var h: Double
         var histogram: Histogram
         var split: Split?
+        /// Bounds on the leaf's output (before the learning rate) that monotone splits above it set.
+        var low = -Double.infinity
+        var high = Double.infinity
     }
 
     struct Grower {
@@ -119,9 +122,20 @@ public enum TreeBooster {
             return tree
         }
 
-        func leafValue(_ g: Double, _ h: Double) -> Double {
-            h + o.l2 > 0 ? -g / (h + o.l2) * o.learningRate : 0
+        func leafValue(_ g: Double, _ h: Double, _ low: Double = -.infinity, _ high: Double = .infinity) -> Double {
+            output(g, h, low, high) * o.learningRate
         }
+
+        /// The loss-minimizing output −g / (h + λ), kept within a leaf's bounds.
+        func output(_ g: Double, _ h: Double, _ low: Double, _ high: Double) -> Double {
+            min(max(h + o.l2 > 0 ? -g / (h + o.l2) : 0, low), high)
+        }
+
+        /// How much an output lowers the loss (twice): −(2·g·w + (h + λ)·w²); at the optimum, g² / (h + λ).
+        func gain(_ g: Double, _ h: Double, output w: Double) -> Double { -(2 * g * w + (h + o.l2) * w * w) }
+
+        /// +1: the column's effect may only rise; −1: only fall; 0: free.
+        func direction(_ c: Int) -> Int { o.monotone.map { c < $0.count ? $0[c] : 0 } ?? 0 }
 
         /// Splits leaf `index` by its best split; the left child takes its place in `leaves`, the right is appended.
         mutating func split(_ index: Int, in tree: inout BoostedTrees.Tree) {
@@ -154,8 +168,22 @@ public enum TreeBooster {
             for i in 0..<r { order[l + i] = scratch[i] }
             let mid = l
             let gr = parent.g - gl, hr = parent.h - hl
-            let leftNode = tree.appendLeaf(value: leafValue(gl, hl), cover: Double(mid - parent.start))
-            let rightNode = tree.appendLeaf(value: leafValue(gr, hr), cover: Double(parent.end - mid))
+            // A monotone column's split bounds both sides at the midpoint of their outputs: everything left stays at
+            // or below it, everything right at or above (the reverse when decreasing). Other splits pass bounds down.
+            var bounds = (left: (parent.low, parent.high), right: (parent.low, parent.high))
+            let d = direction(c)
+            if d != 0 && !m.categorical[c] && s.bin < m.binCount[c] - 2 {
+                let middle = (output(gl, hl, parent.low, parent.high) + output(gr, hr, parent.low, parent.high)) / 2
+                if d > 0 {
+                    bounds.left.1 = min(parent.high, middle)
+                    bounds.right.0 = max(parent.low, middle)
+                } else {
+                    bounds.left.0 = max(parent.low, middle)
+                    bounds.right.1 = min(parent.high, middle)
+                }
+            }
+            let leftNode = tree.appendLeaf(value: leafValue(gl, hl, bounds.left.0, bounds.left.1), cover: Double(mid - parent.start))
+            let rightNode = tree.appendLeaf(value: leafValue(gr, hr, bounds.right.0, bounds.right.1), cover: Double(parent.end - mid))
             tree.column[parent.node] = c
             // A numeric split past the last edge sends every value left and the missing ones right.
             tree.threshold[parent.node] = m.categorical[c] ? 0 : s.bin < m.edges[c].count ? m.edges[c][s.bin] : .greatestFiniteMagnitude
@@ -175,9 +203,9 @@ public enum TreeBooster {
                 }
             }
             var left = Leaf(node: leftNode, start: parent.start, end: mid, g: gl, h: hl,
-                            histogram: leftSmaller ? small : large, split: nil)
+                            histogram: leftSmaller ? small : large, split: nil, low: bounds.left.0, high: bounds.left.1)
             var right = Leaf(node: rightNode, start: mid, end: parent.end, g: gr, h: hr,
-                             histogram: leftSmaller ? large : small, split: nil)
+                             histogram: leftSmaller ? large : small, split: nil, low: bounds.right.0, high: bounds.right.1)
             left.split = bestSplit(left)
             right.split = bestSplit(right)
             leaves[index] = left
@@ -236,6 +264,10 @@ public enum TreeBooster {
             guard valueBins >= 2 || missingRows > 0 else { return }
             let total = leaf.end - leaf.start
             let parentScore = score(leaf.g, leaf.h, o.l2)
+            let d = direction(c)
+            // With monotone constraints, outputs are kept within the leaf's bounds and gains measured at those outputs.
+            let bounded = o.monotone != nil
+            let parentGain = bounded ? gain(leaf.g, leaf.h, output: output(leaf.g, leaf.h, leaf.low, leaf.high)) : parentScore
             for missingLeft in missingRows > 0 ? [false, true] : [false] {
                 var gl = missingLeft ? hist.g(missing) : 0, hl = missingLeft ? hist.h(missing) : 0
                 var nl = missingLeft ? missingRows : 0
@@ -250,9 +282,17 @@ public enum TreeBooster {
                     let nr = total - nl, hr = leaf.h - hl
                     if nr < o.minLeafRows { break }
                     if hr < o.minLeafHessian { continue }
-                    let gain = score(gl, hl, o.l2) + score(leaf.g - gl, hr, o.l2) - parentScore
-                    if gain > best.gain + 1e-12 {
-                        best = Split(gain: gain, column: c, bin: t, missingLeft: missingLeft, leftLevels: [])
+                    let splitGain: Double
+                    if bounded {
+                        let wl = output(gl, hl, leaf.low, leaf.high), wr = output(leaf.g - gl, hr, leaf.low, leaf.high)
+                        // a cut of the values must keep the order; present against missing orders nothing
+                        if d != 0 && t < valueBins - 1 && Double(d) * (wr - wl) < 0 { continue }
+                        splitGain = gain(gl, hl, output: wl) + gain(leaf.g - gl, hr, output: wr) - parentGain
+                    } else {
+                        splitGain = score(gl, hl, o.l2) + score(leaf.g - gl, hr, o.l2) - parentScore
+                    }
+                    if splitGain > best.gain + 1e-12 {
+                        best = Split(gain: splitGain, column: c, bin: t, missingLeft: missingLeft, leftLevels: [])
                     }
                 }
             }
@@ -264,7 +304,13 @@ public enum TreeBooster {
             func consider(_ gl: Double, _ hl: Double, _ nl: Int, l2: Double, left: () -> [Int]) {
                 let nr = total - nl, hr = leaf.h - hl
                 guard nl >= o.minLeafRows, nr >= o.minLeafRows, hl >= o.minLeafHessian, hr >= o.minLeafHessian else { return }
-                let gain = score(gl, hl, l2) + score(leaf.g - gl, hr, l2) - score(leaf.g, leaf.h, l2)
+                var gain = score(gl, hl, l2) + score(leaf.g - gl, hr, l2) - score(leaf.g, leaf.h, l2)
+                if o.monotone != nil && (leaf.low > -.infinity || leaf.high < .infinity) {
+                    // within bounds set above: gains at the outputs the leaves can take
+                    gain = self.gain(gl, hl, output: output(gl, hl, leaf.low, leaf.high))
+                        + self.gain(leaf.g - gl, hr, output: output(leaf.g - gl, hr, leaf.low, leaf.high))
+                        - self.gain(leaf.g, leaf.h, output: output(leaf.g, leaf.h, leaf.low, leaf.high))
+                }
                 if gain > best.gain + 1e-12 {
                     best = Split(gain: gain, column: c, bin: 0, missingLeft: false, leftLevels: left().sorted())
                 }
