@@ -15,7 +15,7 @@ public struct FunnelChart {
         let most = Double(max(stages.map(\.entered).max() ?? 0, 1))
         let window = "\(report.from.map(\.isoDate) ?? "the first lead") to \(report.to.iso8601)"
         var out = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
+            <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Lead funnel: leads entering each stage" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" \
             font-family="Helvetica, Arial, sans-serif" font-size="13" fill="#222">
             <rect width="100%" height="100%" fill="#ffffff"/>
             <text x="24" y="34" font-size="21" font-weight="bold">Lead funnel</text>

@@ -34,7 +34,7 @@ enum Templates {
 
     static let all: [(String, String)] = [
         ("layout", layout), ("signin", signIn), ("queue", queue), ("card", card), ("model", model), ("diff", diff),
-        ("insights", insights), ("abcxyz", abcXyz), ("hygiene", hygiene), ("settings", settings), ("problem", problem),
+        ("insights", insights), ("funnel", funnel), ("abcxyz", abcXyz), ("hygiene", hygiene), ("settings", settings), ("problem", problem),
     ]
 
     static let layout = """
@@ -279,8 +279,41 @@ enum Templates {
     {{^calibrationAsked}}<form method="get" action="/app/insights/calibration"><button type="submit">Compute the calibration report</button> <span class="sub">(reads every lead's history)</span></form>{{/calibrationAsked}}
     </section>
     <section aria-labelledby="tools"><h2 id="tools">Files</h2>
-    <ul><li><a href="/app/insights/abc-xyz">ABC-XYZ analysis of customers' transactions</a></li><li><a href="/app/insights/hygiene">Check a list of email addresses</a></li></ul>
+    <ul><li><a href="/app/insights/funnel">Funnel: conversion, time in stage, stalled leads, cohorts, sources side by side</a></li><li><a href="/app/insights/abc-xyz">ABC-XYZ analysis of customers' transactions</a></li><li><a href="/app/insights/hygiene">Check a list of email addresses</a></li></ul>
     </section>
+    {{/body}}{{/layout}}
+    """
+
+    static let funnel = """
+    {{<layout}}{{$body}}
+    <h1>Funnel</h1>
+    <p class="sub">From the stage history of every lead: a lead arrives with its first event; shares carry a 95 % interval.</p>
+    <form method="get" action="/app/insights/funnel" class="filters">
+      <label for="from">From</label> <input id="from" name="from" value="{{from}}" placeholder="YYYY-MM-DD" size="11">
+      <label for="to">To</label> <input id="to" name="to" value="{{to}}" placeholder="today" size="11">
+      <label for="by">Group by</label> <input id="by" name="by" value="{{by}}" placeholder="lead_source, owner, grade, month…" size="22">
+      <button type="submit">Show</button>
+    </form>
+    {{^error}}
+    <figure>{{{svg}}}<figcaption>{{arrivals}} leads arrived in the window: leads entering each stage</figcaption></figure>
+    <section aria-labelledby="stages"><h2 id="stages">Stages</h2>
+    <table><thead><tr><th scope="col">Stage</th><th scope="col">Entered</th><th scope="col">Went further (95 % CI)</th><th scope="col">Median days</th><th scope="col">p90 days</th><th scope="col">Still there</th><th scope="col">Stalled (&gt; p90)</th></tr></thead>
+    <tbody>{{#stages}}<tr><th scope="row">{{stage}}</th><td class="num">{{entered}}</td><td>{{further}}</td><td class="num">{{median}}</td><td class="num">{{p90}}</td><td class="num">{{still}}</td><td class="num">{{stalled}}</td></tr>{{/stages}}</tbody></table>
+    </section>
+    <section aria-labelledby="exits"><h2 id="exits">Exits</h2>
+    {{#noExits}}<p class="empty">No lead was recycled, rejected, lost or disqualified in the window.</p>{{/noExits}}
+    {{^noExits}}<table><thead><tr><th scope="col">To</th><th scope="col">Action</th><th scope="col">Reason code</th><th scope="col">Leads</th></tr></thead>
+    <tbody>{{#exits}}<tr><td>{{to}}</td><td>{{action}}</td><td>{{code}}</td><td class="num">{{count}}</td></tr>{{/exits}}</tbody></table>{{/noExits}}
+    </section>
+    <section aria-labelledby="cohorts"><h2 id="cohorts">Monthly cohorts: reached SQL, then customer, within</h2>
+    <table><thead><tr><th scope="col">Arrived</th><th scope="col">Leads</th>{{#horizons}}<th scope="col">SQL ≤ {{.}}</th>{{/horizons}}{{#horizons}}<th scope="col">Customer ≤ {{.}}</th>{{/horizons}}</tr></thead>
+    <tbody>{{#cohorts}}<tr><th scope="row">{{month}}</th><td class="num">{{arrivals}}</td>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/cohorts}}</tbody></table>
+    </section>
+    {{#grouped}}<section aria-labelledby="groups"><h2 id="groups">By {{by}}: share of arrivals that reached each stage</h2>
+    <table><thead><tr><th scope="col">{{by}}</th><th scope="col">Leads</th>{{#stages}}<th scope="col">→ {{.}}</th>{{/stages}}</tr></thead>
+    <tbody>{{#rows}}<tr><th scope="row">{{value}}</th><td class="num">{{arrivals}}</td>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>
+    </section>{{/grouped}}
+    {{/error}}
     {{/body}}{{/layout}}
     """
 

@@ -99,6 +99,7 @@ struct Web: Sendable {
         router.get("/app/model/diff") { request, _ in await page(request, needs: .readModel) { viewer in try await diffPage(request, viewer) } }
         router.get("/app/insights") { request, _ in await page(request, needs: .readLeads) { viewer in try await insightsPage(viewer) } }
         router.get("/app/insights/calibration") { request, _ in await page(request, needs: .readLeads) { viewer in try await calibrationPage(viewer) } }
+        router.get("/app/insights/funnel") { request, _ in await page(request, needs: .readLeads) { viewer in try await funnelPage(request, viewer) } }
         router.get("/app/insights/abc-xyz") { request, _ in await page(request, needs: .readLeads) { viewer in try abcXyzPage(viewer, result: nil) } }
         router.post("/app/insights/abc-xyz") { request, _ in
             await upload(request, needs: .readLeads) { viewer, file in try await abcXyzUpload(file, viewer) }

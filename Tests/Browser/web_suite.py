@@ -204,6 +204,10 @@ def sales_flow(s):
     s.go("/app/insights")
     s.axe("insights")
     s.screenshots("insights")
+    s.go("/app/insights/funnel?by=lead_source")
+    check("Went further" in s.text() and "By lead_source" in s.text(), "the funnel page shows the stages and the groups")
+    s.axe("the funnel")
+    s.screenshots("funnel")
 
 
 def marketing_flow(s, folder):

@@ -93,7 +93,8 @@ final class Browser: @unchecked Sendable {
             let b = Browser(client)
             let root = try await b.get("/")
             #expect(root.status == .seeOther && root.location == "/app/queue")
-            for path in ["/app/queue", "/app/leads/ada%40acme.io", "/app/model", "/app/insights", "/app/settings", "/app/insights/abc-xyz"] {
+            for path in ["/app/queue", "/app/leads/ada%40acme.io", "/app/model", "/app/insights", "/app/settings", "/app/insights/abc-xyz",
+                         "/app/insights/funnel"] {
                 let page = try await b.get(path)
                 #expect(page.status == .seeOther && (page.location ?? "").hasPrefix("/app/sign-in?next="), "\(path): \(page.status)")
             }
@@ -102,6 +103,32 @@ final class Browser: @unchecked Sendable {
             // the API is unchanged beside it
             let api = try await client.call(.get, "/leads", HTTPFields())
             #expect(api.status == .unauthorized)
+        }
+    }
+
+    @Test func theFunnelPageShowsStagesCohortsAndGroupsAndSaysWhatIsWrongWithTheForm() async throws {
+        let f = try await WebFixture()
+        _ = try await f.store.upsertLeads([LeadUpsert(key: try EmailAddress.identity("ada@acme.io").get(),
+                                                      fields: ["lead_source": "webinar", "job_title": "CTO"], origin: "test")],
+                                          source: "test", at: Timestamp(iso8601: "2026-05-02T10:00:00Z")!)
+        _ = try await f.store.ingest([IncomingEvent(id: EventID("w1"), email: "ada@acme.io", type: "demo_request",
+                                                    at: Timestamp(iso8601: "2026-05-03T10:00:00Z")!, properties: [:])],
+                                     options: IngestOptions(), now: Fixture.now)
+        try await f.app.test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("sam@example.com")
+            let insights = try await b.get("/app/insights")
+            #expect(insights.html.contains(#"href="/app/insights/funnel""#))
+            let page = try await b.get("/app/insights/funnel?by=lead_source&from=2026-01-01")
+            #expect(page.status == .ok, "\(page.html.prefix(300))")
+            #expect(page.html.contains("<svg") && page.html.contains(#"role="img""#))
+            #expect(page.html.contains("By lead_source") && page.html.contains("webinar"), "the group table")
+            #expect(page.html.contains("<th scope=\"row\">SQL</th><td class=\"num\">1</td>"), "one lead entered SQL")
+            #expect(page.html.contains("2026-05"), "its arrival month's cohort")
+            let bad = try await b.get("/app/insights/funnel?from=last+week")
+            #expect(bad.status == .badRequest && bad.html.contains("is not a date"), "\(bad.html.prefix(300))")
+            let badGroup = try await b.get("/app/insights/funnel?by=%22x")
+            #expect(badGroup.status == .badRequest && badGroup.html.contains("Group by"))
         }
     }
 
