@@ -32,11 +32,15 @@ public struct LeadCards: Sendable {
     public let verifier: EmailVerifier
     /// The installed prediction model, if any.
     public let prediction: TrainedModel?
+    /// Its scorer, made once (checking a tree model and laying out its explainer costs more than scoring a lead), or
+    /// why the model cannot score.
+    private let scorer: Result<Scorer, ScoringError>?
 
     public init(store: any QualifyStorage, verifier: EmailVerifier, prediction: TrainedModel?) {
         self.store = store
         self.verifier = verifier
         self.prediction = prediction
+        scorer = prediction.map { model in Result { () throws(ScoringError) in try Scorer(model, headers: model.features.map(\.column)) } }
     }
 
     public enum Problem: Error, Sendable, Hashable, CustomStringConvertible {
@@ -74,12 +78,13 @@ public struct LeadCards: Sendable {
         if card.events == 0 && asOf != nil { throw Problem.noHistory(key.email, at) }
         var chance: ScoredRow?
         var chanceProblem: String?
-        if let prediction {
-            do {
-                chance = try LeadPrediction.score(prediction, fields: card.fields,
-                                                  activity: LeadPrediction.activity(events: record.events, card: card, asOf: at),
-                                                  explain: explain)
-            } catch {
+        if let prediction, let scorer {
+            switch scorer {
+            case .success(let scorer):
+                chance = scorer.score(LeadPrediction.cells(for: prediction, fields: card.fields,
+                                                           activity: LeadPrediction.activity(events: record.events, card: card, asOf: at)),
+                                      explain: explain)
+            case .failure(let error):
                 chanceProblem = "\(error)"
             }
         }
