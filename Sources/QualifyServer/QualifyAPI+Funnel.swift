@@ -6,22 +6,14 @@ import QualifyUseCases
 extension QualifyAPI {
     func getFunnel(_ input: Operations.GetFunnel.Input) async throws -> Operations.GetFunnel.Output {
         let q = input.query
-        func time(_ text: String?, _ field: String, endOfDay: Bool) throws -> Timestamp? {
-            guard let text else { return nil }
-            try APIProblem.checkLength(text, field, 10...40)
-            guard let t = Timestamp(iso8601: text) else {
-                throw APIProblem.badRequest("\(field) '\(text.prefix(40))' is not a date or time (YYYY-MM-DD or ISO-8601)", field: field)
-            }
-            return endOfDay && text.count == 10 ? t.adding(.days(1)) : t
-        }
-        let from = try time(q.from, "from", endOfDay: false)
-        let to = try time(q.to, "to", endOfDay: true) ?? FunnelOptions.end(now: clock())
-        if let from, from >= to { throw APIProblem.badRequest("from must be before to", field: "from") }
+        try APIProblem.checkLength(q.from, "from", 10...40)
+        try APIProblem.checkLength(q.to, "to", 10...40)
         try APIProblem.checkLength(q.by, "by", 1...100)
-        let group = try q.by.map { text in
-            try FunnelGroup(text: text) ?? { throw APIProblem.badRequest("by '\(text.prefix(40))' is not a field (no field name has a quote or a backslash), owner, grade or month", field: "by") }()
+        let asked: FunnelRequest
+        do { asked = try FunnelRequest(from: q.from, to: q.to, by: q.by, now: clock()) } catch {
+            throw APIProblem.badRequest(error.description, field: error.field)
         }
-        let report = try await store.funnel(FunnelOptions(from: from, to: to), group: group)
+        let report = try await store.funnel(asked.options, group: asked.group)
         return .ok(.init(body: .json(Self.funnel(report))))
     }
 

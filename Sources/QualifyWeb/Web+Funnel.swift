@@ -15,22 +15,12 @@ extension Web {
         c["from"] = fromText
         c["to"] = toText
         c["by"] = byText
-        func time(_ text: String, _ name: String, endOfDay: Bool) throws -> Timestamp? {
-            guard !text.isEmpty else { return nil }
-            guard let t = Timestamp(iso8601: text) else { throw FunnelInput("\(name) “\(text)” is not a date: write it as YYYY-MM-DD.") }
-            return endOfDay && text.count == 10 ? t.adding(.days(1)) : t
-        }
-        let from: Timestamp?, to: Timestamp, group: FunnelGroup?
-        do {
-            from = try time(fromText, "From", endOfDay: false)
-            to = try time(toText, "To", endOfDay: true) ?? FunnelOptions.end(now: clock())
-            if let from, from >= to { throw FunnelInput("From must be before To.") }
-            group = try byText.isEmpty ? nil : FunnelGroup(text: byText) ?? { throw FunnelInput("Group by “\(byText)” is not a field name, owner, grade or month.") }()
-        } catch let problem as FunnelInput {
-            c["error"] = problem.text
+        let asked: FunnelRequest
+        do { asked = try FunnelRequest(from: fromText, to: toText, by: byText, now: clock()) } catch {
+            c["error"] = "\(error.description.prefix(1).uppercased())\(error.description.dropFirst())."
             return .html(render("funnel", c), status: .badRequest)
         }
-        let report = try await store.funnel(FunnelOptions(from: from, to: to), group: group)
+        let report = try await store.funnel(asked.options, group: asked.group)
         c["arrivals"] = report.arrivals
         c["svg"] = FunnelChart(report: report).svg()
         c["stages"] = report.stages.map { s -> [String: Any] in
@@ -50,10 +40,4 @@ extension Web {
         }
         return .html(render("funnel", c))
     }
-}
-
-/// A funnel form value the page cannot use, said to the person.
-struct FunnelInput: Error {
-    var text: String
-    init(_ text: String) { self.text = text }
 }

@@ -31,33 +31,22 @@ struct FunnelCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also draw the funnel as an SVG chart.", valueName: "funnel.svg")) var chart: String?
     @OptionGroup var db: DatabaseOptions
 
-    static func time(_ text: String, option: String, endOfDay: Bool) throws -> Timestamp {
-        guard let t = Timestamp(iso8601: text) else {
-            throw ValidationError("\(option) '\(text)' is not a date: write it as YYYY-MM-DD (UTC) or YYYY-MM-DDTHH:MM:SSZ")
-        }
-        let dateOnly = text.trimmingCharacters(in: .whitespaces).count == 10
-        return endOfDay && dateOnly ? t.adding(.days(1)) : t
+    /// The window and group asked for, read by the core's one rule (``FunnelRequest``).
+    func request(now: Timestamp) throws -> FunnelRequest {
+        do { return try FunnelRequest(from: from, to: to, by: by, now: now) } catch { throw ValidationError("--\(error)") }
     }
 
-    func validate() throws {
-        if let by, FunnelGroup(text: by) == nil {
-            throw ValidationError("--by '\(by)' is not a group: name a field (lead_source, industry …; no field name has a quote or a backslash), owner, grade or month")
-        }
-        let start = try from.map { try Self.time($0, option: "--from", endOfDay: false) }
-        let end = try to.map { try Self.time($0, option: "--to", endOfDay: true) }
-        if let start, let end, start >= end { throw ValidationError("--from \(from!) is not before --to \(to!)") }
-    }
+    func validate() throws { _ = try request(now: Timestamp.now()) }
 
     func run() async throws {
         let now = Timestamp.now()
-        let options = FunnelOptions(from: try from.map { try Self.time($0, option: "--from", endOfDay: false) },
-                                    to: try to.map { try Self.time($0, option: "--to", endOfDay: true) } ?? FunnelOptions.end(now: now))
+        let asked = try request(now: now)
         let store = try await db.open(now: now)
         var writer: HistoryWriter?
         if let history { writer = try HistoryWriter(path: history) }
         let report: FunnelReport
         do {
-            report = try await store.funnel(options, group: by.flatMap(FunnelGroup.init(text:)), each: writer.map { w in { try w.add($0, $1) } })
+            report = try await store.funnel(asked.options, group: asked.group, each: writer.map { w in { try w.add($0, $1) } })
             try writer?.close()
         } catch {
             writer?.discard()  // a half-written history would block the next run and mislead a reader

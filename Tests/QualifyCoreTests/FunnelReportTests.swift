@@ -103,4 +103,19 @@ import Testing
         #expect(r.exits.map(\.action) == ["disqualify"])
         #expect(r.arrivals == 3)  // A, B and D (no window start); C and E arrive later
     }
+
+    @Test func theWindowAndGroupAreReadOnceForEveryShell() throws {
+        let now = Self.t("2026-06-01T12:00:00Z")
+        let r = try FunnelRequest(from: "2026-01-01", to: "2026-03-31", by: " lead_source ", now: now)
+        #expect(r.options.from == Self.t("2026-01-01") && r.options.to == Self.t("2026-04-01"))  // to: the end of that day
+        #expect(r.group == .field("lead_source"))
+        let open = try FunnelRequest(from: "", to: nil, by: "", now: now)  // an empty form
+        #expect(open.options.from == nil && open.options.to == FunnelOptions.end(now: now) && open.group == nil)
+        #expect(throws: FunnelRequest.Problem.notADate(field: "from", text: "July")) { try FunnelRequest(from: "July", to: nil, by: nil, now: now) }
+        #expect(throws: FunnelRequest.Problem.notAGroup("\"x")) { try FunnelRequest(from: nil, to: nil, by: "\"x", now: now) }
+        do {
+            _ = try FunnelRequest(from: "2026-05-02", to: "2026-05-01", by: nil, now: now)
+            Issue.record("a window ending before it starts was accepted")
+        } catch { #expect(error.field == "from") }
+    }
 }
