@@ -68,6 +68,11 @@ public protocol LeadStore: Sendable {
     /// arrival (its first event), its stage moves oldest first and — for `group` — its owner, grade or the latest
     /// value of a field (`.month` is the use case's: nil here).
     func funnelLeads(afterID: Int64, limit: Int, group: FunnelGroup?) async throws -> [(id: Int64, lead: FunnelLead)]
+    /// The account of this domain (lowercase) with its contacts in the order they were created; nil when there is none.
+    func accountContacts(domain: String) async throws -> AccountContacts?
+    /// A page of accounts by row id after `afterID` (0: the start), at most `limit`, each with its contacts (accounts
+    /// without a contact left out): what the account queue scores.
+    func accountPage(afterID: Int64, limit: Int) async throws -> [(id: Int64, account: AccountContacts)]
     /// A page of the hand-off's events — assignments (`$assign`), escalations (`$sla`), people's stage moves (`$stage`)
     /// and sales activities (`sales.*`) — in log order after position `after` (0: the start), with each one's position.
     /// Reads the whole event table: for reports, not requests.

@@ -38,6 +38,8 @@ public enum StoreConformance {
         ("the queue searches email, name and company literally, lists the unassigned; the matrix and weekly stage entries count", queueSearchAndMatrix),
         ("the queue read as bands gives the sort's order for every filter; pages by key and by offset agree; ties in creation order", queueBandsMatchTheSort),
         ("funnel leads: arrival, stage moves oldest first and the group's value, by pages", funnelLeads),
+        ("accounts: contacts by domain and by pages; scores are the contacts' sums, roles from titles; the lead card names its account",
+         accountContacts),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

@@ -21,6 +21,9 @@ public struct LeadCardView: Sendable, Hashable {
     /// The merges that changed the lead's fields (an import or upsert over what was there), oldest first, up to the
     /// card's time (the latest ``LeadCards/shownMerges``): the audit of where each value came from.
     public var merges: [MergeRecord] = []
+    /// The lead's account scored from its contacts now (``AccountCards``); nil without an account, for a card as of a
+    /// past date, or when the card was read for an export or a sort (`explain: false`).
+    public var account: AccountScore?
     /// The owner's SLA clock (``SLAClock``), when the model has one for the lead's stage and the lead was assigned.
     public var sla: SLAClock.Status? { card.sla }
 }
@@ -66,8 +69,8 @@ public struct LeadCards: Sendable {
     /// The merges a card lists: the latest, oldest first (a lead upserted on every form post would grow its card without end).
     public static let shownMerges = 100
 
-    /// The card of `key` as it stood at `asOf` (nil: now). `explain: false` leaves the chance's factors out (an
-    /// export or a sort needs the probability only).
+    /// The card of `key` as it stood at `asOf` (nil: now). `explain: false` leaves the chance's factors and the
+    /// account's score out (an export or a sort needs the probability only).
     public func card(_ key: LeadKey, asOf: Timestamp?, now: Timestamp, explain: Bool = true) async throws -> LeadCardView {
         guard let record = try await store.lead(key) else { throw Problem.unknownLead(key.email) }
         guard let active = try await store.activeModel() else { throw StoreError.noActiveModel }
@@ -88,12 +91,16 @@ public struct LeadCards: Sendable {
                 chanceProblem = "\(error)"
             }
         }
+        var accountScore: AccountScore?
+        if explain, asOf == nil, let domain = record.account?.domain {
+            accountScore = try await AccountCards.score(store, domain: domain, now: at)
+        }
         return LeadCardView(
             card: card, modelVersion: model.version, modelName: model.model.name, emailCheck: verifier.verify(key.email),
             priority: model.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: at) },
             chance: chance, chanceProblem: chanceProblem,
             flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability),
-            merges: Array(record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at }.suffix(Self.shownMerges)))
+            merges: Array(record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at }.suffix(Self.shownMerges)), account: accountScore)
     }
 }
 

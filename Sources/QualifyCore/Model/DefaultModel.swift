@@ -82,6 +82,21 @@ public enum DefaultModel {
         - { id: strengths, kind: strengths, weight: 2, question: "Do our strengths match what they expect most, better than the alternatives they consider?" }
       grades: { P1: 0.75, P2: 0.5, P3: 0.25 }
 
+    # Accounts: the organisation behind a company email domain (free-mail and disposable domains never form one),
+    # scored from its contacts whenever it is read, so it moves with every contact's event. engagement: sum_top (the
+    # `top` most engaged contacts), sum or max; fit: best_contact, or fields (the fit rules on the value most contacts
+    # give for each field). Roles are the buying committee, recognised by whole words in the job title.
+    accounts:
+      engagement: sum_top
+      top: 3
+      fit: best_contact
+      temperature: { hot: 100, warm: 40 }
+      roles:
+        decision_maker: [ceo, chief, founder, owner, president, vp, vice president, director, head of, partner, general manager, managing director, coo, cmo, cro]
+        champion: [manager, team lead, product owner, specialist, coordinator, consultant]
+        technical: [cto, cio, engineer, engineering, developer, architect, it, devops, technical, system administrator, data]
+        finance: [cfo, finance, financial, controller, accountant, accounting, procurement, purchasing, buyer]
+
     # A CRM's own stage imported with the leads (HubSpot's Lifecycle Stage and Lead Status, Salesforce's Lead Status):
     # a value in this table moves the lead to that stage — forward only, or to customer, disqualified or recycled — as an
     # imported stage move. Values match ignoring case, spaces and punctuation; other values stay plain fields.

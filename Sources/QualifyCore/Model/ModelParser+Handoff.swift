@@ -343,7 +343,7 @@ extension ModelParser {
         return Set(b).isSubset(of: Set(a))
     }
 
-    private static func hint(_ word: String, _ candidates: [String]) -> String {
+    static func hint(_ word: String, _ candidates: [String]) -> String {
         Spelling.closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 

@@ -2,7 +2,7 @@
 /// what was expected, like a compiler. Checks types, unknown keys, regexes, threshold order, references between
 /// sections and stages that can never be reached.
 public enum ModelParser {
-    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist", "import"] + handoffKeys
+    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist", "import", "accounts"] + handoffKeys
 
     /// The model, with warnings; or every problem when there is at least one error.
     /// `zoneExists` says whether a calendar's time zone name is known (the core has no zone database; the caller
@@ -48,9 +48,14 @@ public enum ModelParser {
             guard let section = readImports(node, &r) else { return nil }
             imports = section
         }
+        var accounts: AccountRules?
+        if let node = top["accounts"]?.value {
+            guard let section = readAccounts(node, &r) else { return nil }
+            accounts = section
+        }
         guard let name, let fit, let engagement, let stages, let handoff else { return nil }
         return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers, checklist: checklist,
-                                  handoff: handoff, imports: imports)
+                                  handoff: handoff, imports: imports, accounts: accounts)
     }
 
     // MARK: import

@@ -12,10 +12,13 @@ public struct QualificationModel: Sendable, Hashable, Codable {
     public var handoff: HandoffSection?
     /// How imported CRM stages (lifecycle stage, lead status) map to stages (nil: they stay fields).
     public var imports: ImportSection?
+    /// How accounts are scored from their contacts (nil: ``AccountRules/standard``; older stored models decode without it).
+    public var accounts: AccountRules?
 
     public init(name: String, fit: FitSection, engagement: EngagementSection, stages: [StageRule], offers: [Stage: [String]],
-                checklist: Checklist? = nil, handoff: HandoffSection? = nil, imports: ImportSection? = nil) {
+                checklist: Checklist? = nil, handoff: HandoffSection? = nil, imports: ImportSection? = nil, accounts: AccountRules? = nil) {
         self.imports = imports
+        self.accounts = accounts
         self.name = name
         self.fit = fit
         self.engagement = engagement

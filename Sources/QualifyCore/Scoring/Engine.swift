@@ -165,6 +165,17 @@ public struct Engine {
         state.grade = model.fit.grades.grade(for: state.fitPoints)
     }
 
+    /// The fit points the model's rules give `fields` of a company address (an account's fields), and the rules that
+    /// matched, in the model's order.
+    public func fitPoints(of fields: [String: String]) -> (points: Int, rules: [String]) {
+        var points = 0, matched: [String] = []
+        for rule in model.fit.rules where evaluate(rule.when, fields: fields, kinds: [.company]) {
+            points += rule.points
+            matched.append(rule.id)
+        }
+        return (points, matched)
+    }
+
     func evaluate(_ condition: FieldCondition, fields: [String: String], kinds: Set<EmailKind>) -> Bool {
         switch condition {
         case .field(let name, let test): return compiled.test(test, fields[name])
