@@ -25,7 +25,7 @@ enum OperationAccess {
         switch operationID {
         case "healthLive", "healthReady": return .some(nil)
         case "metrics": return .readMetrics
-        case "listLeads", "getLead", "getFunnel": return .readLeads
+        case "listLeads", "getLead", "getFunnel", "listAccounts", "getAccount": return .readLeads
         case "exportLeads": return .exportLeads
         case "upsertLead": return .writeLeads
         case "moveStage", "answerChecklist", "logActivity", "assignLead": return .moveStages

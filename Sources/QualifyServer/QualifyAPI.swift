@@ -463,6 +463,7 @@ struct QualifyAPI: APIProtocol {
         var json = card(view.card)
         json.emailCheck = check(view.emailCheck)
         json.priority = view.priority.map(priority)
+        json.accountScore = view.account.map(account)
         json.prediction = view.chance.map { .init(probability: $0.probability.rounded(places: 4), up: $0.up.map(\.description),
                                                    down: $0.down.map(\.description), notes: $0.notes) }
         json.flags = view.flags.map { .init(rawValue: $0.rawValue)! }
@@ -477,6 +478,13 @@ struct QualifyAPI: APIProtocol {
         return json
     }
 
+    static func ledgerLine(_ line: LeadCard.Line) -> Components.Schemas.LedgerLine {
+        let e = line.entry
+        return .init(kind: e.kind == .fit ? .fit : .engagement, rule: e.ruleID.description, group: e.group, points: Double(e.points),
+                     valueNow: line.valueNow.rounded(places: 4), at: e.at.date, eventId: e.eventID.rawValue, eventType: e.eventType,
+                     note: e.note)
+    }
+
     static func card(_ c: LeadCard) -> Components.Schemas.LeadCard {
         .init(email: c.email, asOf: c.asOf.date, fields: .init(additionalProperties: c.fields), account: c.account, fitPoints: c.fitPoints,
               grade: .init(c.grade), engagement: c.engagement.rounded(places: 4), temperature: .init(c.temperature),
@@ -484,12 +492,7 @@ struct QualifyAPI: APIProtocol {
               stageHistory: c.stageHistory.map { s in
                   .init(from: .init(s.from), to: .init(s.to), at: s.at.date, reason: s.reason, by: s.by)
               },
-              ledger: c.ledger.map { line in
-                  let e = line.entry
-                  return .init(kind: e.kind == .fit ? .fit : .engagement, rule: e.ruleID.description, group: e.group, points: Double(e.points),
-                               valueNow: line.valueNow.rounded(places: 4), at: e.at.date, eventId: e.eventID.rawValue, eventType: e.eventType,
-                               note: e.note)
-              },
+              ledger: c.ledger.map(ledgerLine),
               nextOffers: c.nextOffers, events: c.events, lastActivity: c.lastActivity?.date,
               timeline: c.timeline.map { .init(at: $0.at.date, _type: $0.type, by: $0.by, text: $0.text) })
     }

@@ -95,13 +95,28 @@ extension QualifyServer {
     /// A lead card as the API's JSON document (`GET /leads/{email}`), pretty-printed: what `qualify lead --format
     /// json` prints, so the two shells give the same document.
     public static func cardDocument(_ view: LeadCardView) throws -> String {
+        try document(QualifyAPI.card(view))
+    }
+
+    /// The account queue as `GET /accounts` answers it: what `qualify accounts --format json` prints.
+    public static func accountsDocument(_ queue: AccountQueue) throws -> String {
+        try document(Components.Schemas.AccountList(accounts: queue.accounts.map(QualifyAPI.account), matched: queue.matched,
+                                                    total: queue.total, modelVersion: queue.modelVersion))
+    }
+
+    /// The account card as `GET /accounts/{domain}` answers it: what `qualify account DOMAIN --format json` prints.
+    public static func accountDocument(_ view: AccountCardView) throws -> String {
+        try document(QualifyAPI.accountCard(view))
+    }
+
+    static func document(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(try FlexibleISO8601().encode(date))
         }
-        return String(decoding: try encoder.encode(QualifyAPI.card(view)), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 

@@ -22,8 +22,11 @@ public struct LeadCardView: Sendable, Hashable {
     /// card's time (the latest ``LeadCards/shownMerges``): the audit of where each value came from.
     public var merges: [MergeRecord] = []
     /// The lead's account scored from its contacts now (``AccountCards``); nil without an account, for a card as of a
-    /// past date, or when the card was read for an export or a sort (`explain: false`).
+    /// past date, when the card was read for an export or a sort (`explain: false`), or when the account has more than
+    /// ``AccountCards/cardContactLimit`` contacts (scoring reads every contact: its own card does that).
     public var account: AccountScore?
+    /// The account the lead belongs to (domain, name, how many leads), scored or not.
+    public var linkedAccount: Account?
     /// The owner's SLA clock (``SLAClock``), when the model has one for the lead's stage and the lead was assigned.
     public var sla: SLAClock.Status? { card.sla }
 }
@@ -92,15 +95,16 @@ public struct LeadCards: Sendable {
             }
         }
         var accountScore: AccountScore?
-        if explain, asOf == nil, let domain = record.account?.domain {
-            accountScore = try await AccountCards.score(store, domain: domain, now: at)
+        if explain, asOf == nil, let account = record.account, account.leads <= AccountCards.cardContactLimit {
+            accountScore = try await AccountCards.score(store, domain: account.domain, now: at)
         }
         return LeadCardView(
             card: card, modelVersion: model.version, modelName: model.model.name, emailCheck: verifier.verify(key.email),
             priority: model.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: at) },
             chance: chance, chanceProblem: chanceProblem,
             flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability),
-            merges: Array(record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at }.suffix(Self.shownMerges)), account: accountScore)
+            merges: Array(record.merges.filter { $0.at <= at }.sorted { $0.at < $1.at }.suffix(Self.shownMerges)), account: accountScore,
+            linkedAccount: record.account)
     }
 }
 

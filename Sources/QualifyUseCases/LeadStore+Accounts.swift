@@ -72,6 +72,9 @@ public enum AccountCards {
     /// The contacts whose ledgers the card combines (the most engaged first), and the lines it keeps.
     public static let ledgerContacts = 25
     public static let shownLedgerLines = 200
+    /// The most contacts an account may have for a lead's card to score it: scoring reads every contact, and a card
+    /// must stay cheap (a shared domain with thousands of leads would make each of their cards read all of them).
+    public static let cardContactLimit = 500
 
     /// The account queue at `now` under the active model.
     public static func queue(_ store: any LeadStore, filter: AccountFilter, now: Timestamp, pageSize: Int = 2000) async throws -> AccountQueue {

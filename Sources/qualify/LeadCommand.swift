@@ -90,7 +90,14 @@ enum CardText {
             let reasons = check.reasons.map(\.rawValue).joined(separator: ", ")
             out.append("email       \(check.verdict.label)\(reasons.isEmpty ? "" : " (\(reasons))")\(check.suggestion.map { " — did you mean \($0)?" } ?? "")")
         }
-        out.append("account     \(card.account ?? "—")")
+        if let a = view.account {
+            let missing = a.missingRoles.isEmpty ? "" : "; missing \(a.missingRoles.joined(separator: ", "))"
+            out.append("account     \(card.account ?? a.domain): grade \(a.grade.rawValue), \(a.temperature.rawValue), \(a.contacts) contact\(a.contacts == 1 ? "" : "s")\(missing)")
+        } else if let linked = view.linkedAccount, linked.leads > AccountCards.cardContactLimit {
+            out.append("account     \(card.account ?? linked.domain): \(linked.leads) contacts (`qualify account \(linked.domain)` scores it)")
+        } else {
+            out.append("account     \(card.account ?? "—")")
+        }
         out.append("fit         \(card.fitPoints) points → grade \(card.grade.rawValue)")
         if let priority { out.append("priority    \(priority.summary)") }
         if let chance {

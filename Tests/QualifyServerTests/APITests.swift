@@ -361,6 +361,46 @@ extension TestClientProtocol {
         }
     }
 
+    /// GET /accounts and /accounts/{domain}: accounts scored from their contacts for anyone who reads leads; the lead
+    /// card carries its account's score; bad parameters name themselves, an unknown domain is a 404.
+    @Test func accountsAreScoredFromTheirContacts() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), #"{"fields":{"job_title":"CTO","employees":"250"}}"#)
+            _ = try await client.call(.put, "/leads/cy@acme.io", f.headers(.ingest), #"{"fields":{"job_title":"Procurement Manager"}}"#)
+            _ = try await client.call(.put, "/leads/bo@shop.io", f.headers(.ingest), #"{"fields":{"job_title":"Owner"}}"#)
+            _ = try await client.call(.put, "/leads/al@gmail.com", f.headers(.ingest), #"{"fields":{"job_title":"CEO"}}"#)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("f1", type: "demo_request"))
+            let list = try await client.call(.get, "/accounts?limit=10", f.headers(.sales))
+            #expect(list.status == .ok && list["total"] as? Int == 2 && list["matched"] as? Int == 2, "\(list.text)")
+            let accounts = list["accounts"] as? [[String: Any]] ?? []
+            #expect(accounts.map { $0["domain"] as? String } == ["acme.io", "shop.io"], "acme is engaged, shop is not: \(accounts)")
+            #expect(accounts.first?["missing_roles"] as? [String] == ["decision_maker"] && accounts.first?["contacts"] as? Int == 2,
+                    "CTO: technical; procurement manager: champion and finance: \(accounts.first ?? [:])")
+            let hot = try await client.call(.get, "/accounts?temperature=HOT&grade=d", f.headers(.sales))
+            #expect(hot.status == .ok && hot["matched"] as? Int == 0, "\(hot.text)")
+            let card = try await client.call(.get, "/accounts/ACME.io", f.headers(.sales))
+            #expect(card.status == .ok, "\(card.text)")
+            let contacts = card["contacts"] as? [[String: Any]] ?? []
+            #expect(contacts.map { $0["email"] as? String } == ["ada@acme.io", "cy@acme.io"] && contacts.first?["roles"] as? [String] == ["technical"],
+                    "\(contacts)")
+            let ledger = card["ledger"] as? [[String: Any]] ?? []
+            #expect(ledger.contains { $0["contact"] as? String == "ada@acme.io" && ($0["line"] as? [String: Any])?["rule"] as? String == "demo" }, "\(ledger)")
+            let lead = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
+            let score = lead["account_score"] as? [String: Any]
+            #expect(score?["domain"] as? String == "acme.io" && score?["engagement"] as? Double == (accounts.first?["engagement"] as? Double),
+                    "the card names its account: \(score ?? [:])")
+            let unknown = try await client.call(.get, "/accounts/gmail.com", f.headers(.sales))
+            #expect(unknown.status == .notFound && unknown.text.contains("free-mail"), "\(unknown.text)")
+            let refused = try await client.call(.get, "/accounts", f.headers(.ingest))
+            #expect(refused.status == .forbidden)
+            let badGrade = try await client.call(.get, "/accounts?grade=E", f.headers(.sales))
+            #expect(badGrade.status == .badRequest && badGrade["field"] as? String == "grade", "\(badGrade.text)")
+            let badLimit = try await client.call(.get, "/accounts?limit=0", f.headers(.sales))
+            #expect(badLimit.status == .badRequest, "\(badLimit.text)")
+        }
+    }
+
     @Test func aPersonsStageMoveIsRecordedWithItsReasonOrRefused() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in

@@ -71,7 +71,8 @@ public enum UnscoredEventTypes {
 }
 
 extension QualificationModel {
-    /// Where the model reads a lead field: each fit rule's and routing rule's conditions, as `(where, field)`.
+    /// Where the model reads a lead field: each fit rule's and routing rule's conditions and the accounts' job-title
+    /// field, as `(where, field)`.
     public var fieldsRead: [(rule: String, field: String)] {
         var out: [(rule: String, field: String)] = []
         func walk(_ c: FieldCondition, _ rule: String) {
@@ -86,6 +87,7 @@ extension QualificationModel {
         for (i, rule) in (handoff?.routing?.rules ?? []).enumerated() {
             if let when = rule.when { walk(when, "routing rule '\(rule.id)' (\(i + 1))") }
         }
+        if let accounts, !accounts.roles.isEmpty { out.append(("accounts.roles (the buying committee)", accounts.titleField)) }
         return out
     }
 
