@@ -34,7 +34,7 @@ enum Templates {
 
     static let all: [(String, String)] = [
         ("layout", layout), ("signin", signIn), ("queue", queue), ("card", card), ("model", model), ("diff", diff),
-        ("insights", insights), ("funnel", funnel), ("abcxyz", abcXyz), ("hygiene", hygiene), ("settings", settings), ("problem", problem),
+        ("insights", insights), ("funnel", funnel), ("accounts", accounts), ("account", account), ("abcxyz", abcXyz), ("hygiene", hygiene), ("settings", settings), ("problem", problem),
     ]
 
     static let layout = """
@@ -55,6 +55,7 @@ enum Templates {
       <nav aria-label="Main">
         <a href="/app/queue"{{#navQueue}} aria-current="page"{{/navQueue}}>Queue</a>
         {{#canModel}}<a href="/app/model"{{#navModel}} aria-current="page"{{/navModel}}>Model</a>{{/canModel}}
+        <a href="/app/accounts"{{#navAccounts}} aria-current="page"{{/navAccounts}}>Accounts</a>
         <a href="/app/insights"{{#navInsights}} aria-current="page"{{/navInsights}}>Insights</a>
         {{#canSettings}}<a href="/app/settings"{{#navSettings}} aria-current="page"{{/navSettings}}>Settings</a>{{/canSettings}}
       </nav>
@@ -149,7 +150,7 @@ enum Templates {
       <dt>Stage</dt><dd><strong>{{stage}}</strong></dd>
       <dt>Fit</dt><dd>{{fitPoints}} points → grade <strong>{{grade}}</strong></dd>
       <dt>Engagement</dt><dd>{{engagement}} now → <strong>{{temperature}}</strong>{{#groups}}<div class="sub">[{{name}}] {{value}}</div>{{/groups}}</dd>
-      <dt>Account</dt><dd>{{account}}</dd>
+      <dt>Account</dt><dd>{{#accountHref}}<a href="{{.}}">{{account}}</a>{{/accountHref}}{{^accountHref}}{{account}}{{/accountHref}}{{#accountScore}}<div class="sub">{{.}}</div>{{/accountScore}}</dd>
       <dt>Email</dt><dd>{{emailVerdict}}{{#emailSuggestion}} — did you mean {{.}}?{{/emailSuggestion}}</dd>
       <dt>Owner</dt><dd>{{owner}}</dd>
       {{#sla}}<dt>SLA</dt><dd>{{.}}</dd>{{/sla}}
@@ -314,6 +315,69 @@ enum Templates {
     <tbody>{{#rows}}<tr><th scope="row">{{value}}</th><td class="num">{{arrivals}}</td>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>
     </section>{{/grouped}}
     {{/error}}
+    {{/body}}{{/layout}}
+    """
+
+    static let accounts = """
+    {{<layout}}{{$body}}
+    <h1>Accounts</h1>
+    <p class="sub">The organisations behind the leads, scored from their contacts under the model's accounts rules; ordered by grade × temperature, then engagement.</p>
+    <form class="filters" method="get" action="/app/accounts" role="search">
+      <label>Grade <select name="grade"><option value="">any</option>{{#grades}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/grades}}</select></label>
+      <label>Temperature <select name="temperature"><option value="">any</option>{{#temperatures}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/temperatures}}</select></label>
+      <button type="submit">Show</button>
+    </form>
+    {{^empty(rows)}}
+    <table class="queue" data-keys="rows">
+    <caption>{{summary}}</caption>
+    <thead><tr><th scope="col">Priority</th><th scope="col">Account</th><th scope="col">Contacts</th><th scope="col">Furthest stage</th><th scope="col">Engagement now</th><th scope="col">Buying committee</th><th scope="col">Owners</th></tr></thead>
+    <tbody>
+    {{#rows}}
+    <tr>
+      <td><span class="badge b-{{temperature}}" title="grade {{grade}} · {{temperature}}">{{grade}} · {{temperature}}</span></td>
+      <td><a href="{{href}}">{{name}}</a><div class="sub">{{domain}}</div></td>
+      <td class="num">{{contacts}}</td>
+      <td>{{stage}}</td>
+      <td class="num">{{engagement}}</td>
+      <td>{{roles}}{{#missing}}<div class="sub">missing: {{.}}</div>{{/missing}}</td>
+      <td>{{owners}}</td>
+    </tr>
+    {{/rows}}
+    </tbody>
+    </table>
+    {{/empty(rows)}}
+    {{^rows}}<p class="empty">No account matches. Leads with company email domains form accounts; free-mail and disposable domains never do.</p>{{/rows}}
+    {{/body}}{{/layout}}
+    """
+
+    static let account = """
+    {{<layout}}{{$body}}
+    <h1>{{display}}</h1>
+    <p class="sub">{{domain}} · as of {{asOf}} · model “{{modelName}}” v{{modelVersion}}</p>
+    <div class="grid">
+    <section aria-labelledby="score"><h2 id="score">Score</h2>
+    <dl>
+      <dt>Fit</dt><dd>{{fitPoints}} points → grade <strong>{{grade}}</strong><div class="sub">from {{fitSource}}</div></dd>
+      <dt>Engagement</dt><dd>{{engagement}} now → <strong>{{temperature}}</strong><div class="sub">{{rule}}</div></dd>
+      <dt>Furthest stage</dt><dd>{{stage}}</dd>
+      <dt>Owners</dt><dd>{{owners}}</dd>
+    </dl>
+    </section>
+    <section aria-labelledby="committee"><h2 id="committee">Buying committee</h2>
+    <ul class="roles">{{#roles}}<li>{{#present}}✓ <strong>{{role}}</strong>: {{who}}{{/present}}{{^present}}✗ <strong>{{role}}</strong>: missing{{/present}}</li>{{/roles}}</ul>
+    </section>
+    </div>
+    <section aria-labelledby="people"><h2 id="people">Contacts</h2>
+    <table><caption>Most engaged first</caption>
+    <thead><tr><th scope="col">Contact</th><th scope="col">Title</th><th scope="col">Grade</th><th scope="col">Stage</th><th scope="col">Engagement now</th><th scope="col">Roles</th><th scope="col">Owner</th><th scope="col">Last activity</th></tr></thead>
+    <tbody>{{#contacts}}<tr><td><a href="{{href}}">{{display}}</a><div class="sub">{{email}}</div></td><td>{{title}}</td><td>{{grade}} ({{fitPoints}})</td><td>{{stage}}</td><td class="num">{{engagement}} {{temperature}}</td><td>{{roles}}</td><td>{{owner}}</td><td>{{lastActivity}}</td></tr>{{/contacts}}</tbody></table>
+    </section>
+    <section aria-labelledby="ledger"><h2 id="ledger">Ledger</h2>
+    {{^ledger}}<p class="empty">No points yet.</p>{{/ledger}}
+    {{^empty(ledger)}}<table><caption>Newest first: {{ledgerShown}}</caption>
+    <thead><tr><th scope="col">When</th><th scope="col">Contact</th><th scope="col">Rule</th><th scope="col">Points</th><th scope="col">Worth now</th><th scope="col">Event</th></tr></thead>
+    <tbody>{{#ledger}}<tr><td>{{at}}</td><td>{{contact}}</td><td>{{kind}} {{rule}}</td><td class="num">{{points}}</td><td class="num">{{now}}</td><td>{{event}}</td></tr>{{/ledger}}</tbody></table>{{/empty(ledger)}}
+    </section>
     {{/body}}{{/layout}}
     """
 

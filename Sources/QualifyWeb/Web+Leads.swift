@@ -195,6 +195,13 @@ extension Web {
         c["temperature"] = card.temperature.rawValue
         c["groups"] = card.groups.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": Display.number($0.value)] }
         c["account"] = card.account ?? "—"
+        c["accountHref"] = view.linkedAccount.map { Self.accountPath($0.domain) }
+        if let a = view.account {
+            c["accountScore"] = "grade \(a.grade.rawValue) · \(a.temperature.rawValue) · \(a.contacts) contact\(a.contacts == 1 ? "" : "s")"
+                + (a.missingRoles.isEmpty ? "" : " · missing \(a.missingRoles.map(Self.roleLabel).joined(separator: ", "))")
+        } else if let linked = view.linkedAccount, linked.leads > AccountCards.cardContactLimit {
+            c["accountScore"] = "\(linked.leads) contacts: open the account to score it"
+        }
         let check = view.emailCheck
         let reasons = check.reasons.map(\.rawValue).joined(separator: ", ")
         c["emailVerdict"] = check.verdict.label + (reasons.isEmpty ? "" : " (\(reasons))")

@@ -97,6 +97,10 @@ struct Web: Sendable {
         router.get("/app/model") { request, _ in await page(request, needs: .readModel) { viewer in try await modelPage(viewer) } }
         router.post("/app/model") { request, _ in await form(request, needs: .manageModel) { viewer, fields in try await modelAction(fields, viewer) } }
         router.get("/app/model/diff") { request, _ in await page(request, needs: .readModel) { viewer in try await diffPage(request, viewer) } }
+        router.get("/app/accounts") { request, _ in await page(request, needs: .readLeads) { viewer in try await accountsPage(request, viewer) } }
+        router.get("/app/accounts/{domain}") { request, context in
+            await page(request, needs: .readLeads) { viewer in try await accountPage(context.parameters.get("domain") ?? "", viewer) }
+        }
         router.get("/app/insights") { request, _ in await page(request, needs: .readLeads) { viewer in try await insightsPage(viewer) } }
         router.get("/app/insights/calibration") { request, _ in await page(request, needs: .readLeads) { viewer in try await calibrationPage(viewer) } }
         router.get("/app/insights/funnel") { request, _ in await page(request, needs: .readLeads) { viewer in try await funnelPage(request, viewer) } }
@@ -255,7 +259,7 @@ struct Web: Sendable {
             context["user"] = [
                 "name": viewer.user.name, "role": viewer.user.role.rawValue, "csrf": viewer.session.csrfToken,
                 "canModel": viewer.user.role.allows(.readModel), "canSettings": viewer.user.role.allows(.manageUsers),
-                "navQueue": nav == "queue", "navModel": nav == "model", "navInsights": nav == "insights", "navSettings": nav == "settings",
+                "navQueue": nav == "queue", "navModel": nav == "model", "navInsights": nav == "insights", "navAccounts": nav == "accounts", "navSettings": nav == "settings",
             ] as [String: Any]
             context["csrf"] = viewer.session.csrfToken
         }

@@ -208,6 +208,17 @@ def sales_flow(s):
     check("Went further" in s.text() and "By lead_source" in s.text(), "the funnel page shows the stages and the groups")
     s.axe("the funnel")
     s.screenshots("funnel")
+    s.go("/app/accounts")
+    check("Buying committee" in s.text() and "A · hot" in s.text(), "the account queue lists scored accounts")
+    s.axe("the accounts")
+    s.screenshots("accounts")
+    first = s.driver.find_element(By.CSS_SELECTOR, "table.queue tbody a")
+    domain = urllib.parse.unquote(first.get_attribute("href").rsplit("/", 1)[1])
+    first.click()
+    WebDriverWait(s.driver, 20).until(lambda d: "/app/accounts/" in d.current_url)
+    check(domain in s.text() and "Contacts" in s.text() and "Ledger" in s.text(), f"the top account's card opens ({domain})")
+    s.axe("the account card")
+    s.screenshots("account")
 
 
 def marketing_flow(s, folder):

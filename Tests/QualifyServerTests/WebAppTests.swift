@@ -94,7 +94,7 @@ final class Browser: @unchecked Sendable {
             let root = try await b.get("/")
             #expect(root.status == .seeOther && root.location == "/app/queue")
             for path in ["/app/queue", "/app/leads/ada%40acme.io", "/app/model", "/app/insights", "/app/settings", "/app/insights/abc-xyz",
-                         "/app/insights/funnel"] {
+                         "/app/insights/funnel", "/app/accounts", "/app/accounts/acme.io"] {
                 let page = try await b.get(path)
                 #expect(page.status == .seeOther && (page.location ?? "").hasPrefix("/app/sign-in?next="), "\(path): \(page.status)")
             }
@@ -129,6 +129,36 @@ final class Browser: @unchecked Sendable {
             #expect(bad.status == .badRequest && bad.html.contains("is not a date"), "\(bad.html.prefix(300))")
             let badGroup = try await b.get("/app/insights/funnel?by=%22x")
             #expect(badGroup.status == .badRequest && badGroup.html.contains("Group by"))
+        }
+    }
+
+    @Test func theAccountPagesListAccountsAndShowTheirContactsCommitteeAndLedger() async throws {
+        let f = try await WebFixture()
+        let at = Timestamp(iso8601: "2026-05-02T10:00:00Z")!
+        _ = try await f.store.upsertLeads([
+            LeadUpsert(key: try EmailAddress.identity("ada@acme.io").get(), fields: ["first_name": "Ada", "job_title": "CTO"], origin: "test"),
+            LeadUpsert(key: try EmailAddress.identity("cy@acme.io").get(), fields: ["job_title": "<b>CFO</b>"], origin: "test"),
+        ], source: "test", at: at)
+        _ = try await f.store.ingest([IncomingEvent(id: EventID("w1"), email: "ada@acme.io", type: "demo_request",
+                                                    at: Timestamp(iso8601: "2026-05-03T10:00:00Z")!, properties: [:])],
+                                     options: IngestOptions(), now: Fixture.now)
+        try await f.app.test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("sam@example.com")
+            let list = try await b.get("/app/accounts")
+            #expect(list.status == .ok && list.html.contains(#"href="/app/accounts/acme.io""#) && list.html.contains("1 of 1 matching"), "\(list.html.prefix(400))")
+            #expect(list.html.contains("missing: decision maker, champion"), "CTO: technical; CFO: finance")
+            let none = try await b.get("/app/accounts?grade=D&temperature=cold")
+            #expect(none.status == .ok && none.html.contains("No account matches"))
+            let bad = try await b.get("/app/accounts?grade=Z")
+            #expect(bad.status == .badRequest && bad.html.contains("is not A, B, C or D"))
+            let card = try await b.get("/app/accounts/ACME.IO")
+            #expect(card.status == .ok && card.html.contains("ada@acme.io") && card.html.contains("demo_request"), "\(card.html.prefix(400))")
+            #expect(card.html.contains("&lt;b&gt;CFO&lt;/b&gt;") && !card.html.contains("<b>CFO</b>"), "a title is escaped")
+            let lead = try await b.get("/app/leads/ada%40acme.io")
+            #expect(lead.html.contains(#"<a href="/app/accounts/acme.io">"#) && lead.html.contains("2 contacts"), "the lead card links its account")
+            let unknown = try await b.get("/app/accounts/gmail.com")
+            #expect(unknown.status == .notFound && unknown.html.contains("No account"))
         }
     }
 
