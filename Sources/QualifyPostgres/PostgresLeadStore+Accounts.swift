@@ -16,18 +16,27 @@ extension PostgresLeadStore {
         }
     }
 
-    public func accountPage(afterID: Int64, limit: Int) async throws -> [(id: Int64, account: AccountContacts)] {
+    public func accountContactPage(afterLeadID: Int64, limit: Int) async throws -> AccountContactPage {
         let logger = self.logger
         return try await read { db in
-            var accounts: [(id: Int64, domain: String, name: String?)] = []
-            let rows = try await db.query("SELECT id, domain, name FROM account WHERE id > \(afterID) ORDER BY id LIMIT \(Int64(limit))",
-                                          logger: logger)
-            for try await row in rows.decode((Int64, String, String?).self) { accounts.append(row) }
-            guard let first = accounts.first?.id, let last = accounts.last?.id else { return [] }
-            let contacts = try await Self.contacts(db, accounts: first...last, logger: logger)
-            return accounts.compactMap { a in
-                contacts[a.id].map { (a.id, AccountContacts(domain: a.domain, name: a.name, contacts: $0)) }
+            var contacts: [(account: Int64, domain: String, name: String?, contact: AccountContact)] = []
+            var last: Int64?
+            let rows = try await db.query("""
+                SELECT l.id, l.account_id, a.domain, a.name, l.email, l.name, l.grade, l.fit_points, l.stage, l.engagement_amp, l.owner,
+                       l.last_activity_at, l.state
+                FROM lead l LEFT JOIN account a ON a.id = l.account_id WHERE l.id > \(afterLeadID) ORDER BY l.id LIMIT \(Int64(limit))
+                """, logger: logger)
+            for try await row in rows {
+                let (id, account, domain, accountName, email, name, grade, fit, stage, amplitude, owner, lastActivity, blob) =
+                    try row.decode((Int64, Int64?, String?, String?, String, String?, String, Int, String, Double, String?, Int64?, Data).self)
+                last = id
+                guard let account, let domain else { continue }
+                let state = try PostgresLeadRows.decodeState(blob, key: LeadKey(normalizedEmail: email))
+                contacts.append((account, domain, accountName, AccountContact(
+                    email: email, name: name, grade: Grade(rawValue: grade) ?? .d, fitPoints: fit, stage: Stage(rawValue: stage) ?? .new,
+                    amplitude: amplitude, owner: owner, lastActivity: lastActivity.map(Timestamp.init(millis:)), fields: state.fields)))
             }
+            return AccountContactPage(contacts: contacts, nextAfter: last)
         }
     }
 

@@ -11,17 +11,26 @@ extension SQLiteLeadStore {
         }
     }
 
-    public func accountPage(afterID: Int64, limit: Int) async throws -> [(id: Int64, account: AccountContacts)] {
+    public func accountContactPage(afterLeadID: Int64, limit: Int) async throws -> AccountContactPage {
         try await read { db in
-            let accounts = try Row.fetchAll(db, sql: "SELECT id, domain, name FROM account WHERE id > ? ORDER BY id LIMIT ?",
-                                            arguments: [afterID, limit])
-            guard let first: Int64 = accounts.first?["id"], let last: Int64 = accounts.last?["id"] else { return [] }
-            let contacts = try Self.contacts(db, accounts: first...last)
-            return accounts.compactMap { row in
-                let id: Int64 = row["id"]
-                guard let list = contacts[id] else { return nil }
-                return (id, AccountContacts(domain: row["domain"], name: row["name"], contacts: list))
+            // the lead table in row order (sequential), not by account (a random read per lead at a million)
+            var contacts: [(account: Int64, domain: String, name: String?, contact: AccountContact)] = []
+            var last: Int64?
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT l.id, l.account_id, a.domain, a.name, l.email, l.name, l.grade, l.fit_points, l.stage, l.engagement_amp, l.owner,
+                       l.last_activity_at, l.state
+                FROM lead l LEFT JOIN account a ON a.id = l.account_id WHERE l.id > ? ORDER BY l.id LIMIT ?
+                """, arguments: [afterLeadID, limit])
+            while let row = try rows.next() {
+                last = row[0]
+                guard let account: Int64 = row[1], let domain: String = row[2] else { continue }
+                let email: String = row[4]
+                let state = try LeadRows.decodeState(row[12], key: LeadKey(normalizedEmail: email))
+                contacts.append((account, domain, row[3], AccountContact(
+                    email: email, name: row[5], grade: Grade(rawValue: row[6]) ?? .d, fitPoints: row[7], stage: Stage(rawValue: row[8]) ?? .new,
+                    amplitude: row[9], owner: row[10], lastActivity: (row[11] as Int64?).map(Timestamp.init(millis:)), fields: state.fields)))
             }
+            return AccountContactPage(contacts: contacts, nextAfter: last)
         }
     }
 

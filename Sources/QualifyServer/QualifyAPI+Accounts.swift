@@ -48,7 +48,7 @@ extension QualifyAPI {
         .init(domain: a.domain, name: a.name, contacts: a.contacts, engagement: a.engagement.rounded(places: 4),
               engagementRule: a.engagementRule, engagedContacts: a.engagedContacts, temperature: .init(a.temperature),
               fitPoints: a.fitPoints, grade: .init(a.grade), fitSource: a.fitSource, fitRules: a.fitRules,
-              roles: a.roles.map { .init(role: $0.role, contacts: $0.contacts) }, missingRoles: a.missingRoles, stage: .init(a.stage),
+              roles: a.roles.map { .init(role: $0.role, count: $0.count, contacts: $0.contacts) }, missingRoles: a.missingRoles, stage: .init(a.stage),
               owners: a.owners, lastActivity: a.lastActivity?.date)
     }
 }

@@ -70,9 +70,10 @@ public protocol LeadStore: Sendable {
     func funnelLeads(afterID: Int64, limit: Int, group: FunnelGroup?) async throws -> [(id: Int64, lead: FunnelLead)]
     /// The account of this domain (lowercase) with its contacts in the order they were created; nil when there is none.
     func accountContacts(domain: String) async throws -> AccountContacts?
-    /// A page of accounts by row id after `afterID` (0: the start), at most `limit`, each with its contacts (accounts
-    /// without a contact left out): what the account queue scores.
-    func accountPage(afterID: Int64, limit: Int) async throws -> [(id: Int64, account: AccountContacts)]
+    /// A page of the leads that belong to an account, by lead row id after `afterLeadID` (0: the start), at most `limit`
+    /// (a page may hold fewer: leads without an account are skipped), each with its account's id, domain and name:
+    /// what the account queue reads, every lead once, in table order.
+    func accountContactPage(afterLeadID: Int64, limit: Int) async throws -> AccountContactPage
     /// A page of the hand-off's events — assignments (`$assign`), escalations (`$sla`), people's stage moves (`$stage`)
     /// and sales activities (`sales.*`) — in log order after position `after` (0: the start), with each one's position.
     /// Reads the whole event table: for reports, not requests.
@@ -351,6 +352,17 @@ public struct LeadRecord: Sendable, Hashable {
         self.modelVersion = modelVersion
         self.events = events
         self.merges = merges
+    }
+}
+
+/// A page of ``LeadStore/accountContactPage(afterLeadID:limit:)``: the contacts read, and where the next page starts
+/// (nil: the last page).
+public struct AccountContactPage: Sendable {
+    public var contacts: [(account: Int64, domain: String, name: String?, contact: AccountContact)]
+    public var nextAfter: Int64?
+    public init(contacts: [(account: Int64, domain: String, name: String?, contact: AccountContact)], nextAfter: Int64?) {
+        self.contacts = contacts
+        self.nextAfter = nextAfter
     }
 }
 

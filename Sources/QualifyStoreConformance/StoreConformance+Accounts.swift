@@ -30,12 +30,24 @@ extension StoreConformance {
         try await expectAsync(try await store.accountContacts(domain: "gmail.com") == nil, "free mail forms no account")
         try await expectAsync(try await store.accountContacts(domain: "nowhere.io") == nil, "an unknown domain: nil")
 
-        let first = try await store.accountPage(afterID: 0, limit: 1)
-        try expect(first.count == 1 && first[0].account.domain == "acme.io" && first[0].account.contacts.count == 3, "a page of one: \(first.map(\.account.domain))")
-        let rest = try await store.accountPage(afterID: first[0].id, limit: 10)
-        try expect(rest.map(\.account.domain) == ["shop.io"] && rest[0].account.contacts.map(\.email) == ["bo@shop.io"], "the next page: \(rest.map(\.account.domain))")
-        try await expectAsync(try await store.accountPage(afterID: rest[0].id, limit: 10).isEmpty, "past the last account: empty")
-
+        // pages of two leads (the free-mail one read, not listed) until the store says there is no next page
+        var read: [(account: Int64, domain: String, name: String?, contact: AccountContact)] = []
+        var after: Int64 = 0, pages = 0
+        while true {
+            let page = try await store.accountContactPage(afterLeadID: after, limit: 2)
+            pages += 1
+            try expect(page.contacts.count <= 2 && pages <= 4, "at most a page's worth, and an end: \(pages) pages")
+            read += page.contacts
+            guard let next = page.nextAfter else { break }
+            try expect(next > after, "pages move forward")
+            after = next
+        }
+        try expect(read.map(\.contact.email).sorted() == ["ada@acme.io", "bo@shop.io", "cy@acme.io", "dan@acme.io"],
+                   "every lead with an account once: \(read.map(\.contact.email))")
+        let readAda = read.first { $0.contact.email == "ada@acme.io" }
+        try expect(readAda?.contact == ada && readAda?.domain == "acme.io" && readAda?.name == "Acme", "the same contact and its account")
+        try expect(Set(read.filter { $0.domain == "acme.io" }.map(\.account)).count == 1
+                   && read.first { $0.domain == "shop.io" }?.account != readAda?.account, "one id per account")
         // the account's engagement is the sum of its contacts' (the top three here: all of them), as their cards give it
         guard let storage = store as? any QualifyStorage else { throw ConformanceFailure("the store does not serve cards") }
         let cards = LeadCards(store: storage, verifier: EmailVerifier(), prediction: nil)
@@ -46,10 +58,12 @@ extension StoreConformance {
         try expect(score.fitPoints == 60 && score.grade == .a && score.fitSource == "ada@acme.io", "fit from the best contact: \(score.fitPoints) \(score.fitSource)")
         try expect(score.presentRoles == ["decision_maker", "technical", "finance"] && score.missingRoles == ["champion"],
                    "roles from titles: \(score.roles)")
+        try expect(score.roles.map(\.count) == [1, 0, 2, 1] && score.roles[2].contacts == ["ada@acme.io", "dan@acme.io"], "holders: \(score.roles)")
         try expect(score.stage == .sql, "the furthest stage: \(score.stage)")
         let adaCard = try await cards.card(key("ada@acme.io"), asOf: nil, now: now)
         try expect(adaCard.account == score, "the lead card names its account's score")
         let queue = try await AccountCards.queue(store, filter: AccountFilter(limit: 10), now: now)
         try expect(queue.total == 2 && queue.accounts.first?.domain == "acme.io", "the account queue: \(queue.accounts.map(\.domain))")
+        try expect(queue.accounts.first == score, "the queue's tally of the leads in table order scores acme as its card does")
     }
 }

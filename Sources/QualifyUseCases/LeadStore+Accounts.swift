@@ -76,32 +76,38 @@ public enum AccountCards {
     /// must stay cheap (a shared domain with thousands of leads would make each of their cards read all of them).
     public static let cardContactLimit = 500
 
-    /// The account queue at `now` under the active model.
-    public static func queue(_ store: any LeadStore, filter: AccountFilter, now: Timestamp, pageSize: Int = 2000) async throws -> AccountQueue {
+    /// The account queue at `now` under the active model: every lead read once in table order, each added to its
+    /// account's tally (``AccountTally``), then the tallies scored, filtered and sorted.
+    public static func queue(_ store: any LeadStore, filter: AccountFilter, now: Timestamp, pageSize: Int = 5000) async throws -> AccountQueue {
         let (model, engine) = try await activeEngine(store)
+        let rules = model.model.accounts ?? .standard
+        var tallies: [Int64: AccountTally] = [:]
+        var after: Int64 = 0
+        while true {
+            let page = try await store.accountContactPage(afterLeadID: after, limit: pageSize)
+            for (account, domain, name, contact) in page.contacts {
+                tallies[account, default: AccountTally(domain: domain, name: name, rules: rules, roleContactsKept: roleHoldersListed)].add(contact)
+            }
+            guard let next = page.nextAfter else { break }
+            after = next
+        }
         let order = QueueOrder(model: model.model, now: now)
         var kept: [AccountScore] = []
-        var matched = 0, total = 0, after: Int64 = 0
-        let limit = max(0, filter.limit)
-        while true {
-            let page = try await store.accountPage(afterID: after, limit: pageSize)
-            guard let last = page.last else { break }
-            for (_, account) in page {
-                total += 1
-                let score = AccountScore.score(account, model: model.model, order: order, fitPoints: engine.fitPoints(of:))
-                if let grade = filter.grade, score.grade != grade { continue }
-                if let temperature = filter.temperature, score.temperature != temperature { continue }
-                matched += 1
-                kept.append(score)
-                // keep the best `limit` so far without holding every account
-                if kept.count > limit * 2 + 64 { kept.sort(by: AccountScore.precedes); kept.removeLast(kept.count - limit) }
-            }
-            after = last.id
+        var matched = 0
+        for tally in tallies.values {
+            let score = tally.score(model: model.model, order: order, fitPoints: engine.fitPoints(of:))
+            if let grade = filter.grade, score.grade != grade { continue }
+            if let temperature = filter.temperature, score.temperature != temperature { continue }
+            matched += 1
+            kept.append(score)
         }
         kept.sort(by: AccountScore.precedes)
-        return AccountQueue(accounts: Array(kept.prefix(limit)), matched: matched, total: total, modelVersion: model.version,
-                            modelName: model.model.name)
+        return AccountQueue(accounts: Array(kept.prefix(max(0, filter.limit))), matched: matched, total: tallies.count,
+                            modelVersion: model.version, modelName: model.model.name)
     }
+
+    /// How many holders of each role the account queue names (the card names all).
+    public static let roleHoldersListed = 3
 
     /// The account of `domain` scored at `now`, for a lead card (nil when there is no such account).
     public static func score(_ store: any LeadStore, domain: String, now: Timestamp) async throws -> AccountScore? {

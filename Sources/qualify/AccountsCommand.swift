@@ -106,7 +106,7 @@ enum AccountText {
             : a.fitSource == "no contacts" ? "no contacts" : "best contact \(a.fitSource)"
         out.append("fit         \(a.fitPoints) points → grade \(a.grade.rawValue) (\(fitFrom))")
         out.append("engagement  \(a.engagement.formatted(1)) now → \(a.temperature.rawValue) (\(a.engagementRule))")
-        let present = a.roles.filter(\.present).map { "\($0.role) (\($0.contacts.count))" }
+        let present = a.roles.filter(\.present).map { "\($0.role) (\($0.count))" }
         out.append("committee   \(present.isEmpty ? "no role recognised" : present.joined(separator: "; "))")
         if !a.missingRoles.isEmpty { out.append("missing     \(a.missingRoles.joined(separator: ", "))") }
         out.append("owners      \(a.owners.isEmpty ? "—" : a.owners.joined(separator: ", "))")

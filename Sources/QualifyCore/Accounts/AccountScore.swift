@@ -42,7 +42,8 @@ public struct AccountScore: Sendable, Hashable, Codable {
     public var domain: String
     public var name: String?
     public var contacts: Int
-    /// The account's engagement now under the rule, and the contacts it counted (most engaged first).
+    /// The account's engagement now under the rule, and the contacts it counted (most engaged first, at most
+    /// ``AccountTally/engagedShown``).
     public var engagement: Double
     public var engagementRule: String
     public var engagedContacts: [String]
@@ -63,8 +64,10 @@ public struct AccountScore: Sendable, Hashable, Codable {
 
     public struct RolePresence: Sendable, Hashable, Codable {
         public var role: String
+        /// How many contacts hold the role, and who (all on a card; the first few in the account queue).
+        public var count: Int
         public var contacts: [String]
-        public var present: Bool { !contacts.isEmpty }
+        public var present: Bool { count > 0 }
     }
 
     public var presentRoles: [String] { roles.filter(\.present).map(\.role) }
@@ -77,68 +80,18 @@ public struct AccountScore: Sendable, Hashable, Codable {
     /// `fitPoints` applies the model's fit rules to fields (``Engine/fitPoints(of:)``); only `fit: fields` calls it.
     public static func score(_ account: AccountContacts, model: QualificationModel, order: QueueOrder,
                              fitPoints: ([String: String]) -> (points: Int, rules: [String])) -> AccountScore {
-        let rules = model.accounts ?? .standard
-        let ranked = account.contacts.enumerated().sorted { x, y in
-            x.element.amplitude != y.element.amplitude ? x.element.amplitude > y.element.amplitude : x.offset < y.offset
-        }.map(\.element)
-        let counted: [AccountContact]
-        switch rules.engagement {
-        case .sumOfTop(let n): counted = Array(ranked.prefix(n))
-        case .sum: counted = ranked
-        case .max: counted = Array(ranked.prefix(1))
-        }
-        // summed as amplitudes (one decay factor for all), then brought to now: the same rounding as a lead's
-        let engagement = order.engagement(amplitude: counted.reduce(0) { $0 + $1.amplitude })
-        let thresholds = rules.temperature ?? model.engagement.main.temperature
-
-        var fit = 0, source = "no contacts", fitRules: [String] = []
-        switch rules.fit {
-        case .bestContact:
-            if let best = account.contacts.enumerated().max(by: { x, y in
-                x.element.fitPoints != y.element.fitPoints ? x.element.fitPoints < y.element.fitPoints : x.offset > y.offset
-            })?.element {
-                fit = best.fitPoints
-                source = best.email
-            }
-        case .fields:
-            (fit, fitRules) = fitPoints(accountFields(account.contacts, titleField: rules.titleField))
-            source = "account fields"
-        }
-
-        var roles: [RolePresence] = rules.roles.map { RolePresence(role: $0.id, contacts: []) }
-        for contact in account.contacts {
-            guard let title = contact.fields[rules.titleField], !title.isEmpty else { continue }
-            for (i, role) in rules.roles.enumerated() where role.matches(title) { roles[i].contacts.append(contact.email) }
-        }
-        let stage = account.contacts.map(\.stage).max { ($0.forwardRank ?? 0) < ($1.forwardRank ?? 0) } ?? .new
-        var owners: [String] = []
-        for owner in account.contacts.compactMap(\.owner) where !owners.contains(owner) { owners.append(owner) }
-        return AccountScore(
-            domain: account.domain, name: account.name, contacts: account.contacts.count, engagement: engagement,
-            engagementRule: rules.engagement.words, engagedContacts: counted.filter { $0.amplitude > 0 }.map(\.email),
-            temperature: thresholds.temperature(for: engagement), fitPoints: fit, grade: model.fit.grades.grade(for: fit),
-            fitSource: source, fitRules: fitRules, roles: roles, stage: stage == .disqualified ? .new : stage, owners: owners,
-            lastActivity: account.contacts.compactMap(\.lastActivity).max())
+        var tally = AccountTally(domain: account.domain, name: account.name, rules: model.accounts ?? .standard, roleContactsKept: nil)
+        for contact in account.contacts { tally.add(contact) }
+        return tally.score(model: model, order: order, fitPoints: fitPoints)
     }
 
     /// The account's fields: for each field, the value most contacts give (ignoring case and surrounding spaces;
     /// a tie goes to the value of the earliest contact). Personal fields (names, `titleField`, phone) are left out.
     public static func accountFields(_ contacts: [AccountContact], titleField: String) -> [String: String] {
-        var tallies: [String: [(key: String, value: String, count: Int, first: Int)]] = [:]
-        for (i, contact) in contacts.enumerated() {
-            for (name, value) in contact.fields where !personalFields.contains(name) && name != titleField {
-                let key = value.trimmingSpaces.lowercased()
-                guard !key.isEmpty else { continue }
-                if let j = tallies[name]?.firstIndex(where: { $0.key == key }) {
-                    tallies[name]![j].count += 1
-                } else {
-                    tallies[name, default: []].append((key, value, 1, i))
-                }
-            }
-        }
-        return tallies.mapValues { options in
-            options.max { $0.count != $1.count ? $0.count < $1.count : $0.first > $1.first }!.value
-        }
+        var tally = AccountTally(domain: "", name: nil, rules: AccountRules(engagement: .sum, fit: .fields, temperature: nil,
+                                                                            titleField: titleField, roles: []), roleContactsKept: 0)
+        for contact in contacts { tally.add(contact) }
+        return tally.fields
     }
 
     static let personalFields: Set<String> = ["first_name", "last_name", "name", "job_title", "phone", "mobile", "email"]
