@@ -112,8 +112,9 @@ import Testing
         var state = LeadState(key: LeadKey(normalizedEmail: "ada@acme.io"))
         state.fields["owner"] = "sam"
         var bytes = LeadStateCodec.encode(state)
-        #expect(bytes.first == 3 && bytes.suffix(3) == [0, 0, 0])   // two absent optionals and no escalation at the end
-        bytes.removeLast(3)
+        // two absent optionals and no escalation, then the nurture state: three absent optionals, no steps, two empty maps
+        #expect(bytes.first == 4 && bytes.suffix(10) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        bytes.removeLast(10)
         bytes[0] = 1
         let old = try LeadStateCodec.decode(bytes)
         #expect(old == state && old.assignedAt == nil)

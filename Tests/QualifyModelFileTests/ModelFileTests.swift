@@ -339,7 +339,7 @@ import Testing
     @Test func aListAtTheTopIsNotAModel() {
         let issues = Y.issues("- name: x\n")
         #expect(issues.count == 1)
-        #expect(issues.first?.message == "expected a mapping with keys name, fit, engagement, stages, offers, checklist, import, accounts, team, calendars, routing, sla, reasons, got a list")
+        #expect(issues.first?.message == "expected a mapping with keys name, fit, engagement, stages, offers, checklist, import, accounts, follow_up, team, calendars, routing, sla, reasons, got a list")
     }
 
     @Test func invalidYAMLSyntaxGivesItsLine() throws {

@@ -63,12 +63,30 @@ public enum DefaultModel {
             - { event: contact_sales }
             - { all: [ { engagement: { at_least: 60 } }, { grade: { at_least: B } } ] }
 
+    # What to offer next: the highest-ranked offer of the lead's stage that fits it (`when`, as in fit rules), that it
+    # has not taken (`taken`: the event that marks it) and that was not offered within the follow-up's quiet period.
     offers:
-      new: [newsletter, blog_digest]
-      iql: [webinar, case_study, spec_sheet, catalog]
-      mql: [free_trial, consultation, demo, estimate, coupon]
-      sql: [talk_to_sales]
-      recycled: [case_study, webinar]
+      - { id: newsletter,    title: "Monthly newsletter",         kind: newsletter,    stages: [new],           taken: { event: form_submit, where: { form: newsletter-signup } } }
+      - { id: webinar,       title: "Product tour webinar",       kind: webinar,       stages: [new, iql, recycled], taken: { event: webinar_register } }
+      - { id: case_study,    title: "Customer case study",        kind: case_study,    stages: [iql, recycled], taken: { event: content_download, where: { asset: { contains: case-study } } } }
+      - { id: spec_sheet,    title: "Platform spec sheet",        kind: spec_sheet,    stages: [iql],           taken: { event: content_download, where: { asset: { contains: spec-sheet } } } }
+      - { id: catalog,       title: "2026 catalog",               kind: catalog,       stages: [iql],           taken: { event: content_download, where: { asset: { contains: catalog } } } }
+      - { id: free_trial,    title: "Free trial",                 kind: free_trial,    stages: [mql],           taken: { event: trial_start } }
+      - { id: consultation,  title: "Implementation consultation", kind: consultation, stages: [mql],           when: { field: employees, at_least: 50 }, taken: { event: consultation_request } }
+      - { id: demo,          title: "Live demo",                  kind: demo,          stages: [mql],           taken: { event: demo_request } }
+      - { id: estimate,      title: "Price estimate",             kind: estimate,      stages: [mql],           taken: { event: contact_sales, where: { form: request-quote } } }
+      - { id: coupon,        title: "First-order coupon",         kind: coupon,        stages: [mql],           taken: { event: cart_add } }
+      - { id: talk_to_sales, title: "Talk to sales",              kind: talk_to_sales, stages: [sql],           taken: { event: contact_sales } }
+
+    # Spaced follow-ups: after a lead enters a stage, each step is due `after` its entry (never within `quiet` of the
+    # last touch: a follow-up done or a salesperson's call, email or meeting). A reply or a meeting stops the stage's
+    # cadence, a stage move starts the next one's; unsubscribed leads, hard bounces and addresses the hygiene check
+    # rejects get none. `offer: best` is the next-best offer when the step is due. `qualify followups` lists what is due.
+    follow_up:
+      quiet: 2d
+      iql:      [ { after: 3d, offer: best }, { after: 10d, offer: best }, { after: 30d, channel: email } ]
+      mql:      [ { after: 2d, offer: free_trial }, { after: 5d, channel: call }, { after: 12d, offer: best }, { after: 30d, channel: email } ]
+      recycled: [ { after: 30d, offer: best }, { after: 90d, channel: email } ]
 
     # The qualification checklist sales managers go through on a call (`qualify qualify EMAIL`): each answer is yes,
     # partly, no or unknown; the weighted share met gives the priority grade P1–P4 shown beside the fit grade.

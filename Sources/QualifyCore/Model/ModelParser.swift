@@ -2,7 +2,7 @@
 /// what was expected, like a compiler. Checks types, unknown keys, regexes, threshold order, references between
 /// sections and stages that can never be reached.
 public enum ModelParser {
-    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist", "import", "accounts"] + handoffKeys
+    public static let topKeys = ["name", "fit", "engagement", "stages", "offers", "checklist", "import", "accounts", "follow_up"] + handoffKeys
 
     /// The model, with warnings; or every problem when there is at least one error.
     /// `zoneExists` says whether a calendar's time zone name is known (the core has no zone database; the caller
@@ -30,12 +30,15 @@ public enum ModelParser {
         let groups = engagement?.groups.map(\.id) ?? [EngagementSection.mainGroup]
         let stages = r.required(top, "stages", "", in: root).flatMap { readStages($0, groups: groups, &r) }
         var offers: [Stage: [String]] = [:]
-        if let node = top["offers"]?.value, let map = r.mapping(node, "offers", allowed: Stage.allCases.map(\.rawValue)) {
-            for (key, pair) in map {
-                if let stage = Stage(rawValue: key), let list = r.strings(pair.value, "offers.\(key)") {
-                    offers[stage] = list
-                }
-            }
+        var catalogue: [Offer]?
+        var offersOK = true
+        if let node = top["offers"]?.value {
+            if let read = readOffers(node, &r) { (offers, catalogue) = read } else { offersOK = false }
+        }
+        var followUp: FollowUpSection?
+        if let node = top["follow_up"]?.value {
+            guard let section = readFollowUp(node, offers: catalogue ?? Offer.catalogue(byStage: offers), &r) else { return nil }
+            followUp = section
         }
         var checklist: Checklist?
         if let node = top["checklist"]?.value {
@@ -53,9 +56,9 @@ public enum ModelParser {
             guard let section = readAccounts(node, &r) else { return nil }
             accounts = section
         }
-        guard let name, let fit, let engagement, let stages, let handoff else { return nil }
+        guard let name, let fit, let engagement, let stages, let handoff, offersOK else { return nil }
         return QualificationModel(name: name, fit: fit, engagement: engagement, stages: stages, offers: offers, checklist: checklist,
-                                  handoff: handoff, imports: imports, accounts: accounts)
+                                  handoff: handoff, imports: imports, accounts: accounts, catalogue: catalogue, followUp: followUp)
     }
 
     // MARK: import

@@ -14,9 +14,16 @@ public struct QualificationModel: Sendable, Hashable, Codable {
     public var imports: ImportSection?
     /// How accounts are scored from their contacts (nil: ``AccountRules/standard``; older stored models decode without it).
     public var accounts: AccountRules?
+    /// The offer catalogue (`offers:` as a list); nil when the model lists offer names per stage (``offers``).
+    public var catalogue: [Offer]?
+    /// Spaced follow-ups per stage (nil: none).
+    public var followUp: FollowUpSection?
 
     public init(name: String, fit: FitSection, engagement: EngagementSection, stages: [StageRule], offers: [Stage: [String]],
-                checklist: Checklist? = nil, handoff: HandoffSection? = nil, imports: ImportSection? = nil, accounts: AccountRules? = nil) {
+                checklist: Checklist? = nil, handoff: HandoffSection? = nil, imports: ImportSection? = nil, accounts: AccountRules? = nil,
+                catalogue: [Offer]? = nil, followUp: FollowUpSection? = nil) {
+        self.catalogue = catalogue
+        self.followUp = followUp
         self.imports = imports
         self.accounts = accounts
         self.name = name
@@ -27,6 +34,12 @@ public struct QualificationModel: Sendable, Hashable, Codable {
         self.checklist = checklist
         self.handoff = handoff
     }
+}
+
+extension QualificationModel {
+    /// The offers: the catalogue, or one offer per name of the per-stage lists (ranked in list order, nothing marking
+    /// them taken).
+    public var offerCatalogue: [Offer] { catalogue ?? Offer.catalogue(byStage: offers) }
 }
 
 // MARK: Fit

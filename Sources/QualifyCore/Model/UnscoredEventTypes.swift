@@ -11,6 +11,8 @@ extension QualificationModel {
             }
         }
         stages.forEach { walk($0.when) }
+        for offer in offerCatalogue { if let taken = offer.taken { out.insert(taken.event) } }
+        out.formUnion(followUp?.stopOn ?? [])
         return out
     }
 }
@@ -38,7 +40,7 @@ public enum UnscoredEventTypes {
 
     /// The same against the types a model names (``CompiledModel/eventTypesUsed``, computed once per model).
     public static func findings(_ counts: [String: Int], known: Set<String>) -> [Finding] {
-        counts.filter { !known.contains($0.key) && !$0.key.hasPrefix("$") && !$0.key.hasPrefix("sales.") }
+        counts.filter { !known.contains($0.key) && !$0.key.hasPrefix("$") && !$0.key.hasPrefix("sales.") && !$0.key.hasPrefix("nurture.") }
             .map { Finding(type: $0.key, count: $0.value, suggestion: closest($0.key, among: known)) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.type < $1.type }
     }

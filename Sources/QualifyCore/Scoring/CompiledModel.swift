@@ -15,6 +15,11 @@ public struct CompiledModel {
     public let lists: EmailLists
     /// The event types the model's rules name (``QualificationModel/eventTypesUsed``), computed once.
     public let eventTypesUsed: Set<String>
+    /// The offer catalogue, and the offers each event type can mark taken.
+    let offers: [Offer]
+    let offersTakenByType: [String: [Int]]
+    /// Event types that stop a follow-up cadence (``FollowUpSection/stopOn``).
+    let stopOnTypes: Set<String>
 
     public init(_ model: QualificationModel, lists: EmailLists = .builtIn) throws(ModelIssue) {
         self.model = model
@@ -62,6 +67,17 @@ public struct CompiledModel {
         }
         var criteriaByType: [String: [Int]] = [:]
         for (i, c) in eventCriteria.enumerated() { criteriaByType[c.0, default: []].append(i) }
+        let offers = model.offerCatalogue
+        var takenByType: [String: [Int]] = [:]
+        for (i, offer) in offers.enumerated() {
+            if let when = offer.when { try walk(when, "offers[\(i)].when") }
+            guard let taken = offer.taken else { continue }
+            for c in taken.conditions { try compile(c.test, at: "offers[\(i)].taken.where") }
+            takenByType[taken.event, default: []].append(i)
+        }
+        self.offers = offers
+        self.offersTakenByType = takenByType
+        self.stopOnTypes = Set(model.followUp?.stopOn ?? [])
         self.regexes = regexes
         self.rulesByType = byType
         self.eventCriteria = eventCriteria

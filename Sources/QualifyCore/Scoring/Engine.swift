@@ -14,6 +14,18 @@ public struct Engine {
     /// arrives late).
     @discardableResult
     public func apply(_ event: Event, to state: inout LeadState) -> Application {
+        let stageBefore = state.stage
+        let out = score(event, to: &state)
+        Nurture.fold(event, stageBefore: stageBefore, into: &state, compiled: compiled)
+        return out
+    }
+
+    /// Whether the lead meets a condition in the fit rules' language (an offer's `when`).
+    public func fits(_ condition: FieldCondition, state: LeadState) -> Bool {
+        evaluate(condition, fields: state.fields, kinds: compiled.lists.kinds(of: state.key))
+    }
+
+    private func score(_ event: Event, to state: inout LeadState) -> Application {
         var out = Application()
         state.eventCount += 1
         if state.firstSeen == nil { state.firstSeen = event.at }
@@ -24,7 +36,8 @@ public struct Engine {
         }
         switch event.kind {
         case .activity(let type, let properties):
-            state.lastActivity = max(state.lastActivity ?? event.at, event.at)
+            // the lead's own activity (a follow-up sent to the lead is not)
+            if type != Nurture.eventType { state.lastActivity = max(state.lastActivity ?? event.at, event.at) }
             if SalesActivity(eventType: type) != nil { touch(&state, at: event.at) }
             applyActivity(event, type: type, properties: properties, to: &state, into: &out)
         case .fieldsUpdate(let fields, let source):

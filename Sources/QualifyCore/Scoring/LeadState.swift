@@ -26,6 +26,8 @@ public struct LeadState: Sendable, Hashable, Codable {
     /// Indexes of the model's `event` criteria that some event satisfied since the last recycle.
     public var satisfiedEventCriteria: Set<Int>
     public var stage: Stage
+    /// Follow-ups and offers (``Nurture``).
+    public var nurture = NurtureState()
     public var stageHistory: [StageChange]
     public var last: EventOrder?
     public var eventCount: Int

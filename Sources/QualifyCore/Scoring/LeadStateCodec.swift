@@ -6,9 +6,9 @@
 /// varints, doubles as their IEEE bits, strings as length-prefixed UTF-8, maps with sorted keys (so equal states give
 /// equal bytes).
 public enum LeadStateCodec {
-    /// 2 adds the assignment and first-touch times at the end, 3 the escalation steps fired; older states decode with
-    /// none.
-    static let version: UInt8 = 3
+    /// 2 adds the assignment and first-touch times at the end, 3 the escalation steps fired, 4 the nurture state;
+    /// older states decode with none (a rescore fills the nurture state in from the events).
+    static let version: UInt8 = 4
 
     public static func encode(_ s: LeadState) -> [UInt8] {
         var w = Writer()
@@ -45,6 +45,14 @@ public enum LeadStateCodec {
         w.optional(s.assignedAt) { $0.int64($1.millis) }
         w.optional(s.touchedAt) { $0.int64($1.millis) }
         w.int(s.escalations)
+        let n = s.nurture
+        w.optional(n.cadenceStart) { $0.int64($1.millis) }
+        w.int(n.stepsDone)
+        w.optional(n.lastTouch) { $0.int64($1.millis) }
+        w.optional(n.stopped) { $0.string($1) }
+        w.optional(n.suppressed) { $0.string($1) }
+        w.map(n.taken) { $0.int64($1.millis) }
+        w.map(n.offered) { $0.int64($1.millis) }
         return w.bytes
     }
 
@@ -87,6 +95,17 @@ public enum LeadStateCodec {
         if stored >= 3 {
             s.escalations = try r.int()
             guard s.escalations >= 0 else { throw LeadStateCodecError.trailingBytes }
+        }
+        if stored >= 4 {
+            var n = NurtureState()
+            n.cadenceStart = try r.optional { Timestamp(millis: try $0.int64()) }
+            n.stepsDone = try r.int()
+            n.lastTouch = try r.optional { Timestamp(millis: try $0.int64()) }
+            n.stopped = try r.optional { try $0.string() }
+            n.suppressed = try r.optional { try $0.string() }
+            n.taken = try r.map { Timestamp(millis: try $0.int64()) }
+            n.offered = try r.map { Timestamp(millis: try $0.int64()) }
+            s.nurture = n
         }
         guard r.position == r.bytes.count else { throw LeadStateCodecError.trailingBytes }
         return s

@@ -1,0 +1,142 @@
+/// Nurture: the next-best offer for a lead and its follow-up cadence — pure functions of the model and the lead's
+/// folded state (``NurtureState``), so the card, the follow-up list, a replay and `--as-of` agree.
+public enum Nurture {
+    /// The event type recording a follow-up step done (properties: `stage`, `step`, `outcome`, `offer`, `channel`,
+    /// `reason`, `by`).
+    public static let eventType = "nurture.follow_up"
+    /// How a step was done: `sent` (an email), `called`, `done` (a task) or `skipped` (with a reason).
+    public static let outcomes = ["sent", "called", "done", "skipped"]
+
+    // MARK: folding
+
+    /// Folds one event into the lead's nurture state: called by ``Engine/apply(_:to:)`` after scoring, with the stage
+    /// the lead stood in before the event.
+    static func fold(_ event: Event, stageBefore: Stage, into state: inout LeadState, compiled: CompiledModel) {
+        var n = state.nurture
+        if n.cadenceStart == nil { n.cadenceStart = state.stageHistory.last?.at ?? state.firstSeen ?? event.at }
+        if state.stage != stageBefore {
+            n.cadenceStart = event.at
+            n.stepsDone = 0
+            n.stopped = nil
+        }
+        if case .activity(let type, let properties) = event.kind {
+            for i in compiled.offersTakenByType[type] ?? [] {
+                let offer = compiled.offers[i]
+                guard n.taken[offer.id] == nil, let taken = offer.taken,
+                      taken.conditions.allSatisfy({ compiled.test($0.test, properties[$0.property]) }) else { continue }
+                n.taken[offer.id] = event.at
+            }
+            switch type {
+            case eventType:
+                if properties["stage"] == nil || properties["stage"] == state.stage.rawValue { n.stepsDone += 1 }
+                n.lastTouch = max(n.lastTouch ?? event.at, event.at)
+                if let offer = properties["offer"], !offer.isEmpty, properties["outcome"] != "skipped" { n.offered[offer] = event.at }
+            case "unsubscribe":
+                n.suppressed = n.suppressed ?? "unsubscribed"
+            case "email_bounce", "bounce":
+                let kind = (properties["reason"] ?? properties["type"] ?? properties["kind"] ?? "hard").lowercased()
+                if !kind.contains("soft") { n.suppressed = n.suppressed ?? "hard bounce" }
+            default:
+                if let activity = SalesActivity(eventType: type) {
+                    n.lastTouch = max(n.lastTouch ?? event.at, event.at)
+                    let outcome = properties["outcome"]
+                    if activity == .email, outcome == "replied" { n.stopped = "replied to an email" }
+                    if activity == .meeting, outcome == "held" { n.stopped = "a meeting was held" }
+                    if activity == .email, outcome == "bounced" { n.suppressed = n.suppressed ?? "hard bounce" }
+                } else if compiled.stopOnTypes.contains(type) {
+                    n.stopped = "answered (\(type))"
+                }
+            }
+        }
+        state.nurture = n
+    }
+
+    // MARK: the next-best offer
+
+    /// The offer to make now and why.
+    public struct Choice: Sendable, Hashable, Codable {
+        public var offer: Offer
+        public var reason: String
+    }
+
+    /// The highest-ranked offer of the lead's stage whose conditions it meets, that it has not taken and that was not
+    /// offered within the quiet period (``FollowUpSection/quiet``; 14 days without a `follow_up:` section); nil when
+    /// none is left. `fits` evaluates an offer's condition on the lead (``Engine/fits(_:state:)``).
+    public static func nextOffer(_ state: LeadState, model: QualificationModel, now: Timestamp,
+                                 fits: (FieldCondition) -> Bool) -> Choice? {
+        let quiet = model.followUp?.quiet ?? .days(14)
+        let n = state.nurture
+        let candidates = model.offerCatalogue.filter { $0.stages.contains(state.stage) }
+        for offer in candidates.sorted(by: { $0.rank < $1.rank }) {
+            guard n.taken[offer.id] == nil else { continue }
+            if let last = n.offered[offer.id], now < last.adding(quiet) { continue }
+            if let when = offer.when, !fits(when) { continue }
+            var why = [state.stage.label]
+            if let when = offer.when {
+                let fields = fieldNames(when).compactMap { name in state.fields[name].map { "\(name) \($0)" } }
+                if !fields.isEmpty { why.append(fields.joined(separator: ", ")) }
+            }
+            let took = model.offerCatalogue.filter { n.taken[$0.id] != nil }.sorted { n.taken[$0.id]! < n.taken[$1.id]! }.map(\.title)
+            if !took.isEmpty { why.append("took " + took.joined(separator: ", ")) }
+            return Choice(offer: offer, reason: why.joined(separator: ", ") + " → " + offer.title)
+        }
+        return nil
+    }
+
+    static func fieldNames(_ c: FieldCondition) -> [String] {
+        switch c {
+        case .field(let name, _): return [name]
+        case .email: return []
+        case .any(let cs), .all(let cs): return cs.flatMap(fieldNames)
+        case .not(let c): return fieldNames(c)
+        }
+    }
+
+    // MARK: the follow-up cadence
+
+    /// Where a lead's follow-up cadence stands.
+    public enum Status: Sendable, Hashable {
+        /// Step `index` (from 0) of `count` in the stage's cadence is due at `at` (it may be past: overdue).
+        case due(stage: Stage, index: Int, count: Int, step: FollowUpStep, at: Timestamp)
+        /// Every step of the stage's cadence was done.
+        case finished(Stage)
+        /// The lead answered: this stage's cadence stopped (a stage move starts the next).
+        case stopped(String)
+        /// Never followed up again.
+        case suppressed(String)
+        /// The model has no cadence for the lead's stage.
+        case noCadence(Stage)
+
+        public var dueAt: Timestamp? {
+            if case .due(_, _, _, _, let at) = self { return at }
+            return nil
+        }
+    }
+
+    public static func status(_ state: LeadState, model: QualificationModel) -> Status {
+        let n = state.nurture
+        if let why = n.suppressed { return .suppressed(why) }
+        guard let section = model.followUp, let steps = section.cadences[state.stage], !steps.isEmpty,
+              let start = n.cadenceStart ?? state.stageHistory.last?.at ?? state.firstSeen else { return .noCadence(state.stage) }
+        if let why = n.stopped { return .stopped(why) }
+        guard n.stepsDone < steps.count else { return .finished(state.stage) }
+        let step = steps[n.stepsDone]
+        var at = start.adding(step.after)
+        if let touch = n.lastTouch { at = max(at, touch.adding(section.quiet)) }
+        return .due(stage: state.stage, index: n.stepsDone, count: steps.count, step: step, at: at)
+    }
+
+    /// Why the step is due now, in words: "MQL for 5 days, step 2 of 4: call".
+    public static func why(_ status: Status, state: LeadState, now: Timestamp) -> String {
+        switch status {
+        case .due(let stage, let index, let count, let step, let at):
+            let days = max(0, Int((now.millis - (state.nurture.cadenceStart ?? at).millis) / 86_400_000))
+            let late = now > at ? ", due since \(at.isoDate)" : ""
+            return "\(stage.label) for \(days) day\(days == 1 ? "" : "s"), step \(index + 1) of \(count): \(step.channel.rawValue)\(step.offer.map { " with \($0 == FollowUpStep.bestOffer ? "the next-best offer" : $0)" } ?? "")\(late)"
+        case .finished(let stage): return "every \(stage.label) follow-up done"
+        case .stopped(let why): return "stopped: \(why)"
+        case .suppressed(let why): return "suppressed: \(why)"
+        case .noCadence(let stage): return "no follow-up cadence for \(stage.label)"
+        }
+    }
+}
