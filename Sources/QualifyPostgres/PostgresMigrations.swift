@@ -267,6 +267,14 @@ enum PostgresMigrations {
             "DROP INDEX IF EXISTS lead_owner",
             "CREATE INDEX lead_owner ON lead(lower(owner)) WHERE owner IS NOT NULL",
         ]),
+        // When each lead's next follow-up step is due (the follow-up list reads it as an index range), and why a lead
+        // gets none. Leads stored before it have neither until `qualify rescore` folds their events again.
+        ("v14-follow-ups", [
+            "ALTER TABLE lead ADD COLUMN followup_at BIGINT",
+            "ALTER TABLE lead ADD COLUMN followup_hold TEXT",
+            "CREATE INDEX lead_followup ON lead(followup_at) WHERE followup_at IS NOT NULL",
+            "CREATE INDEX lead_followup_hold ON lead(id) WHERE followup_hold IS NOT NULL",
+        ]),
     ]
 
     static var names: [String] { all.map(\.name) }

@@ -50,7 +50,8 @@ enum LeadRows {
         init(_ p: LeadProjection, modelVersion: Int, at: Timestamp) {
             let columns: [(any DatabaseValueConvertible)?] = [
                 at.millis, modelVersion, p.fitPoints, p.grade.rawValue, p.grade.rank, p.stage.rawValue, p.engagementAmplitude,
-                p.lastActivity?.millis, p.lastAt?.millis, p.lastID?.rawValue, p.name, p.company, p.owner, p.dueAt?.millis, p.escalateAt?.millis, p.state,
+                p.lastActivity?.millis, p.lastAt?.millis, p.lastID?.rawValue, p.name, p.company, p.owner, p.dueAt?.millis, p.escalateAt?.millis,
+                p.followUpAt?.millis, p.followUpHold, p.state,
             ]
             values = columns.map { $0?.databaseValue ?? .null }
         }
@@ -62,7 +63,8 @@ enum LeadRows {
 
     static let updateProjection = """
         UPDATE lead SET updated_at = ?, model_version = ?, fit_points = ?, grade = ?, grade_rank = ?, stage = ?,
-          engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, owner = ?, due_at = ?, escalate_at = ?, state = ?
+          engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, owner = ?, due_at = ?, escalate_at = ?,
+          followup_at = ?, followup_hold = ?, state = ?
         WHERE id = ?
         """
 

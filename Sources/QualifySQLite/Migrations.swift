@@ -5,7 +5,7 @@ import GRDB
 enum Migrations {
     static let names = ["v1-core", "v2-quarantine", "v3-api-keys", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner",
                         "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users", "v12-queue-band",
-                        "v13-owner-any-case"]
+                        "v13-owner-any-case", "v14-follow-ups"]
     static var latest: String { names.last! }
 
     static var migrator: DatabaseMigrator {
@@ -241,6 +241,16 @@ enum Migrations {
             try db.execute(sql: """
                 DROP INDEX IF EXISTS lead_owner;
                 CREATE INDEX lead_owner ON lead(owner COLLATE NOCASE) WHERE owner IS NOT NULL;
+                """)
+        }
+        // When each lead's next follow-up step is due, and why a lead gets none (see PostgresMigrations). Leads stored
+        // before it have neither until `qualify rescore` folds their events again.
+        m.registerMigration("v14-follow-ups") { db in
+            try db.execute(sql: """
+                ALTER TABLE lead ADD COLUMN followup_at INTEGER;
+                ALTER TABLE lead ADD COLUMN followup_hold TEXT;
+                CREATE INDEX lead_followup ON lead(followup_at) WHERE followup_at IS NOT NULL;
+                CREATE INDEX lead_followup_hold ON lead(id) WHERE followup_hold IS NOT NULL;
                 """)
         }
         return m

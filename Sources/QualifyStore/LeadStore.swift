@@ -68,6 +68,11 @@ public protocol LeadStore: Sendable {
     /// arrival (its first event), its stage moves oldest first and — for `group` — its owner, grade or the latest
     /// value of a field (`.month` is the use case's: nil here).
     func funnelLeads(afterID: Int64, limit: Int, group: FunnelGroup?) async throws -> [(id: Int64, lead: FunnelLead)]
+    /// The leads whose next follow-up step is due at or before `by` (their `followup_at`), earliest first (ties in row
+    /// order), after `after`, optionally one owner's (any case), at most `limit`, with their states.
+    func followUpsDue(by: Timestamp, owner: String?, after: FollowUpCursor?, limit: Int) async throws -> [FollowUpRow]
+    /// The leads held back from follow-ups (their `followup_hold`: unsubscribed, a hard bounce), newest first, at most `limit`.
+    func followUpsHeld(limit: Int) async throws -> [FollowUpRow]
     /// The account of this domain (lowercase) with its contacts in the order they were created; nil when there is none.
     func accountContacts(domain: String) async throws -> AccountContacts?
     /// A page of the leads that belong to an account, by lead row id after `afterLeadID` (0: the start), at most `limit`

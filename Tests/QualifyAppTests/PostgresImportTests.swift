@@ -79,6 +79,6 @@ struct MigrationNamesTests {
     /// `qualify migrate`, `copy` and the schema checks compare names across stores: both must list the same, in order.
     @Test func bothStoresKnowTheSameMigrationsInTheSameOrder() {
         #expect(SQLiteLeadStore.migrationNames == PostgresMigrations.names)
-        #expect(SQLiteLeadStore.migrationNames.last == "v13-owner-any-case")
+        #expect(SQLiteLeadStore.migrationNames.last == "v14-follow-ups")
     }
 }

@@ -69,7 +69,7 @@ import Testing
                 try SQLiteLeadStore.open(path: path, migrations: .createIfNew)
             }
             let status = try await SQLiteLeadStore.open(path: path, migrations: .inspectOnly).store.schemaStatus()
-            #expect(status.pending == ["v3-api-keys"] && status.applied == ["v1-core", "v2-quarantine", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner", "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users", "v12-queue-band", "v13-owner-any-case"])
+            #expect(status.pending == ["v3-api-keys"] && status.applied == ["v1-core", "v2-quarantine", "v4-email-identity", "v5-event-lead-unchecked", "v6-lead-owner", "v7-queue-indexes", "v8-webhooks", "v9-routing", "v10-sla-due", "v11-users", "v12-queue-band", "v13-owner-any-case", "v14-follow-ups"])
 
             let (migrated, applied) = try SQLiteLeadStore.open(path: path, migrations: .applyPending)
             #expect(applied == ["v3-api-keys"])

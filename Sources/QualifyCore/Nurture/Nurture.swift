@@ -126,17 +126,83 @@ public enum Nurture {
         return .due(stage: state.stage, index: n.stepsDone, count: steps.count, step: step, at: at)
     }
 
-    /// Why the step is due now, in words: "MQL for 5 days, step 2 of 4: call".
-    public static func why(_ status: Status, state: LeadState, now: Timestamp) -> String {
+    /// Why the step is due now, in words: "MQL for 5 days, step 2 of 4: call" (without a state: the step only).
+    public static func why(_ status: Status, state: LeadState?, now: Timestamp? = nil) -> String {
         switch status {
         case .due(let stage, let index, let count, let step, let at):
+            let what = "step \(index + 1) of \(count): \(step.channel.rawValue)\(step.offer.map { " with \($0 == FollowUpStep.bestOffer ? "the next-best offer" : $0)" } ?? "")"
+            guard let state, let now else { return "\(stage.label) \(what), due \(at.iso8601)" }
             let days = max(0, Int((now.millis - (state.nurture.cadenceStart ?? at).millis) / 86_400_000))
             let late = now > at ? ", due since \(at.isoDate)" : ""
-            return "\(stage.label) for \(days) day\(days == 1 ? "" : "s"), step \(index + 1) of \(count): \(step.channel.rawValue)\(step.offer.map { " with \($0 == FollowUpStep.bestOffer ? "the next-best offer" : $0)" } ?? "")\(late)"
+            return "\(stage.label) for \(days) day\(days == 1 ? "" : "s"), \(what)\(late)"
         case .finished(let stage): return "every \(stage.label) follow-up done"
         case .stopped(let why): return "stopped: \(why)"
         case .suppressed(let why): return "suppressed: \(why)"
         case .noCadence(let stage): return "no follow-up cadence for \(stage.label)"
+        }
+    }
+}
+
+extension Nurture {
+    /// Why an address never gets a follow-up by the hygiene check: invalid, disposable or a role account; nil when it
+    /// may be written to.
+    public static func addressHold(_ check: EmailVerification) -> String? {
+        switch check.verdict {
+        case .invalid(let reason): return "address invalid (\(reason.rawValue))"
+        case .risky(let reasons):
+            if reasons.contains(.disposable) { return "disposable address" }
+            if reasons.contains(.roleAccount) { return "role address" }
+            return nil
+        case .valid, .unknown: return nil
+        }
+    }
+
+    /// The properties of a follow-up step done (an event of ``eventType``): `outcome` one of ``outcomes`` (`skipped`
+    /// needs a reason), the stage and step it answers, the offer made (a skipped step made none), who did it.
+    public static func doneProperties(status: Status, outcome: String, offer: String?, reason: String?, by: String)
+        -> Result<[String: String], FollowUpProblem> {
+        guard case .due(let stage, let index, _, _, _) = status else { return .failure(.nothingDue(why(status, state: nil))) }
+        let outcome = outcome.trimmingSpaces.lowercased()
+        guard outcomes.contains(outcome) else { return .failure(.unknownOutcome(outcome)) }
+        let reason = reason?.trimmingSpaces ?? ""
+        if outcome == "skipped", reason.isEmpty { return .failure(.skipWithoutReason) }
+        if by.trimmingSpaces.isEmpty { return .failure(.nobody) }
+        var p = ["stage": stage.rawValue, "step": String(index + 1), "outcome": outcome, "by": by.trimmingSpaces]
+        if let offer, !offer.isEmpty { p["offer"] = offer }
+        if !reason.isEmpty { p["reason"] = reason }
+        return .success(p)
+    }
+}
+
+public enum FollowUpProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case nothingDue(String)
+    case unknownOutcome(String)
+    case skipWithoutReason
+    case nobody
+    case unknownOffer(String, [String])
+    case rejected(String)
+
+    /// The input at fault.
+    public var field: String {
+        switch self {
+        case .nothingDue: return "email"
+        case .unknownOutcome: return "outcome"
+        case .skipWithoutReason: return "reason"
+        case .nobody: return "by"
+        case .unknownOffer: return "offer"
+        case .rejected: return "event"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .nothingDue(let why): return "no follow-up step is due for this lead (\(why))"
+        case .unknownOutcome(let o): return "'\(o)' is not an outcome of a follow-up; expected one of \(Nurture.outcomes.joined(separator: ", "))"
+        case .skipWithoutReason: return "a skipped step needs a reason (why it was skipped)"
+        case .nobody: return "say who did it"
+        case .unknownOffer(let offer, let known):
+            return "'\(offer)' is not an offer of the model's catalogue; expected one of \(known.joined(separator: ", "))"
+        case .rejected(let why): return "the follow-up could not be recorded: \(why)"
         }
     }
 }

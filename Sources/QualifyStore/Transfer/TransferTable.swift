@@ -42,6 +42,7 @@ public struct TransferTable: Sendable, Hashable, CustomStringConvertible {
             .init("last_activity_at", .integer, nullable: true), .init("last_at", .integer, nullable: true),
             .init("last_id", .text, nullable: true), .init("state", .blob), .init("owner", .text, nullable: true),
             .init("due_at", .integer, nullable: true), .init("escalate_at", .integer, nullable: true),
+            .init("followup_at", .integer, nullable: true), .init("followup_hold", .text, nullable: true),
         ]),
         TransferTable("event", key: "seq", generatedKey: true, [
             .init("seq", .integer), .init("id", .text), .init("lead_id", .integer), .init("type", .text), .init("at", .integer),

@@ -20,6 +20,10 @@ public struct LeadProjection: Sendable, Hashable {
     public var dueAt: Timestamp?
     /// When the SLA's next escalation step fires (``SLAClock/nextEscalation(of:handoff:zone:)``), while one is pending.
     public var escalateAt: Timestamp?
+    /// When the lead's next follow-up step is due (``Nurture/status(_:model:)``), while its stage's cadence runs.
+    public var followUpAt: Timestamp?
+    /// Why the lead never gets a follow-up (unsubscribed, a hard bounce), if so.
+    public var followUpHold: String?
     public var state: Data
 
     public init(state: LeadState, model: QualificationModel) {
@@ -36,6 +40,8 @@ public struct LeadProjection: Sendable, Hashable {
         owner = f["owner"]
         dueAt = state.assignedAt == nil ? nil : SLAClock.dueAt(state, handoff: model.handoff, zone: SystemZones.rules)
         escalateAt = dueAt == nil ? nil : SLAClock.nextEscalation(of: state, handoff: model.handoff, zone: SystemZones.rules)?.at
+        followUpAt = Nurture.status(state, model: model).dueAt
+        followUpHold = state.nurture.suppressed
         self.state = Data(LeadStateCodec.encode(state))
     }
 }
