@@ -34,6 +34,18 @@ extension PostgresLeadStore {
         }
     }
 
+    public func leadStates(afterID: Int64, limit: Int) async throws -> [(id: Int64, state: LeadState)] {
+        let logger = self.logger
+        return try await read { db in
+            var out: [(id: Int64, state: LeadState)] = []
+            let rows = try await db.query("SELECT id, email, state FROM lead WHERE id > \(afterID) ORDER BY id LIMIT \(Int64(limit))", logger: logger)
+            for try await (id, email, blob) in rows.decode((Int64, String, Data).self) {
+                out.append((id, try PostgresLeadRows.decodeState(blob, key: LeadKey(normalizedEmail: email))))
+            }
+            return out
+        }
+    }
+
     static func followUpRows(_ rows: PostgresRowSequence) async throws -> [FollowUpRow] {
         var out: [FollowUpRow] = []
         for try await (id, email, name, company, grade, fit, stage, amp, lastActivity, owner, dueAt, followUpAt, hold, blob)

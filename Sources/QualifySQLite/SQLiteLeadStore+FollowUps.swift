@@ -34,6 +34,17 @@ extension SQLiteLeadStore {
         }
     }
 
+    public func leadStates(afterID: Int64, limit: Int) async throws -> [(id: Int64, state: LeadState)] {
+        try await read { db in
+            var out: [(id: Int64, state: LeadState)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, email, state FROM lead WHERE id > ? ORDER BY id LIMIT ?", arguments: [afterID, limit])
+            while let row = try rows.next() {
+                out.append((row[0], try LeadRows.decodeState(row[2], key: LeadKey(normalizedEmail: row[1]))))
+            }
+            return out
+        }
+    }
+
     static func followUpRows(_ db: Database, sql: String, arguments: StatementArguments) throws -> [FollowUpRow] {
         var out: [FollowUpRow] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)

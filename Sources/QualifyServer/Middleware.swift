@@ -25,10 +25,10 @@ enum OperationAccess {
         switch operationID {
         case "healthLive", "healthReady": return .some(nil)
         case "metrics": return .readMetrics
-        case "listLeads", "getLead", "getFunnel", "listAccounts", "getAccount": return .readLeads
+        case "listLeads", "getLead", "getFunnel", "listAccounts", "getAccount", "listFollowUps", "listHeldLeads": return .readLeads
         case "exportLeads": return .exportLeads
         case "upsertLead": return .writeLeads
-        case "moveStage", "answerChecklist", "logActivity", "assignLead": return .moveStages
+        case "moveStage", "answerChecklist", "logActivity", "assignLead", "followUpDone": return .moveStages
         case "postEvent", "postEventBatch": return .writeEvents
         case "getModel", "listModelVersions", "validateModel", "dryRunModel": return .readModel
         case "activateModel": return .manageModel

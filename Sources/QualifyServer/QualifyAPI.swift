@@ -478,6 +478,18 @@ struct QualifyAPI: APIProtocol {
         return json
     }
 
+    static func followUp(_ status: Nurture.Status, text: String) -> Components.Schemas.LeadCard.FollowUpPayload {
+        switch status {
+        case .due(_, let index, let count, let step, let at):
+            return .init(status: .due, text: text, dueAt: at.date, step: index + 1, steps: count, channel: .init(rawValue: step.channel.rawValue),
+                         offer: step.offer)
+        case .finished: return .init(status: .finished, text: text)
+        case .stopped: return .init(status: .stopped, text: text)
+        case .suppressed: return .init(status: .suppressed, text: text)
+        case .noCadence: return .init(status: .noCadence, text: text)
+        }
+    }
+
     static func ledgerLine(_ line: LeadCard.Line) -> Components.Schemas.LedgerLine {
         let e = line.entry
         return .init(kind: e.kind == .fit ? .fit : .engagement, rule: e.ruleID.description, group: e.group, points: Double(e.points),
@@ -493,7 +505,10 @@ struct QualifyAPI: APIProtocol {
                   .init(from: .init(s.from), to: .init(s.to), at: s.at.date, reason: s.reason, by: s.by)
               },
               ledger: c.ledger.map(ledgerLine),
-              nextOffers: c.nextOffers, events: c.events, lastActivity: c.lastActivity?.date,
+              nextOffers: c.nextOffers,
+              nextOffer: c.nextOffer.map { .init(id: $0.offer.id, title: $0.offer.title, kind: $0.offer.kind, reason: $0.reason) },
+              followUp: followUp(c.followUp, text: c.followUpText),
+              events: c.events, lastActivity: c.lastActivity?.date,
               timeline: c.timeline.map { .init(at: $0.at.date, _type: $0.type, by: $0.by, text: $0.text) })
     }
 }

@@ -68,6 +68,9 @@ public protocol LeadStore: Sendable {
     /// arrival (its first event), its stage moves oldest first and — for `group` — its owner, grade or the latest
     /// value of a field (`.month` is the use case's: nil here).
     func funnelLeads(afterID: Int64, limit: Int, group: FunnelGroup?) async throws -> [(id: Int64, lead: FunnelLead)]
+    /// A page of leads' folded states by row id after `afterID` (0: the start), at most `limit`: for reports over every
+    /// lead's state (the offers report).
+    func leadStates(afterID: Int64, limit: Int) async throws -> [(id: Int64, state: LeadState)]
     /// The leads whose next follow-up step is due at or before `by` (their `followup_at`), earliest first (ties in row
     /// order), after `after`, optionally one owner's (any case), at most `limit`, with their states.
     func followUpsDue(by: Timestamp, owner: String?, after: FollowUpCursor?, limit: Int) async throws -> [FollowUpRow]

@@ -154,3 +154,19 @@ public struct FollowUps: Sendable {
         }
     }
 }
+
+extension FollowUps {
+    /// The offers report (``OfferTally``) over every lead's folded state under the active model's catalogue.
+    public static func offerReport(_ store: any LeadStore, horizon: TimeSpan, now: Timestamp, pageSize: Int = 5000) async throws -> [OfferOutcome] {
+        let (model, _) = try await AccountCards.activeEngine(store)
+        var tally = OfferTally(catalogue: model.model.offerCatalogue, horizon: horizon, now: now)
+        var after: Int64 = 0
+        while true {
+            let page = try await store.leadStates(afterID: after, limit: pageSize)
+            guard let last = page.last else { break }
+            for (_, state) in page { tally.add(state) }
+            after = last.id
+        }
+        return tally.report()
+    }
+}

@@ -98,8 +98,13 @@ public struct LeadCards: Sendable {
         if explain, asOf == nil, let account = record.account, account.leads <= AccountCards.cardContactLimit {
             accountScore = try await AccountCards.score(store, domain: account.domain, now: at)
         }
+        var emailCheck = verifier.verify(key.email)
+        if card.suppressed == "hard bounce" {
+            emailCheck.verdict = .invalid(.hardBounce)
+            emailCheck.detail = HygieneReason.hardBounce.explanation
+        }
         return LeadCardView(
-            card: card, modelVersion: model.version, modelName: model.model.name, emailCheck: verifier.verify(key.email),
+            card: card, modelVersion: model.version, modelName: model.model.name, emailCheck: emailCheck,
             priority: model.model.checklist.map { PriorityAssessment.assess($0, events: record.events, asOf: at) },
             chance: chance, chanceProblem: chanceProblem,
             flags: SignalFlag.flags(grade: card.grade, temperature: card.temperature, stage: card.stage, probability: chance?.probability),
@@ -114,6 +119,6 @@ extension LeadCardView {
     public var exported: ExportedLead {
         ExportedLead(email: card.email, fields: card.fields, grade: card.grade, fitPoints: card.fitPoints, engagement: card.engagement,
                      temperature: card.temperature, stage: card.stage, checklistGrade: priority?.grade.rawValue,
-                     chance: chance?.probability, nextOffer: card.nextOffers.first, lastActivity: card.lastActivity)
+                     chance: chance?.probability, nextOffer: card.nextOffer?.offer.id, lastActivity: card.lastActivity)
     }
 }

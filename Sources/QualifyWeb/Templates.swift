@@ -157,7 +157,8 @@ enum Templates {
       {{#priority}}<dt>Priority</dt><dd>{{.}}</dd>{{/priority}}
       {{#chance}}<dt>Chance to buy</dt><dd>{{percent}} %{{#factors}}<div class="sub">{{.}}</div>{{/factors}}{{#notes}}<div class="sub">note: {{.}}</div>{{/notes}}</dd>{{/chance}}
       {{#chanceProblem}}<dt>Chance to buy</dt><dd>the installed prediction cannot score this lead: {{.}}</dd>{{/chanceProblem}}
-      <dt>Next offer</dt><dd>{{nextOffer}}</dd>
+      <dt>Next offer</dt><dd>{{nextOffer}}{{#nextOfferWhy}}<div class="sub">{{.}}</div>{{/nextOfferWhy}}</dd>
+      <dt>Follow-up</dt><dd>{{followUp}}</dd>
     </dl>
     {{^empty(flags)}}<ul class="flags" aria-label="Signals that disagree">{{#flags}}<li>{{.}}</li>{{/flags}}</ul>{{/empty(flags)}}
     {{^empty(fields)}}<h3>Fields</h3><dl class="fields">{{#fields}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/fields}}</dl>{{/empty(fields)}}

@@ -223,7 +223,9 @@ extension Web {
         }
         c["chanceProblem"] = view.chanceProblem
         c["flags"] = view.flags.map(\.sentence)
-        c["nextOffer"] = card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", ")
+        c["nextOffer"] = card.nextOffer?.offer.title ?? "— (nothing left to offer in this stage)"
+        c["nextOfferWhy"] = card.nextOffer?.reason
+        c["followUp"] = card.followUpText
         c["fields"] = card.shownFields.map { ["name": $0.name, "value": $0.value] }
         c["canAct"] = viewer.user.role.allows(.moveStages)
         c["actions"] = StageAction.allCases.map(\.rawValue)

@@ -116,7 +116,8 @@ enum CardText {
         }
         let flags = view.flags
         if !flags.isEmpty { out.append("look        \(flags.map(\.sentence).joined(separator: "; "))") }
-        out.append("next offer  \(card.nextOffers.isEmpty ? "—" : card.nextOffers.joined(separator: ", "))")
+        out.append("next offer  \(card.nextOffer.map { "\($0.offer.title) (\($0.reason))" } ?? "— (nothing left to offer in this stage)")")
+        out.append("follow-up   \(card.followUpText)")
         out.append("")
         let shownFields = card.shownFields
         if !shownFields.isEmpty {

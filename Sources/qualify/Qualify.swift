@@ -30,7 +30,7 @@ struct Qualify: AsyncParsableCommand {
             StageCommand.self, DemoCommand.self, StatsCommand.self, AbcXyzCommand.self, IcpCommand.self, TrainCommand.self, PredictCommand.self,
             VerifyCommand.self, ListsCommand.self, ServeCommand.self, KeysCommand.self, QualifyLeadCommand.self, CalibrationCommand.self,
             MigrateCommand.self, CopyCommand.self, WebhooksCommand.self, LogCommand.self, AssignCommand.self, EscalateCommand.self, SLACommand.self,
-            UsersCommand.self, BackupCommand.self, ExportCommand.self, FunnelCommand.self, AccountsCommand.self, AccountCommand.self, FollowUpsCommand.self,
+            UsersCommand.self, BackupCommand.self, ExportCommand.self, FunnelCommand.self, AccountsCommand.self, AccountCommand.self, FollowUpsCommand.self, OffersCommand.self,
         ])
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import QualifyCore
 import Testing
 
@@ -119,5 +120,43 @@ import Testing
                                Self.event("b1", "bounce", days: 3)], engine: engine)
         #expect(state.nurture.taken == ["webinar": Fixtures.at(days: 0)] && state.nurture.suppressed == "hard bounce")
         #expect(try LeadStateCodec.decode(LeadStateCodec.encode(state)) == state)
+    }
+}
+
+/// The offers report against a hand-computed small case.
+@Suite struct OfferReportTests {
+    static func lead(_ name: String, changes: [(Stage, Stage, Double)], took: [String: Double] = [:]) -> LeadState {
+        var s = LeadState(key: LeadKey(normalizedEmail: "\(name)@acme.io"))
+        s.firstSeen = Fixtures.at(days: 0)
+        s.stageHistory = changes.map { StageChange(from: $0.0, to: $0.1, at: Fixtures.at(days: $0.2), eventID: EventID("x"), reason: "", by: "model") }
+        s.stage = changes.last?.1 ?? .new
+        s.nurture.taken = took.mapValues { Fixtures.at(days: $0) }
+        return s
+    }
+
+    @Test func tookAgainstDidNotTakeWithTheLiftAndItsInterval() throws {
+        let catalogue = [Offer(id: "case", title: "Case study", kind: "case_study", stages: [.iql], rank: 1)]
+        var tally = OfferTally(catalogue: catalogue, horizon: .days(30), now: Fixtures.at(days: 200))
+        // took it in IQL: 3 of 4 reached MQL within 30 days (one after 40 days does not count)
+        tally.add(Self.lead("a", changes: [(.new, .iql, 1), (.iql, .mql, 10)], took: ["case": 5]))
+        tally.add(Self.lead("b", changes: [(.new, .iql, 1), (.iql, .sql, 20)], took: ["case": 2]))
+        tally.add(Self.lead("c", changes: [(.new, .iql, 1), (.iql, .mql, 3)], took: ["case": 2]))
+        tally.add(Self.lead("d", changes: [(.new, .iql, 1), (.iql, .mql, 45)], took: ["case": 5]))
+        // took it while new: not counted for an IQL offer
+        tally.add(Self.lead("e", changes: [(.new, .iql, 9)], took: ["case": 5]))
+        // did not take it: 1 of 4 moved on within 30 days of entering IQL
+        tally.add(Self.lead("f", changes: [(.new, .iql, 1), (.iql, .mql, 12)]))
+        tally.add(Self.lead("g", changes: [(.new, .iql, 1)]))
+        tally.add(Self.lead("h", changes: [(.new, .iql, 1), (.iql, .recycled, 5)]))
+        tally.add(Self.lead("i", changes: [(.new, .iql, 1)]))
+        // entered IQL too recently to judge
+        tally.add(Self.lead("j", changes: [(.new, .iql, 190)]))
+        let row = try #require(tally.report().first)
+        #expect(row.took.successes == 3 && row.took.trials == 4 && row.without.successes == 1 && row.without.trials == 4)
+        let lift = try #require(row.lift)
+        #expect(abs(lift - 3) < 1e-12)
+        // Katz: se = sqrt(1/3 − 1/4 + 1/1 − 1/4) = sqrt(0.8333…)
+        let se = (1.0 / 3 - 0.25 + 1 - 0.25).squareRoot()
+        #expect(abs(row.liftLow! - 3 * exp(-1.959963984540054 * se)) < 1e-9 && row.liftHigh! > 3 && !row.significant)
     }
 }

@@ -40,7 +40,7 @@ import Testing
         ("stages: [mql], taken: { event: trial_start }", "stages: [mqll]", "offers[2].stages", "did you mean 'mql'?"),
         ("id: trial,", "id: webinar,", "offers[2].id", "in the catalogue twice"),
         ("id: trial,", "id: best,", "offers[2].id", "is reserved"),
-        ("{ after: 2d, offer: trial }", "{ after: 2d, offer: trail }", "follow_up.mql[0].offer", "did you mean 'trial'?"),
+        ("{ after: 2d, offer: trial }", "{ after: 2d, offer: trials }", "follow_up.mql[0].offer", "did you mean 'trial'?"),
         ("{ after: 7d, channel: call }", "{ after: 7d, channel: fax }", "follow_up.iql[1].channel", "unknown channel 'fax'"),
         ("{ after: 7d, channel: call }", "{ after: 2d, channel: call }", "follow_up.iql[1].after", "steps go in order of time"),
         ("  quiet: 3d", "  quiet: 3d\n  customer: [ { after: 1d } ]", "follow_up.customer", "not followed up by a cadence"),

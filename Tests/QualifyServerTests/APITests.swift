@@ -401,6 +401,41 @@ extension TestClientProtocol {
         }
     }
 
+    /// GET /followups, POST /leads/{email}/followups, GET /followups/held: the cadence's due steps with their offers,
+    /// a step done moving it on, the held leads; roles and bad input refused with the field named.
+    @Test func followUpsAreListedDoneAndHeld() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.call(.put, "/leads/ada@acme.io", f.headers(.ingest), #"{"fields":{"job_title":"CTO"}}"#)
+            _ = try await client.call(.put, "/leads/cy@acme.io", f.headers(.ingest), #"{"fields":{"job_title":"CFO"}}"#)
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("d1", at: "2026-05-20T10:00:00Z"))  // ada: IQL
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("d2", "cy@acme.io", at: "2026-05-20T10:00:00Z"))
+            _ = try await client.call(.post, "/events", f.headers(.ingest), Self.event("u1", "cy@acme.io", type: "unsubscribe", at: "2026-05-21T10:00:00Z"))
+            let list = try await client.call(.get, "/followups?due=all", f.headers(.sales))
+            #expect(list.status == .ok, "\(list.text)")
+            let items = list["followups"] as? [[String: Any]] ?? []
+            #expect(items.map { $0["email"] as? String } == ["ada@acme.io"] && items.first?["step"] as? Int == 1
+                    && items.first?["due_at"] as? String == "2026-05-23T10:00:00Z" && items.first?["overdue"] as? Bool == true, "\(items)")
+            #expect((items.first?["offer"] as? [String: Any])?["id"] as? String == "webinar", "the next-best offer: \(items)")
+            let held = try await client.call(.get, "/followups/held", f.headers(.marketing))
+            #expect((held["held"] as? [[String: Any]])?.first?["reason"] as? String == "unsubscribed", "\(held.text)")
+            let done = try await client.call(.post, "/leads/ada@acme.io/followups", f.headers(.sales), #"{"outcome":"sent","id":"fu-1"}"#)
+            #expect(done.status == .ok && done["step"] as? Int == 1, "\(done.text)")
+            let moved = try await client.call(.get, "/followups?due=all", f.headers(.sales))
+            #expect((moved["followups"] as? [[String: Any]])?.first?["step"] as? Int == 2, "\(moved.text)")
+            let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
+            #expect((card["follow_up"] as? [String: Any])?["step"] as? Int == 2 && (card["next_offer"] as? [String: Any])?["id"] != nil, "\(card.text.prefix(400))")
+            let skip = try await client.call(.post, "/leads/ada@acme.io/followups", f.headers(.sales), #"{"outcome":"skipped"}"#)
+            #expect(skip.status == .unprocessableContent && skip["field"] as? String == "reason", "\(skip.text)")
+            let heldDone = try await client.call(.post, "/leads/cy@acme.io/followups", f.headers(.sales), #"{"outcome":"sent"}"#)
+            #expect(heldDone.status == .conflict && heldDone.text.contains("unsubscribed"), "\(heldDone.text)")
+            let refused = try await client.call(.post, "/leads/ada@acme.io/followups", f.headers(.ingest), #"{"outcome":"sent"}"#)
+            #expect(refused.status == .forbidden)
+            let badDue = try await client.call(.get, "/followups?due=tomorrow", f.headers(.sales))
+            #expect(badDue.status == .badRequest, "\(badDue.text)")
+        }
+    }
+
     @Test func aPersonsStageMoveIsRecordedWithItsReasonOrRefused() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in

@@ -15,7 +15,15 @@ public struct LeadCard: Sendable, Hashable, Codable {
     public var stage: Stage
     public var stageHistory: [StageChange]
     public var ledger: [Line]
+    /// The offers open to the lead now, best first (``Nurture/offers(_:model:now:fits:limit:)``): ids.
     public var nextOffers: [String]
+    /// The next-best offer and why.
+    public var nextOffer: Nurture.Choice?
+    /// Where the lead's follow-up cadence stands (``Nurture/status(_:model:)``), and in words.
+    public var followUp: Nurture.Status
+    public var followUpText: String
+    /// Why the lead gets no follow-up (unsubscribed, a hard bounce), if so.
+    public var suppressed: String?
     public var events: Int
     public var lastActivity: Timestamp?
     /// The latest events, newest first, in words: sales activities with who and the outcome, stage moves,
@@ -48,12 +56,15 @@ public struct LeadCard: Sendable, Hashable, Codable {
         for group in model.engagement.groups where group.id != EngagementSection.mainGroup {
             groups[group.id] = state.engagement(group.id, at: asOf, halfLife: group.halfLife)
         }
+        let offers = Nurture.offers(state, model: model, now: asOf) { engine.fits($0, state: state) }
+        let followUp = Nurture.status(state, model: model)
         let lastActivity = events.filter { if case .activity = $0.kind { return $0.at <= asOf } else { return false } }.map(\.at).max()
         return LeadCard(
             email: key.email, asOf: asOf, fields: state.fields, account: account, fitPoints: state.fitPoints,
             grade: state.grade, engagement: engagement, temperature: main.temperature.temperature(for: engagement),
             groups: groups, stage: state.stage, stageHistory: state.stageHistory, ledger: lines,
-            nextOffers: model.offers[state.stage] ?? [], events: state.eventCount, lastActivity: lastActivity,
+            nextOffers: offers.map(\.offer.id), nextOffer: offers.first, followUp: followUp,
+            followUpText: Nurture.why(followUp, state: state, now: asOf), suppressed: state.nurture.suppressed, events: state.eventCount, lastActivity: lastActivity,
             timeline: TimelineEntry.timeline(of: events, asOf: asOf),
             sla: SLAClock.status(of: state, handoff: model.handoff, zone: zone))
     }

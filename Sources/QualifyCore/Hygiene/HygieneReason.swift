@@ -38,6 +38,8 @@ public enum HygieneReason: String, Sendable, Hashable, Codable, CaseIterable {
     // notes and unknowns
     case dnsUnknown = "dns_unknown"
     case noAddress = "no_address"
+    /// Known from the lead's log, not the address: a message to it bounced hard (a `bounce` or `email_bounce` event).
+    case hardBounce = "hard_bounce"
 
     public enum Severity: String, Sendable, Hashable, Codable {
         case invalid, risky, note, unknown
@@ -48,7 +50,7 @@ public enum HygieneReason: String, Sendable, Hashable, Codable, CaseIterable {
         case .noAtSign, .multipleAtSigns, .emptyLocalPart, .localPartTooLong, .addressTooLong, .invalidLocalCharacter,
              .misplacedDot, .invalidQuotedLocalPart, .emptyDomain, .domainTooLong, .domainLabelTooLong, .emptyDomainLabel,
              .domainLabelHyphen, .invalidDomainCharacter, .invalidIDN, .domainWithoutDot, .numericTLD,
-             .invalidDomainLiteral, .reservedDomain, .nullMX, .noSuchDomain:
+             .invalidDomainLiteral, .reservedDomain, .nullMX, .noSuchDomain, .hardBounce:
             return .invalid
         case .quotedLocalPart, .utf8LocalPart, .domainLiteral, .unusualIDN, .possibleTypo, .disposable, .roleAccount,
              .freeMail:
@@ -63,6 +65,7 @@ public enum HygieneReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// One line for people: what the code means.
     public var explanation: String {
         switch self {
+        case .hardBounce: return "a message to it bounced: the mailbox does not take mail"
         case .noAtSign: return "there is no '@'"
         case .multipleAtSigns: return "more than one '@' outside quotes"
         case .emptyLocalPart: return "nothing before '@'"

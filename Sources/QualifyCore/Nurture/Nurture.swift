@@ -64,10 +64,17 @@ public enum Nurture {
     /// none is left. `fits` evaluates an offer's condition on the lead (``Engine/fits(_:state:)``).
     public static func nextOffer(_ state: LeadState, model: QualificationModel, now: Timestamp,
                                  fits: (FieldCondition) -> Bool) -> Choice? {
+        offers(state, model: model, now: now, fits: fits, limit: 1).first
+    }
+
+    /// The offers open to the lead now, best first (the first is ``nextOffer(_:model:now:fits:)``), at most `limit`.
+    public static func offers(_ state: LeadState, model: QualificationModel, now: Timestamp, fits: (FieldCondition) -> Bool,
+                              limit: Int = .max) -> [Choice] {
         let quiet = model.followUp?.quiet ?? .days(14)
         let n = state.nurture
-        let candidates = model.offerCatalogue.filter { $0.stages.contains(state.stage) }
-        for offer in candidates.sorted(by: { $0.rank < $1.rank }) {
+        let candidates = model.offerCatalogue.enumerated().filter { $0.element.stages.contains(state.stage) }
+        var out: [Choice] = []
+        for offer in candidates.sorted(by: { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }).map(\.element) where out.count < limit {
             guard n.taken[offer.id] == nil else { continue }
             if let last = n.offered[offer.id], now < last.adding(quiet) { continue }
             if let when = offer.when, !fits(when) { continue }
@@ -78,9 +85,9 @@ public enum Nurture {
             }
             let took = model.offerCatalogue.filter { n.taken[$0.id] != nil }.sorted { n.taken[$0.id]! < n.taken[$1.id]! }.map(\.title)
             if !took.isEmpty { why.append("took " + took.joined(separator: ", ")) }
-            return Choice(offer: offer, reason: why.joined(separator: ", ") + " → " + offer.title)
+            out.append(Choice(offer: offer, reason: why.joined(separator: ", ") + " → " + offer.title))
         }
-        return nil
+        return out
     }
 
     static func fieldNames(_ c: FieldCondition) -> [String] {
@@ -95,7 +102,7 @@ public enum Nurture {
     // MARK: the follow-up cadence
 
     /// Where a lead's follow-up cadence stands.
-    public enum Status: Sendable, Hashable {
+    public enum Status: Sendable, Hashable, Codable {
         /// Step `index` (from 0) of `count` in the stage's cadence is due at `at` (it may be past: overdue).
         case due(stage: Stage, index: Int, count: Int, step: FollowUpStep, at: Timestamp)
         /// Every step of the stage's cadence was done.
