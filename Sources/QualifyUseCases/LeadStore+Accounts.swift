@@ -81,12 +81,14 @@ public enum AccountCards {
     public static func queue(_ store: any LeadStore, filter: AccountFilter, now: Timestamp, pageSize: Int = 5000) async throws -> AccountQueue {
         let (model, engine) = try await activeEngine(store)
         let rules = model.model.accounts ?? .standard
+        let phrases = AccountTally.phrases(rules)
         var tallies: [Int64: AccountTally] = [:]
         var after: Int64 = 0
         while true {
             let page = try await store.accountContactPage(afterLeadID: after, limit: pageSize)
             for (account, domain, name, contact) in page.contacts {
-                tallies[account, default: AccountTally(domain: domain, name: name, rules: rules, roleContactsKept: roleHoldersListed)].add(contact)
+                tallies[account, default: AccountTally(domain: domain, name: name, rules: rules, phrases: phrases,
+                                                    roleContactsKept: roleHoldersListed)].add(contact)
             }
             guard let next = page.nextAfter else { break }
             after = next

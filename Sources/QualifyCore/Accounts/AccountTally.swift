@@ -7,6 +7,8 @@ public struct AccountTally: Sendable {
     let rules: AccountRules
     /// How many holders of each role to name (nil: all); each role's count is exact either way.
     let roleContactsKept: Int?
+    /// Each role's phrases split into words once (a title is split once per contact).
+    let rolePhrases: [[[String]]]
 
     var contacts = 0
     var amplitudeSum = 0.0
@@ -22,16 +24,25 @@ public struct AccountTally: Sendable {
     var lastActivity: Timestamp?
 
     /// The most contacts an account's score names as counted.
-    public static let engagedShown = 10
+    public static let engagedShown = 5
 
     public init(domain: String, name: String?, rules: AccountRules, roleContactsKept: Int?) {
+        self.init(domain: domain, name: name, rules: rules, phrases: Self.phrases(rules), roleContactsKept: roleContactsKept)
+    }
+
+    /// With the roles' phrases split once for every tally (``phrases(_:)``): the account queue makes one per account.
+    public init(domain: String, name: String?, rules: AccountRules, phrases: [[[String]]], roleContactsKept: Int?) {
         self.domain = domain
         self.name = name
         self.rules = rules
         self.roleContactsKept = roleContactsKept
+        rolePhrases = phrases
         roleCounts = Array(repeating: 0, count: rules.roles.count)
         roleHolders = Array(repeating: [], count: rules.roles.count)
     }
+
+    /// Each role's phrases as words.
+    public static func phrases(_ rules: AccountRules) -> [[[String]]] { rules.roles.map { $0.titles.map(BuyingRole.words) } }
 
     var kept: Int {
         switch rules.engagement {
@@ -62,7 +73,8 @@ public struct AccountTally: Sendable {
             }
         }
         if !rules.roles.isEmpty, let title = c.fields[rules.titleField], !title.isEmpty {
-            for (i, role) in rules.roles.enumerated() where role.matches(title) {
+            let words = BuyingRole.words(title)
+            for i in rules.roles.indices where BuyingRole.matches(words: words, phrases: rolePhrases[i]) {
                 roleCounts[i] += 1
                 if roleContactsKept.map({ roleHolders[i].count < $0 }) ?? true { roleHolders[i].append(c.email) }
             }
