@@ -329,6 +329,8 @@ public struct LeadSummary: Sendable, Hashable, Codable {
     public var owner: String?
     /// When the owner must act by (the model's SLA), while the clock runs; overdue once past.
     public var dueAt: Timestamp?
+    /// The next-best offer's id, when the list was asked for it (``FollowUps/withNextOffers(_:now:)``).
+    public var nextOffer: String?
     public init(email: String, name: String?, company: String?, grade: Grade, fitPoints: Int, engagement: Double,
                 temperature: Temperature, stage: Stage, lastActivity: Timestamp?, owner: String? = nil, dueAt: Timestamp? = nil) {
         self.dueAt = dueAt

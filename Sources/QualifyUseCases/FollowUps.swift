@@ -156,6 +156,19 @@ public struct FollowUps: Sendable {
 }
 
 extension FollowUps {
+    /// The leads with their next-best offer (``Nurture/nextOffer(_:model:now:fits:)``) filled in, from each one's stored
+    /// state: for the queue's CSV and JSON (a read per lead listed).
+    public func withNextOffers(_ leads: [LeadSummary], now: Timestamp) async throws -> [LeadSummary] {
+        let (model, engine) = try await AccountCards.activeEngine(store)
+        var out = leads
+        for i in out.indices {
+            guard let record = try await store.lead(LeadKey(normalizedEmail: out[i].email)) else { continue }
+            let state = record.state
+            out[i].nextOffer = Nurture.nextOffer(state, model: model.model, now: now) { engine.fits($0, state: state) }?.offer.id
+        }
+        return out
+    }
+
     /// The offers report (``OfferTally``) over every lead's folded state under the active model's catalogue.
     public static func offerReport(_ store: any LeadStore, horizon: TimeSpan, now: Timestamp, pageSize: Int = 5000) async throws -> [OfferOutcome] {
         let (model, _) = try await AccountCards.activeEngine(store)

@@ -75,16 +75,21 @@ struct LeadsCommand: AsyncParsableCommand {
         var leads = sorted?.map(\.lead) ?? []
         if sorted == nil { leads = try await store.queue(query, now: now) }
         let shown = sorted?.map(\.shown)
+        if format != .table {
+            let cards = try await db.cards(now: now)
+            leads = try await FollowUps(store: cards.store, verifier: cards.verifier).withNextOffers(leads, now: now)
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(leads), as: UTF8.self))
         case .csv:
-            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner,due_at" + (shown == nil ? "" : "," + sortName))
+            print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner,due_at,next_offer" + (shown == nil ? "" : "," + sortName))
             for (i, l) in leads.enumerated() {
                 print(([l.email, l.name ?? "", l.company ?? "", l.grade.rawValue, "\(l.fitPoints)", l.engagement.formatted(1),
-                        l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? "", l.dueAt?.iso8601 ?? ""]
+                        l.temperature.rawValue, l.stage.rawValue, l.lastActivity?.iso8601 ?? "", l.owner ?? "", l.dueAt?.iso8601 ?? "",
+                        l.nextOffer ?? ""]
                        + (shown.map { [$0[i]] } ?? []))
                     .map(csvField).joined(separator: ","))
             }

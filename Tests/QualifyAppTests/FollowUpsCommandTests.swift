@@ -46,6 +46,12 @@ import Testing
         #expect(again.map { [$0["email"], $0["step"], $0["due_at"], $0["offer"]] } == items.map { [$0["email"], $0["step"], $0["due_at"], $0["offer"]] },
                 "the replay's follow-ups are the live ones")
 
+        // the queue's CSV carries each lead's next-best offer
+        let queue = try CLI.run(["leads", "--stage", "open", "--limit", "200", "--format", "csv", "--database", db], in: dir)
+        let lines = queue.out.split(separator: "\n")
+        #expect(lines.first?.hasSuffix(",due_at,next_offer") == true, "\(lines.first ?? "")")
+        #expect(lines.dropFirst().contains { !$0.hasSuffix(",") }, "some leads have an offer left")
+
         // which offers move leads: a row per offer of the catalogue, the webinar taken by many
         let report = try CLI.run(["offers", "report", "--days", "30", "--format", "json", "--database", db], in: dir)
         #expect(report.status == 0, "\(report.err)")
