@@ -9,6 +9,8 @@ import ServiceLifecycle
 /// step fires once.
 struct SLAService: Service {
     let store: any LeadStore
+    /// The installed hygiene lists' verifier: an address it rejects gets no follow-up, so none is announced.
+    let verifier: EmailVerifier
     let interval: Duration
     let logger: Logger
 
@@ -27,6 +29,18 @@ struct SLAService: Service {
                 }
             } catch {
                 logger.error("SLA escalation pass failed; trying again", metadata: ["error": .string("\(type(of: error))")])
+            }
+            do {
+                let pass = try await store.announceFollowUps(now: .now(), verifier: verifier)
+                for (lead, error) in pass.failed {
+                    logger.error("announcing a lead's follow-up failed; tried again next pass", metadata: ["lead": .string(lead), "error": .string(error)])
+                }
+                for step in pass.announced {
+                    logger.info("follow-up due", metadata: ["lead": .string(step.lead), "stage": .string(step.stage.rawValue),
+                                                            "step": .stringConvertible(step.step)])
+                }
+            } catch {
+                logger.error("follow-up pass failed; trying again", metadata: ["error": .string("\(type(of: error))")])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }

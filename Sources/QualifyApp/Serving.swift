@@ -125,7 +125,7 @@ struct APIService: Service {
         }
         var services: [any Service] = [app]
         if settings.deliversWebhooks { services.append(WebhookDeliveryService(deliverer: deliverer)) }
-        services.append(SLAService(store: store, interval: .seconds(15), logger: logger))
+        services.append(SLAService(store: store, verifier: cards.verifier, interval: .seconds(15), logger: logger))
         try await ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: logger)).run()
     }
 }

@@ -75,7 +75,7 @@ enum PostgresLeadRows {
         var ids: [Int64] = [], fit: [Int64] = [], grade: [String] = [], rank: [Int64] = [], stage: [String] = []
         var amp: [Double] = [], activity: [Int64] = [], lastAt: [Int64] = [], lastID: [String] = []
         var name: [String] = [], company: [String] = [], owner: [String] = [], due: [Int64] = [], escalate: [Int64] = [], state: [ByteBuffer] = []
-        var followUp: [Int64] = [], hold: [String] = []
+        var followUp: [Int64] = [], hold: [String] = [], announce: [Int64] = []
         for w in writes {
             let p = w.projection
             ids.append(w.lead.id)
@@ -94,6 +94,7 @@ enum PostgresLeadRows {
             escalate.append(p.escalateAt?.millis ?? noInt)
             followUp.append(p.followUpAt?.millis ?? noInt)
             hold.append(p.followUpHold ?? "")
+            announce.append(p.followUpAnnounceAt?.millis ?? noInt)
             state.append(ByteBuffer(bytes: p.state))
         }
         try await db.query("""
@@ -103,12 +104,12 @@ enum PostgresLeadRows {
               last_id = NULLIF(u.last_id, ''), name = NULLIF(u.name, ''), company = NULLIF(u.company, ''),
               owner = NULLIF(u.owner, ''), due_at = NULLIF(u.due_at, \(noInt)),
               escalate_at = NULLIF(u.escalate_at, \(noInt)), followup_at = NULLIF(u.followup_at, \(noInt)),
-              followup_hold = NULLIF(u.followup_hold, ''), state = u.state
+              followup_hold = NULLIF(u.followup_hold, ''), followup_announce_at = NULLIF(u.followup_announce_at, \(noInt)), state = u.state
             FROM UNNEST(\(ids)::int8[], \(fit)::int8[], \(grade)::text[], \(rank)::int8[], \(stage)::text[], \(amp)::float8[],
                         \(activity)::int8[], \(lastAt)::int8[], \(lastID)::text[], \(name)::text[], \(company)::text[],
-                        \(owner)::text[], \(due)::int8[], \(escalate)::int8[], \(followUp)::int8[], \(hold)::text[], \(state)::bytea[])
+                        \(owner)::text[], \(due)::int8[], \(escalate)::int8[], \(followUp)::int8[], \(hold)::text[], \(announce)::int8[], \(state)::bytea[])
               AS u(id, fit_points, grade, grade_rank, stage, amp, last_activity_at, last_at, last_id, name, company, owner, due_at, escalate_at,
-                   followup_at, followup_hold, state)
+                   followup_at, followup_hold, followup_announce_at, state)
             WHERE lead.id = u.id
             """, logger: logger)
         try await recordStageChanges(db, writes, modelVersion: modelVersion, now: at, logger: logger)

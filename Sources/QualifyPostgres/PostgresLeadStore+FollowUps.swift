@@ -22,6 +22,18 @@ extension PostgresLeadStore {
         }
     }
 
+    public func followUpsToAnnounce(at now: Timestamp, limit: Int) async throws -> [LeadKey] {
+        let logger = self.logger
+        return try await read { db in
+            var keys: [LeadKey] = []
+            let rows = try await db.query("""
+                SELECT email FROM lead WHERE followup_announce_at <= \(now.millis) ORDER BY followup_announce_at, id LIMIT \(Int64(limit))
+                """, logger: logger)
+            for try await email in rows.decode(String.self) { keys.append(LeadKey(normalizedEmail: email)) }
+            return keys
+        }
+    }
+
     public func followUpsHeld(limit: Int) async throws -> [FollowUpRow] {
         let logger = self.logger
         return try await read { db in

@@ -272,7 +272,9 @@ enum PostgresMigrations {
         ("v14-follow-ups", [
             "ALTER TABLE lead ADD COLUMN followup_at BIGINT",
             "ALTER TABLE lead ADD COLUMN followup_hold TEXT",
+            "ALTER TABLE lead ADD COLUMN followup_announce_at BIGINT",
             "CREATE INDEX lead_followup ON lead(followup_at) WHERE followup_at IS NOT NULL",
+            "CREATE INDEX lead_followup_announce ON lead(followup_announce_at) WHERE followup_announce_at IS NOT NULL",
             "CREATE INDEX lead_followup_hold ON lead(id) WHERE followup_hold IS NOT NULL",
         ]),
     ]

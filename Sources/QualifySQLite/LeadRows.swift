@@ -51,7 +51,7 @@ enum LeadRows {
             let columns: [(any DatabaseValueConvertible)?] = [
                 at.millis, modelVersion, p.fitPoints, p.grade.rawValue, p.grade.rank, p.stage.rawValue, p.engagementAmplitude,
                 p.lastActivity?.millis, p.lastAt?.millis, p.lastID?.rawValue, p.name, p.company, p.owner, p.dueAt?.millis, p.escalateAt?.millis,
-                p.followUpAt?.millis, p.followUpHold, p.state,
+                p.followUpAt?.millis, p.followUpHold, p.followUpAnnounceAt?.millis, p.state,
             ]
             values = columns.map { $0?.databaseValue ?? .null }
         }
@@ -64,7 +64,7 @@ enum LeadRows {
     static let updateProjection = """
         UPDATE lead SET updated_at = ?, model_version = ?, fit_points = ?, grade = ?, grade_rank = ?, stage = ?,
           engagement_amp = ?, last_activity_at = ?, last_at = ?, last_id = ?, name = ?, company = ?, owner = ?, due_at = ?, escalate_at = ?,
-          followup_at = ?, followup_hold = ?, state = ?
+          followup_at = ?, followup_hold = ?, followup_announce_at = ?, state = ?
         WHERE id = ?
         """
 

@@ -249,7 +249,9 @@ enum Migrations {
             try db.execute(sql: """
                 ALTER TABLE lead ADD COLUMN followup_at INTEGER;
                 ALTER TABLE lead ADD COLUMN followup_hold TEXT;
+                ALTER TABLE lead ADD COLUMN followup_announce_at INTEGER;
                 CREATE INDEX lead_followup ON lead(followup_at) WHERE followup_at IS NOT NULL;
+                CREATE INDEX lead_followup_announce ON lead(followup_announce_at) WHERE followup_announce_at IS NOT NULL;
                 CREATE INDEX lead_followup_hold ON lead(id) WHERE followup_hold IS NOT NULL;
                 """)
         }

@@ -27,6 +27,14 @@ extension SQLiteLeadStore {
         }
     }
 
+    public func followUpsToAnnounce(at now: Timestamp, limit: Int) async throws -> [LeadKey] {
+        try await read { db in
+            try String.fetchAll(db.cachedStatement(sql: """
+                SELECT email FROM lead INDEXED BY lead_followup_announce WHERE followup_announce_at <= ? ORDER BY followup_announce_at, id LIMIT ?
+                """), arguments: [now.millis, limit]).map(LeadKey.init(normalizedEmail:))
+        }
+    }
+
     public func followUpsHeld(limit: Int) async throws -> [FollowUpRow] {
         try await read { db in
             try Self.followUpRows(db, sql: "SELECT \(Self.followUpColumns) FROM lead WHERE followup_hold IS NOT NULL ORDER BY id DESC LIMIT ?",

@@ -89,7 +89,7 @@ final class TransitionCounter: Sendable {
             for message in batch {
                 switch message.event {
                 case .stageChanged(_, let change, _)?: metrics.stageTransition(from: change.from, to: change.to)
-                case .assigned?, .slaBreached?, nil: continue
+                case .assigned?, .slaBreached?, .followUpDue?, nil: continue
                 }
             }
             position = batch.last!.id

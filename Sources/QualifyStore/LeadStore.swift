@@ -74,6 +74,8 @@ public protocol LeadStore: Sendable {
     /// The leads whose next follow-up step is due at or before `by` (their `followup_at`), earliest first (ties in row
     /// order), after `after`, optionally one owner's (any case), at most `limit`, with their states.
     func followUpsDue(by: Timestamp, owner: String?, after: FollowUpCursor?, limit: Int) async throws -> [FollowUpRow]
+    /// The leads whose due follow-up step is to be announced at `now` (their `followup_announce_at`), earliest first.
+    func followUpsToAnnounce(at now: Timestamp, limit: Int) async throws -> [LeadKey]
     /// The leads held back from follow-ups (their `followup_hold`: unsubscribed, a hard bounce), newest first, at most `limit`.
     func followUpsHeld(limit: Int) async throws -> [FollowUpRow]
     /// The account of this domain (lowercase) with its contacts in the order they were created; nil when there is none.

@@ -37,6 +37,22 @@ extension StoreConformance {
         let after = try await store.followUpsDue(by: day(30), owner: nil, after: nil, limit: 10)
         try expect(after.map(\.row.email) == ["bo@shop.io", "ada@acme.io"] && after[1].dueAt == day(11), "moved on: \(after.map { ($0.row.email, $0.dueAt) })")
         try expect(after[1].state.nurture.offered["webinar"] == day(4), "the offer made is remembered")
+        // announced once each as they fall due (followup.due), whatever the passes; the list is unchanged by it
+        let first = try await store.announceFollowUps(now: day(6), verifier: EmailVerifier())
+        try expect(first.announced.map { "\($0.lead) \($0.step)" } == ["bo@shop.io 1"] && first.failed.isEmpty, "bo's first step: \(first.announced)")
+        try await expectAsync(try await store.announceFollowUps(now: day(7), verifier: EmailVerifier()).announced.isEmpty, "announced once")
+        let later = try await store.announceFollowUps(now: day(12), verifier: EmailVerifier())
+        try expect(later.announced.map { "\($0.lead) \($0.step)" } == ["ada@acme.io 2"], "ada's second step: \(later.announced)")
+        let due = try await store.outboxMessages(after: 0, limit: 100).compactMap(\.event).compactMap { m -> String? in
+            if case .followUpDue(let lead, let stage, let step, let steps, let channel, _, let owner, let at, _) = m {
+                return "\(lead) \(stage.rawValue) \(step)/\(steps) \(channel) \(owner ?? "-") \(at.isoDate)"
+            }
+            return nil
+        }
+        try expect(due == ["bo@shop.io iql 1/3 email Sam \(day(5).isoDate)", "ada@acme.io iql 2/3 email - \(day(11).isoDate)"], "followup.due: \(due)")
+        let still = try await store.followUpsDue(by: day(30), owner: nil, after: nil, limit: 10)
+        try expect(still.map(\.row.email) == ["bo@shop.io", "ada@acme.io"], "still due: \(still.map(\.row.email))")
+
         do {
             _ = try await followUps.done(key("cy@acme.io"), outcome: "sent", offer: nil, reason: nil, by: "mia", id: EventID("fu2"), at: day(4))
             throw ConformanceFailure("an unsubscribed lead's step was marked done")

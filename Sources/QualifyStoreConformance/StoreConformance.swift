@@ -40,7 +40,7 @@ public enum StoreConformance {
         ("funnel leads: arrival, stage moves oldest first and the group's value, by pages", funnelLeads),
         ("accounts: contacts by domain and by pages; scores are the contacts' sums, roles from titles; the lead card names its account",
          accountContacts),
-        ("follow-ups: due by time in order and by owner, paged; held leads listed; a step done moves the cadence on", followUps),
+        ("follow-ups: due by time in order and by owner, paged; held leads listed; a step done moves the cadence on; each announced once", followUps),
     ]
 
     public static func run(_ name: String, on store: any LeadStore) async throws {

@@ -135,6 +135,34 @@ struct Receiver {
         Self.checkInOrderOncePerID(lines)
     }
 
+    /// A follow-up step falling due is announced once (`qualify escalate`, which `serve` runs every 15 s) and reaches a
+    /// real receiver as a verified `followup.due`.
+    @Test func followUpStepsFallingDueReachTheReceiverOnce() async throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        guard requireReceiver() else { return }
+        #expect(try CLI.run(["demo", "--leads", "80", "--seed", "6", "--out", "demo"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "leads", "demo/leads.csv"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "events", "demo/events.csv"], in: dir).status == 0)
+        let secretFile = dir.appendingPathComponent("secret")
+        let receiver = try await Receiver.start(in: dir, secretFile: secretFile)
+        defer { receiver.stop() }
+        let added = try CLI.run(["webhooks", "add", "http://127.0.0.1:\(receiver.port)/hook", "--events", "followup.due", "--allow-private"], in: dir)
+        #expect(added.status == 0, "\(added.err)")
+        try added.out.trimmingCharacters(in: .whitespacesAndNewlines).write(to: secretFile, atomically: true, encoding: .utf8)
+        let due = try CLI.run(["followups", "--due", "overdue", "--limit", "10000", "--format", "csv"], in: dir)
+        let overdue = Set(due.out.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) })
+        #expect(!overdue.isEmpty, "the demo has overdue follow-ups")
+        let first = try CLI.run(["escalate"], in: dir)
+        #expect(first.status == 0 && first.out.contains("follow-up step"), "\(first.out)\(first.err)")
+        let again = try CLI.run(["escalate"], in: dir)
+        #expect(again.out.contains("no follow-up newly due"), "announced once: \(again.out)")
+        #expect(try CLI.run(["webhooks", "deliver", "--allow-private-webhooks"], in: dir).status == 0)
+        let lines = receiver.lines()
+        #expect(lines.allSatisfy { $0.type == "followup.due" } && Set(lines.map(\.lead)) == overdue,
+                "one message per overdue lead: \(lines.count) for \(overdue.count)")
+        Self.checkInOrderOncePerID(lines)
+    }
+
     @Test func serveDeliversANewSQLWithinSecondsAndStopsCleanly() async throws {
         defer { try? FileManager.default.removeItem(at: dir) }
         guard requireReceiver() else { return }

@@ -112,9 +112,10 @@ import Testing
         var state = LeadState(key: LeadKey(normalizedEmail: "ada@acme.io"))
         state.fields["owner"] = "sam"
         var bytes = LeadStateCodec.encode(state)
-        // two absent optionals and no escalation, then the nurture state: three absent optionals, no steps, two empty maps
-        #expect(bytes.first == 4 && bytes.suffix(10) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-        bytes.removeLast(10)
+        // two absent optionals and no escalation, then the nurture state: three absent optionals, no steps, two empty
+        // maps, nothing announced
+        #expect(bytes.first == 4 && bytes.suffix(11) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        bytes.removeLast(11)
         bytes[0] = 1
         let old = try LeadStateCodec.decode(bytes)
         #expect(old == state && old.assignedAt == nil)

@@ -36,7 +36,7 @@ struct PostgresLeadOwnerTests {
             #expect(applied == ["v6-lead-owner", "v7-queue-indexes"])
             let indexes = try await PostgresAdmin.strings(url, "SELECT indexdef FROM pg_indexes WHERE tablename = 'lead'")
             // v7 dropped the indexes ending in the engagement column; v12 adds back one, the queue's band index
-            #expect(indexes.count == 11 && indexes.filter { $0.contains("engagement_amp") }.count == 1
+            #expect(indexes.count == 12 && indexes.filter { $0.contains("engagement_amp") }.count == 1
                     && indexes.contains { $0.contains("lead_band") }, "\(indexes)")
             let now = Self.t0.adding(.days(3))
             #expect(try await store.queue(QueueQuery(stages: .open, owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"])

@@ -37,7 +37,8 @@ struct PostgresTransferTests {
                  .integer(Int64(i)), .text("B"), .integer(1), .text("mql"), .real(d), .null, .integer(3), .text("e\(i)"),
                  .blob((0..<256).map { UInt8(($0 + i) % 256) }), i % 2 == 0 ? .null : .text("Owner \(i)"),
                  i % 2 == 0 ? .null : .integer(1_767_225_600_000 + Int64(i)), .null,
-                 i % 3 == 0 ? .null : .integer(1_767_225_600_000 - Int64(i)), i % 3 == 1 ? .text("hard bounce") : .null]
+                 i % 3 == 0 ? .null : .integer(1_767_225_600_000 - Int64(i)), i % 3 == 1 ? .text("hard bounce") : .null,
+                 i % 3 == 2 ? .integer(1_767_225_600_000 + 7 * Int64(i)) : .null]
             }
             try await store.insertTransferRows(lead, leads)
             #expect(try await store.transferRows(quarantine, after: nil, limit: 100) == quarantined)

@@ -55,7 +55,7 @@ struct LeadOwnerMigrationTests {
                 .map { (name: $0[0] as String, sql: $0[1] as String) }
         }
         #expect(Set(indexes.map(\.name)) == ["lead_stage", "lead_account", "lead_updated", "lead_owner", "lead_due", "lead_escalate", "lead_band",
-                                              "lead_followup", "lead_followup_hold"])
+                                              "lead_followup", "lead_followup_hold", "lead_followup_announce"])
         #expect(indexes.filter { $0.sql.contains("engagement_amp") }.map(\.name) == ["lead_band"])
         let now = Self.t0.adding(.days(3))
         #expect(try await store.queue(QueueQuery(stages: .open, owner: "Maria"), now: now).map(\.email).sorted() == ["a@firm.io", "b@firm.io"],

@@ -4,6 +4,9 @@ public enum Nurture {
     /// The event type recording a follow-up step done (properties: `stage`, `step`, `outcome`, `offer`, `channel`,
     /// `reason`, `by`).
     public static let eventType = "nurture.follow_up"
+    /// The event type recording that a step fell due and was announced (a `followup.due` message): properties `stage`,
+    /// `step` (from 1). Its id is made of the lead, the cadence's start and the step, so a step is announced once.
+    public static let dueEventType = "nurture.due"
     /// How a step was done: `sent` (an email), `called`, `done` (a task) or `skipped` (with a reason).
     public static let outcomes = ["sent", "called", "done", "skipped"]
 
@@ -18,6 +21,7 @@ public enum Nurture {
             n.cadenceStart = event.at
             n.stepsDone = 0
             n.stopped = nil
+            n.announced = 0
         }
         if case .activity(let type, let properties) = event.kind {
             for i in compiled.offersTakenByType[type] ?? [] {
@@ -27,6 +31,10 @@ public enum Nurture {
                 n.taken[offer.id] = event.at
             }
             switch type {
+            case dueEventType:
+                if properties["stage"] == state.stage.rawValue, let step = properties["step"].flatMap({ Int($0) }) {
+                    n.announced = max(n.announced, step)
+                }
             case eventType:
                 if properties["stage"] == nil || properties["stage"] == state.stage.rawValue { n.stepsDone += 1 }
                 n.lastTouch = max(n.lastTouch ?? event.at, event.at)
@@ -131,6 +139,12 @@ public enum Nurture {
         var at = start.adding(step.after)
         if let touch = n.lastTouch { at = max(at, touch.adding(section.quiet)) }
         return .due(stage: state.stage, index: n.stepsDone, count: steps.count, step: step, at: at)
+    }
+
+    /// When the lead's due step is to be announced (a `followup.due` message): its due time while it has not been.
+    public static func announceAt(_ state: LeadState, model: QualificationModel) -> Timestamp? {
+        guard case .due(_, let index, _, _, let at) = status(state, model: model), state.nurture.announced <= index else { return nil }
+        return at
     }
 
     /// Why the step is due now, in words: "MQL for 5 days, step 2 of 4: call" (without a state: the step only).

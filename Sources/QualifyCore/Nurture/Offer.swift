@@ -111,6 +111,8 @@ public struct NurtureState: Sendable, Hashable, Codable {
     public var taken: [String: Timestamp] = [:]
     /// Offer id → when it was last offered (a follow-up done naming it).
     public var offered: [String: Timestamp] = [:]
+    /// Steps of the current cadence announced as due (a `followup.due` webhook each).
+    public var announced: Int = 0
 
     public init() {}
 }

@@ -37,7 +37,7 @@ public struct Engine {
         switch event.kind {
         case .activity(let type, let properties):
             // the lead's own activity (a follow-up sent to the lead is not)
-            if type != Nurture.eventType { state.lastActivity = max(state.lastActivity ?? event.at, event.at) }
+            if !type.hasPrefix("nurture.") { state.lastActivity = max(state.lastActivity ?? event.at, event.at) }
             if SalesActivity(eventType: type) != nil { touch(&state, at: event.at) }
             applyActivity(event, type: type, properties: properties, to: &state, into: &out)
         case .fieldsUpdate(let fields, let source):

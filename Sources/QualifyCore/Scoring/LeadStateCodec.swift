@@ -53,6 +53,7 @@ public enum LeadStateCodec {
         w.optional(n.suppressed) { $0.string($1) }
         w.map(n.taken) { $0.int64($1.millis) }
         w.map(n.offered) { $0.int64($1.millis) }
+        w.int(n.announced)
         return w.bytes
     }
 
@@ -105,6 +106,7 @@ public enum LeadStateCodec {
             n.suppressed = try r.optional { try $0.string() }
             n.taken = try r.map { Timestamp(millis: try $0.int64()) }
             n.offered = try r.map { Timestamp(millis: try $0.int64()) }
+            n.announced = try r.int()
             s.nurture = n
         }
         guard r.position == r.bytes.count else { throw LeadStateCodecError.trailingBytes }

@@ -11,6 +11,8 @@ public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable 
     case assigned = "lead.assigned"
     /// The owner did not act by the SLA's due time: an escalation step fired (remind, tell the manager, reassign).
     case slaBreached = "lead.sla_breached"
+    /// A step of a lead's follow-up cadence fell due (the model's `follow_up:`): the step, its channel and offer.
+    case followUpDue = "followup.due"
     /// `qualify webhooks test`: checks a subscription end to end.
     case ping
 
@@ -25,6 +27,7 @@ public enum WebhookEventType: String, Sendable, Hashable, Codable, CaseIterable 
         case .outcome: return "outcome"
         case .assigned: return "assigned"
         case .slaBreached: return "sla"
+        case .followUpDue: return "followup"
         case .ping: return "ping"
         }
     }

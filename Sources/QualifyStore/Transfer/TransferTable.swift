@@ -43,6 +43,7 @@ public struct TransferTable: Sendable, Hashable, CustomStringConvertible {
             .init("last_id", .text, nullable: true), .init("state", .blob), .init("owner", .text, nullable: true),
             .init("due_at", .integer, nullable: true), .init("escalate_at", .integer, nullable: true),
             .init("followup_at", .integer, nullable: true), .init("followup_hold", .text, nullable: true),
+            .init("followup_announce_at", .integer, nullable: true),
         ]),
         TransferTable("event", key: "seq", generatedKey: true, [
             .init("seq", .integer), .init("id", .text), .init("lead_id", .integer), .init("type", .text), .init("at", .integer),

@@ -24,6 +24,8 @@ public struct LeadProjection: Sendable, Hashable {
     public var followUpAt: Timestamp?
     /// Why the lead never gets a follow-up (unsubscribed, a hard bounce), if so.
     public var followUpHold: String?
+    /// When the due step is to be announced (``Nurture/announceAt(_:model:)``), until it has been.
+    public var followUpAnnounceAt: Timestamp?
     public var state: Data
 
     public init(state: LeadState, model: QualificationModel) {
@@ -42,6 +44,7 @@ public struct LeadProjection: Sendable, Hashable {
         escalateAt = dueAt == nil ? nil : SLAClock.nextEscalation(of: state, handoff: model.handoff, zone: SystemZones.rules)?.at
         followUpAt = Nurture.status(state, model: model).dueAt
         followUpHold = state.nurture.suppressed
+        followUpAnnounceAt = Nurture.announceAt(state, model: model)
         self.state = Data(LeadStateCodec.encode(state))
     }
 }

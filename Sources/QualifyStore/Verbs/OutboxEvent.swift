@@ -12,11 +12,16 @@ public enum OutboxEvent: Sendable, Hashable {
     /// The owner did not act by the SLA's due time: escalation step `step` fired (`action`: remind, tell_manager or
     /// reassign), with the person it tells (the owner, or their manager).
     case slaBreached(lead: String, owner: String, step: Int, action: String, due: Timestamp, notify: String?, at: Timestamp)
+    /// Step `step` (from 1) of `steps` of the lead's follow-up cadence in `stage` fell due at `due`: its channel, the
+    /// offer to make (if any) and the lead's owner (if any).
+    case followUpDue(lead: String, stage: Stage, step: Int, steps: Int, channel: String, offer: String?, owner: String?, due: Timestamp,
+                     at: Timestamp)
 
     /// The lead the message is about.
     public var lead: String {
         switch self {
-        case .stageChanged(let lead, _, _), .assigned(let lead, _, _, _, _, _), .slaBreached(let lead, _, _, _, _, _, _): return lead
+        case .stageChanged(let lead, _, _), .assigned(let lead, _, _, _, _, _), .slaBreached(let lead, _, _, _, _, _, _),
+             .followUpDue(let lead, _, _, _, _, _, _, _, _): return lead
         }
     }
 
@@ -26,6 +31,7 @@ public enum OutboxEvent: Sendable, Hashable {
         case .stageChanged: return "stage_changed"
         case .assigned: return "lead_assigned"
         case .slaBreached: return "sla_breached"
+        case .followUpDue: return "followup_due"
         }
     }
 
@@ -45,6 +51,12 @@ public enum OutboxEvent: Sendable, Hashable {
             var p = ["lead": lead, "owner": owner, "step": String(step), "action": action, "due": due.iso8601, "at": at.iso8601]
             if let notify { p["notify"] = notify }
             return FlatJSON.encode(p)
+        case .followUpDue(let lead, let stage, let step, let steps, let channel, let offer, let owner, let due, let at):
+            var p = ["lead": lead, "stage": stage.rawValue, "step": String(step), "steps": String(steps), "channel": channel,
+                     "due": due.iso8601, "at": at.iso8601]
+            if let offer { p["offer"] = offer }
+            if let owner { p["owner"] = owner }
+            return FlatJSON.encode(p)
         }
     }
 
@@ -63,6 +75,12 @@ public enum OutboxEvent: Sendable, Hashable {
             guard let lead = p["lead"], let owner = p["owner"], let step = p["step"].flatMap({ Int($0) }), let action = p["action"],
                   let due = p["due"].flatMap(Timestamp.init(iso8601:)), let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
             self = .slaBreached(lead: lead, owner: owner, step: step, action: action, due: due, notify: p["notify"], at: at)
+        case "followup_due":
+            guard let lead = p["lead"], let stage = p["stage"].flatMap(Stage.init(rawValue:)), let step = p["step"].flatMap({ Int($0) }),
+                  let steps = p["steps"].flatMap({ Int($0) }), let channel = p["channel"], let due = p["due"].flatMap(Timestamp.init(iso8601:)),
+                  let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
+            self = .followUpDue(lead: lead, stage: stage, step: step, steps: steps, channel: channel, offer: p["offer"], owner: p["owner"],
+                                due: due, at: at)
         case "lead_assigned":
             guard let lead = p["lead"], let owner = p["owner"], let at = p["at"].flatMap(Timestamp.init(iso8601:)) else { return nil }
             self = .assigned(lead: lead, owner: owner, reason: p["reason"] ?? "", by: p["by"] ?? "", at: at, event: EventID(p["event"] ?? ""))

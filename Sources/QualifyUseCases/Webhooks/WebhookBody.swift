@@ -26,6 +26,11 @@ public struct WebhookData: Sendable, Hashable, Codable {
     public var action: String?
     public var due: String?
     public var notify: String?
+    /// followup.due: the stage, the channel (email, call, task), the offer to make (step, due and owner above).
+    public var stage: String?
+    public var channel: String?
+    public var offer: String?
+    public var steps: Int?
 
     public struct Summary: Sendable, Hashable, Codable {
         public var name: String?
@@ -74,6 +79,18 @@ public struct WebhookData: Sendable, Hashable, Codable {
             self.due = due.iso8601
             self.notify = notify
             self.by = "sla"
+            self.at = at.iso8601
+            self.link = link
+        case .followUpDue(let lead, let stage, let step, let steps, let channel, let offer, let owner, let due, let at):
+            self.lead = lead
+            self.stage = stage.rawValue
+            self.step = step
+            self.steps = steps
+            self.channel = channel
+            self.offer = offer
+            self.owner = owner
+            self.due = due.iso8601
+            self.by = "follow_up"
             self.at = at.iso8601
             self.link = link
         case .assigned(let lead, let owner, let reason, let by, let at, _):
@@ -126,6 +143,10 @@ public struct WebhookData: Sendable, Hashable, Codable {
         case .slaBreached:
             let tell = notify.map { " — telling \(e($0) ?? "")" } ?? ""
             return "SLA missed: \(who) (owner \(e(owner) ?? "?"), due \(due ?? "?")), step \(step ?? 0): \(action ?? "?")\(tell).\(linkText)"
+        case .followUpDue:
+            let with = offer.map { " with \(e($0) ?? "")" } ?? ""
+            let owner = self.owner.map { " (owner \(e($0) ?? ""))" } ?? ""
+            return "Follow-up due: \(who)\(owner), \(stage?.uppercased() ?? "?") step \(step ?? 0) of \(steps ?? 0): \(channel ?? "?")\(with), due \(due ?? "?").\(linkText)"
         case .ping:
             return "Qualify webhook test for \(e(subscription) ?? "a subscription")"
         }

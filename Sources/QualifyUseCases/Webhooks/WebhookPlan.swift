@@ -17,6 +17,8 @@ public enum WebhookPlan {
             return [.assigned]
         case .slaBreached:
             return [.slaBreached]
+        case .followUpDue:
+            return [.followUpDue]
         }
     }
 
