@@ -34,7 +34,7 @@ enum Templates {
 
     static let all: [(String, String)] = [
         ("layout", layout), ("signin", signIn), ("queue", queue), ("card", card), ("model", model), ("diff", diff),
-        ("insights", insights), ("funnel", funnel), ("accounts", accounts), ("account", account), ("abcxyz", abcXyz), ("hygiene", hygiene), ("settings", settings), ("problem", problem),
+        ("insights", insights), ("funnel", funnel), ("accounts", accounts), ("account", account), ("followups", followUps), ("abcxyz", abcXyz), ("hygiene", hygiene), ("settings", settings), ("problem", problem),
     ]
 
     static let layout = """
@@ -55,6 +55,7 @@ enum Templates {
       <nav aria-label="Main">
         <a href="/app/queue"{{#navQueue}} aria-current="page"{{/navQueue}}>Queue</a>
         {{#canModel}}<a href="/app/model"{{#navModel}} aria-current="page"{{/navModel}}>Model</a>{{/canModel}}
+        <a href="/app/followups"{{#navFollowUps}} aria-current="page"{{/navFollowUps}}>Follow-ups</a>
         <a href="/app/accounts"{{#navAccounts}} aria-current="page"{{/navAccounts}}>Accounts</a>
         <a href="/app/insights"{{#navInsights}} aria-current="page"{{/navInsights}}>Insights</a>
         {{#canSettings}}<a href="/app/settings"{{#navSettings}} aria-current="page"{{/navSettings}}>Settings</a>{{/canSettings}}
@@ -316,6 +317,50 @@ enum Templates {
     <tbody>{{#rows}}<tr><th scope="row">{{value}}</th><td class="num">{{arrivals}}</td>{{#cells}}<td>{{.}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>
     </section>{{/grouped}}
     {{/error}}
+    {{/body}}{{/layout}}
+    """
+
+    static let followUps = """
+    {{<layout}}{{$body}}
+    <h1>Follow-ups</h1>
+    <p class="sub">Each lead's next step in its stage's cadence, the offer to make and why now. <a href="/app/followups?held=1">Who gets none, and why</a></p>
+    {{^heldView}}
+    <form class="filters" method="get" action="/app/followups" role="search">
+      <label>Due <select name="due">{{#windows}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/windows}}</select></label>
+      <label>Owner <input name="owner" value="{{owner}}" size="10"></label>
+      <button type="submit">Show</button>
+    </form>
+    {{^empty(rows)}}
+    <table class="queue">
+    <caption>{{summary}}, earliest first; times in UTC</caption>
+    <thead><tr><th scope="col">Due</th><th scope="col">Lead</th><th scope="col">Step</th><th scope="col">Offer</th><th scope="col">Owner</th><th scope="col">Done</th></tr></thead>
+    <tbody>
+    {{#rows}}
+    <tr{{#overdue}} class="overdue"{{/overdue}}>
+      <td>{{due}}{{#overdue}} <strong>overdue</strong>{{/overdue}}</td>
+      <td><a href="{{href}}">{{display}}</a>{{#company}}<div class="sub">{{.}}</div>{{/company}}<div class="sub">{{email}}</div></td>
+      <td>{{stage}} · step {{step}} · {{channel}}<div class="sub">{{why}}</div></td>
+      <td>{{offer}}{{#offerWhy}}<div class="sub">{{.}}</div>{{/offerWhy}}</td>
+      <td>{{owner}}</td>
+      <td><form method="post" action="{{action}}" class="act">
+        <input type="hidden" name="csrf" value="{{csrf}}">
+        <label>Outcome <select name="outcome"><option value="sent">sent</option><option value="called">called</option><option value="done">done</option><option value="skipped">skipped</option></select></label>
+        <label>Reason <input name="reason" size="12" placeholder="to skip"></label>
+        <button type="submit">Record</button>
+      </form></td>
+    </tr>
+    {{/rows}}
+    </tbody>
+    </table>
+    {{/empty(rows)}}
+    {{^rows}}<p class="empty">No follow-up is due.</p>{{/rows}}
+    {{/heldView}}
+    {{#heldView}}
+    <table><caption>Held back from follow-ups</caption>
+    <thead><tr><th scope="col">Lead</th><th scope="col">Stage</th><th scope="col">Owner</th><th scope="col">Why</th></tr></thead>
+    <tbody>{{#held}}<tr><td><a href="{{href}}">{{display}}</a><div class="sub">{{email}}</div></td><td>{{stage}}</td><td>{{owner}}</td><td>{{reason}}</td></tr>{{/held}}</tbody></table>
+    {{^held}}<p class="empty">Nobody is held back.</p>{{/held}}
+    {{/heldView}}
     {{/body}}{{/layout}}
     """
 

@@ -97,6 +97,10 @@ struct Web: Sendable {
         router.get("/app/model") { request, _ in await page(request, needs: .readModel) { viewer in try await modelPage(viewer) } }
         router.post("/app/model") { request, _ in await form(request, needs: .manageModel) { viewer, fields in try await modelAction(fields, viewer) } }
         router.get("/app/model/diff") { request, _ in await page(request, needs: .readModel) { viewer in try await diffPage(request, viewer) } }
+        router.get("/app/followups") { request, _ in await page(request, needs: .readLeads) { viewer in try await followUpsPage(request, viewer) } }
+        router.post("/app/leads/{email}/followups") { request, context in
+            await form(request, needs: .moveStages) { viewer, fields in try await followUpDone(context.parameters.get("email") ?? "", fields, viewer) }
+        }
         router.get("/app/accounts") { request, _ in await page(request, needs: .readLeads) { viewer in try await accountsPage(request, viewer) } }
         router.get("/app/accounts/{domain}") { request, context in
             await page(request, needs: .readLeads) { viewer in try await accountPage(context.parameters.get("domain") ?? "", viewer) }
@@ -259,7 +263,7 @@ struct Web: Sendable {
             context["user"] = [
                 "name": viewer.user.name, "role": viewer.user.role.rawValue, "csrf": viewer.session.csrfToken,
                 "canModel": viewer.user.role.allows(.readModel), "canSettings": viewer.user.role.allows(.manageUsers),
-                "navQueue": nav == "queue", "navModel": nav == "model", "navInsights": nav == "insights", "navAccounts": nav == "accounts", "navSettings": nav == "settings",
+                "navQueue": nav == "queue", "navModel": nav == "model", "navInsights": nav == "insights", "navAccounts": nav == "accounts", "navFollowUps": nav == "followups", "navSettings": nav == "settings",
             ] as [String: Any]
             context["csrf"] = viewer.session.csrfToken
         }

@@ -94,7 +94,7 @@ final class Browser: @unchecked Sendable {
             let root = try await b.get("/")
             #expect(root.status == .seeOther && root.location == "/app/queue")
             for path in ["/app/queue", "/app/leads/ada%40acme.io", "/app/model", "/app/insights", "/app/settings", "/app/insights/abc-xyz",
-                         "/app/insights/funnel", "/app/accounts", "/app/accounts/acme.io"] {
+                         "/app/insights/funnel", "/app/accounts", "/app/accounts/acme.io", "/app/followups"] {
                 let page = try await b.get(path)
                 #expect(page.status == .seeOther && (page.location ?? "").hasPrefix("/app/sign-in?next="), "\(path): \(page.status)")
             }
@@ -159,6 +159,33 @@ final class Browser: @unchecked Sendable {
             #expect(lead.html.contains(#"<a href="/app/accounts/acme.io">"#) && lead.html.contains("2 contacts"), "the lead card links its account")
             let unknown = try await b.get("/app/accounts/gmail.com")
             #expect(unknown.status == .notFound && unknown.html.contains("No account"))
+        }
+    }
+
+    @Test func theFollowUpsPageListsDueStepsAndRecordsOneDone() async throws {
+        let f = try await WebFixture()
+        _ = try await f.store.upsertLeads([LeadUpsert(key: try EmailAddress.identity("ada@acme.io").get(), fields: ["first_name": "Ada"], origin: "test")],
+                                          source: "test", at: Timestamp(iso8601: "2026-05-02T10:00:00Z")!)
+        _ = try await f.store.ingest([IncomingEvent(id: EventID("w1"), email: "ada@acme.io", type: "content_download",
+                                                    at: Timestamp(iso8601: "2026-05-03T10:00:00Z")!, properties: [:])],
+                                     options: IngestOptions(), now: Fixture.now)
+        try await f.app.test(.router) { client in
+            let b = Browser(client)
+            try await b.signIn("sam@example.com")
+            let page = try await b.get("/app/followups?due=all")
+            #expect(page.status == .ok && page.html.contains("ada@acme.io") && page.html.contains("step 1 of 3") && page.html.contains("overdue"),
+                    "\(page.html.prefix(500))")
+            #expect(page.html.contains(#"action="/app/leads/ada%40acme.io/followups""#))
+            let skipped = try await b.post("/app/leads/ada%40acme.io/followups", [("outcome", "skipped"), ("reason", "")])
+            #expect(skipped.status == .unprocessableContent && skipped.html.contains("a skipped step needs a reason"), "\(skipped.html.prefix(300))")
+            let done = try await b.post("/app/leads/ada%40acme.io/followups", [("outcome", "sent")])
+            #expect(done.status == .seeOther && (done.location ?? "").hasPrefix("/app/followups?done="), "\(done.status)")
+            let after = try await b.get("/app/followups?due=all")
+            #expect(after.html.contains("step 2 of 3"), "the cadence moved on")
+            let bad = try await b.get("/app/followups?due=soon")
+            #expect(bad.status == .badRequest)
+            let held = try await b.get("/app/followups?held=1")
+            #expect(held.status == .ok && held.html.contains("Nobody is held back"))
         }
     }
 
