@@ -144,6 +144,8 @@ import Testing
         tally.add(Self.lead("d", changes: [(.new, .iql, 1), (.iql, .mql, 45)], took: ["case": 5]))
         // took it while new: not counted for an IQL offer
         tally.add(Self.lead("e", changes: [(.new, .iql, 9)], took: ["case": 5]))
+        // took it the moment it became IQL (the download that made it one): new when it took it, not counted either
+        tally.add(Self.lead("e2", changes: [(.new, .iql, 4)], took: ["case": 4]))
         // did not take it: 1 of 4 moved on within 30 days of entering IQL
         tally.add(Self.lead("f", changes: [(.new, .iql, 1), (.iql, .mql, 12)]))
         tally.add(Self.lead("g", changes: [(.new, .iql, 1)]))
@@ -158,5 +160,15 @@ import Testing
         // Katz: se = sqrt(1/3 − 1/4 + 1/1 − 1/4) = sqrt(0.8333…)
         let se = (1.0 / 3 - 0.25 + 1 - 0.25).squareRoot()
         #expect(abs(row.liftLow! - 3 * exp(-1.959963984540054 * se)) < 1e-9 && row.liftHigh! > 3 && !row.significant)
+    }
+
+    @Test func takingTheOfferThatMovesTheLeadCountsAsMovingOn() throws {
+        let catalogue = [Offer(id: "trial", title: "Free trial", kind: "free_trial", stages: [.mql], rank: 1)]
+        var tally = OfferTally(catalogue: catalogue, horizon: .days(30), now: Fixtures.at(days: 200))
+        // the trial's start is what made it SQL, at the same moment
+        tally.add(Self.lead("a", changes: [(.new, .iql, 1), (.iql, .mql, 2), (.mql, .sql, 6)], took: ["trial": 6]))
+        tally.add(Self.lead("b", changes: [(.new, .iql, 1), (.iql, .mql, 2)]))
+        let row = try #require(tally.report().first)
+        #expect(row.took.successes == 1 && row.took.trials == 1 && row.without.successes == 0 && row.without.trials == 1)
     }
 }

@@ -40,14 +40,16 @@ public struct OfferTally: Sendable {
         // the stages the lead stood in, from when
         var spans: [(stage: Stage, from: Timestamp)] = [(.new, first)]
         for change in state.stageHistory { spans.append((change.to, change.at)) }
-        func stage(at t: Timestamp) -> Stage { spans.last { $0.from <= t }?.stage ?? .new }
+        // the stage a lead stood in when it took an offer: before any move that same moment (taking a trial can be
+        // what moves it to SQL), and that move counts as moving on
+        func stage(before t: Timestamp) -> Stage { spans.last { $0.from < t }?.stage ?? .new }
         func movedOn(from stage: Stage, after t: Timestamp) -> Bool {
             let end = t.adding(horizon), rank = stage.forwardRank ?? 0
-            return state.stageHistory.contains { $0.at > t && $0.at <= end && ($0.to.forwardRank ?? -1) > rank }
+            return state.stageHistory.contains { $0.at >= t && $0.at <= end && ($0.to.forwardRank ?? -1) > rank }
         }
         for (i, offer) in catalogue.enumerated() {
             if let t = state.nurture.taken[offer.id] {
-                let s = stage(at: t)
+                let s = stage(before: t)
                 guard offer.stages.contains(s), t.adding(horizon) <= now else { continue }
                 took[i][1] += 1
                 if movedOn(from: s, after: t) { took[i][0] += 1 }
