@@ -91,8 +91,8 @@ public struct FollowUps: Sendable {
                 }
             } else if let named = model.offerCatalogue.first(where: { $0.id == id }) {
                 offer = named
-                reason = row.state.nurture.taken[id] != nil ? "the cadence's step (already taken \(row.state.nurture.taken[id]!.isoDate))"
-                    : "the cadence's step"
+                reason = row.state.nurture.taken[id].map { "the cadence's step names it (the lead took it on \($0.isoDate))" }
+                    ?? "the cadence's step names it"
             }
         }
         let r = row.row

@@ -73,7 +73,7 @@ struct FollowUpsCommand: AsyncParsableCommand {
                 if items.isEmpty { print("no follow-up is due (\(due.rawValue))"); return }
                 print(table(header: ["DUE", "EMAIL", "NAME", "STAGE", "STEP", "CHANNEL", "OFFER", "OWNER", "WHY"], rows: items.map { i in
                     [(i.overdue ? "OVERDUE " : "") + i.dueAt.isoDate, i.email, i.name ?? "", i.stage.label, "\(i.step)/\(i.steps)", i.channel.rawValue,
-                     i.offer?.title ?? "—", i.owner ?? "", i.offerReason ?? i.why]
+                     i.offer?.title ?? "—", i.owner ?? "", i.why]
                 }))
             }
         }
