@@ -33,6 +33,10 @@ struct MigrateCommand: AsyncParsableCommand {
         } else {
             for name in applied { print("applied \(name)") }
             print("database \(place): up to date")
+            if applied.contains("v14-follow-ups") {
+                print("note: leads stored before v14-follow-ups have no nurture history yet (offers taken, follow-ups): activating a model "
+                      + "folds their events again — `qualify model activate FILE`, e.g. with the offers: and follow_up: of `qualify model show-default`")
+            }
         }
     }
 
