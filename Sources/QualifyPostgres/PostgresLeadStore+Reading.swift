@@ -88,11 +88,13 @@ extension PostgresLeadStore {
         return try await read { db in
             let rows = try await db.query("""
                 SELECT (SELECT COUNT(*) FROM lead), (SELECT COUNT(*) FROM account), (SELECT COUNT(*) FROM event),
-                       (SELECT COUNT(*) FROM stage_change), (SELECT MAX(version) FROM model_version)
+                       (SELECT COUNT(*) FROM stage_change), (SELECT MAX(version) FROM model_version),
+                       (SELECT COUNT(*) FROM event WHERE left(id, 7) = '$route:' OR left(id, 5) = '$sla:' OR left(id, 10) = '$followup:')
                 """, logger: logger).collect()
             guard let row = rows.first else { throw StoreError.corrupt("the statistics query returned no row") }
-            let (leads, accounts, events, stageChanges, version) = try row.decode((Int, Int, Int, Int, Int?).self)
-            return StoreStatistics(leads: leads, accounts: accounts, events: events, stageChanges: stageChanges, modelVersion: version)
+            let (leads, accounts, events, stageChanges, version, own) = try row.decode((Int, Int, Int, Int, Int?, Int).self)
+            return StoreStatistics(leads: leads, accounts: accounts, events: events, stageChanges: stageChanges, modelVersion: version,
+                                   ownEvents: own)
         }
     }
 

@@ -246,7 +246,10 @@ public struct SQLiteLeadStore: LeadStore {
                 accounts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM account") ?? 0,
                 events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM event") ?? 0,
                 stageChanges: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stage_change") ?? 0,
-                modelVersion: try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version"))
+                modelVersion: try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version"),
+                ownEvents: try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM event WHERE substr(id, 1, 7) = '$route:' OR substr(id, 1, 5) = '$sla:' OR substr(id, 1, 10) = '$followup:'
+                    """) ?? 0)
         }
     }
 

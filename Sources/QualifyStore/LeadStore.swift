@@ -407,7 +407,11 @@ public struct StoreStatistics: Sendable, Hashable, Codable {
     public var events: Int
     public var stageChanges: Int
     public var modelVersion: Int?
-    public init(leads: Int, accounts: Int, events: Int, stageChanges: Int, modelVersion: Int?) {
+    /// Of ``events``, those qualify's own rules and timers recorded, not a request: routing's assignments (`$route:`),
+    /// escalations (`$sla:`), follow-up steps announced (`$followup:`).
+    public var ownEvents: Int
+    public init(leads: Int, accounts: Int, events: Int, stageChanges: Int, modelVersion: Int?, ownEvents: Int = 0) {
+        self.ownEvents = ownEvents
         self.leads = leads
         self.accounts = accounts
         self.events = events

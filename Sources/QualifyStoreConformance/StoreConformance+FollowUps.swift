@@ -50,6 +50,7 @@ extension StoreConformance {
             return nil
         }
         try expect(due == ["bo@shop.io iql 1/3 email Sam \(day(5).isoDate)", "ada@acme.io iql 2/3 email - \(day(11).isoDate)"], "followup.due: \(due)")
+        try await expectAsync(try await store.statistics().ownEvents == 2, "the two announcements are qualify's own events")
         let still = try await store.followUpsDue(by: day(30), owner: nil, after: nil, limit: 10)
         try expect(still.map(\.row.email) == ["bo@shop.io", "ada@acme.io"], "still due: \(still.map(\.row.email))")
 

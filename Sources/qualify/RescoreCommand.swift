@@ -73,6 +73,7 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try await db.open(now: .now())
         let s = try await store.statistics()
-        print("leads \(s.leads) · accounts \(s.accounts) · events \(s.events) · stage changes \(s.stageChanges) · model version \(s.modelVersion.map(String.init) ?? "none")")
+        let own = s.ownEvents == 0 ? "" : " (\(s.ownEvents) recorded by qualify: assignments, escalations, follow-ups announced)"
+        print("leads \(s.leads) · accounts \(s.accounts) · events \(s.events)\(own) · stage changes \(s.stageChanges) · model version \(s.modelVersion.map(String.init) ?? "none")")
     }
 }
