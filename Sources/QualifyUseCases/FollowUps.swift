@@ -72,7 +72,7 @@ public struct FollowUps: Sendable {
             for row in page {
                 guard items.count < limit else { break }
                 if Nurture.addressHold(verifier.verify(row.row.email)) != nil { continue }
-                if let item = Self.item(row, model: model.model, engine: engine, now: now) { items.append(item) }
+                if let item = Self.item(row.state, model: model.model, engine: engine, now: now) { items.append(item) }
             }
             guard let last = page.last, page.count >= max(limit, 100) else { break }
             after = FollowUpCursor(dueAt: last.dueAt ?? now, id: last.row.id)
@@ -80,25 +80,28 @@ public struct FollowUps: Sendable {
         return items
     }
 
-    static func item(_ row: FollowUpRow, model: QualificationModel, engine: Engine, now: Timestamp) -> FollowUpItem? {
-        let status = Nurture.status(row.state, model: model)
+    /// The lead's due step from its folded state (nil when none is due): who it is comes from the state's fields, as
+    /// the lead row's projection does.
+    static func item(_ state: LeadState, model: QualificationModel, engine: Engine, now: Timestamp) -> FollowUpItem? {
+        let status = Nurture.status(state, model: model)
         guard case .due(let stage, let index, let count, let step, let at) = status else { return nil }
         var offer: Offer?, reason: String?
         if let id = step.offer {
             if id == FollowUpStep.bestOffer {
-                if let choice = Nurture.nextOffer(row.state, model: model, now: now, fits: { engine.fits($0, state: row.state) }) {
+                if let choice = Nurture.nextOffer(state, model: model, now: now, fits: { engine.fits($0, state: state) }) {
                     (offer, reason) = (choice.offer, choice.reason)
                 }
             } else if let named = model.offerCatalogue.first(where: { $0.id == id }) {
                 offer = named
-                reason = row.state.nurture.taken[id].map { "the cadence's step names it (the lead took it on \($0.isoDate))" }
+                reason = state.nurture.taken[id].map { "the cadence's step names it (the lead took it on \($0.isoDate))" }
                     ?? "the cadence's step names it"
             }
         }
-        let r = row.row
-        return FollowUpItem(email: r.email, name: r.name, company: r.company, owner: r.owner, stage: stage, grade: r.grade, step: index + 1,
+        let f = state.fields
+        return FollowUpItem(email: state.key.email, name: LeadFields.personName(f), company: f["company"], owner: f["owner"], stage: stage,
+                            grade: state.grade, step: index + 1,
                             steps: count, channel: step.channel, offer: offer, offerReason: reason, dueAt: at, overdue: at < now,
-                            why: Nurture.why(status, state: row.state, now: now))
+                            why: Nurture.why(status, state: state, now: now))
     }
 
     /// The leads held back from follow-ups: unsubscribed and hard-bounced ones (newest first), then those with a due
@@ -131,11 +134,7 @@ public struct FollowUps: Sendable {
         let (model, engine) = try await AccountCards.activeEngine(store)
         let state = engine.replay(key, events: record.events, until: at).state
         let status = Nurture.status(state, model: model.model)
-        let row = FollowUpRow(row: QueueRow(id: 0, email: key.email, name: LeadFields.personName(state.fields), company: state.fields["company"],
-                                            grade: state.grade, fitPoints: state.fitPoints, stage: state.stage, amplitude: 0, lastActivity: nil,
-                                            owner: state.fields["owner"]),
-                              dueAt: status.dueAt, hold: nil, state: state)
-        guard let item = Self.item(row, model: model.model, engine: engine, now: at) else {
+        guard let item = Self.item(state, model: model.model, engine: engine, now: at) else {
             throw FollowUpProblem.nothingDue(Nurture.why(status, state: state, now: at))
         }
         if let offer, !offer.isEmpty, !model.model.offerCatalogue.contains(where: { $0.id == offer }) {

@@ -27,6 +27,11 @@ public struct LeadCardView: Sendable, Hashable {
     public var account: AccountScore?
     /// The account the lead belongs to (domain, name, how many leads), scored or not.
     public var linkedAccount: Account?
+    /// The lead's account, when it has too many contacts for its card to score it (``AccountCards/cardContactLimit``).
+    public var accountTooLargeToScore: Account? {
+        guard account == nil, let linked = linkedAccount, linked.leads > AccountCards.cardContactLimit else { return nil }
+        return linked
+    }
     /// The owner's SLA clock (``SLAClock``), when the model has one for the lead's stage and the lead was assigned.
     public var sla: SLAClock.Status? { card.sla }
 }
@@ -99,7 +104,7 @@ public struct LeadCards: Sendable {
             accountScore = try await AccountCards.score(store, domain: account.domain, now: at)
         }
         var emailCheck = verifier.verify(key.email)
-        if card.suppressed == "hard bounce" {
+        if card.suppressed == NurtureState.hardBounce {
             emailCheck.verdict = .invalid(.hardBounce)
             emailCheck.detail = HygieneReason.hardBounce.explanation
         }

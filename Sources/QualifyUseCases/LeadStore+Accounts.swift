@@ -126,13 +126,13 @@ public enum AccountCards {
         let order = QueueOrder(model: model.model, now: now)
         let score = AccountScore.score(account, model: model.model, order: order, fitPoints: engine.fitPoints(of:))
         let rules = model.model.accounts ?? .standard
+        let phrases = AccountTally.phrases(rules)
         let thresholds = model.model.engagement.main.temperature
         var contacts: [AccountCardView.Contact] = []
         for c in account.contacts {
             let engagement = order.engagement(amplitude: c.amplitude)
             let title = c.fields[rules.titleField]
-            var roles: [String] = []
-            if let title { roles = rules.roles.filter { $0.matches(title) }.map(\.id) }
+            let roles = title.map { AccountTally.roles(ofTitle: $0, phrases: phrases).map { rules.roles[$0].id } } ?? []
             contacts.append(AccountCardView.Contact(
                 email: c.email, name: c.name, title: title, grade: c.grade, fitPoints: c.fitPoints, stage: c.stage, engagement: engagement,
                 temperature: thresholds.temperature(for: engagement), owner: c.owner, roles: roles, lastActivity: c.lastActivity))

@@ -41,8 +41,7 @@ extension Web {
         c["modelVersion"] = view.modelVersion
         c["grade"] = a.grade.rawValue
         c["fitPoints"] = a.fitPoints
-        c["fitSource"] = a.fitSource == "account fields" ? "the account's fields" + (a.fitRules.isEmpty ? "" : ": " + a.fitRules.joined(separator: ", "))
-            : "best contact \(a.fitSource)"
+        c["fitSource"] = a.fitSourceWords
         c["engagement"] = Display.number(a.engagement)
         c["temperature"] = a.temperature.rawValue
         c["rule"] = a.engagementRule

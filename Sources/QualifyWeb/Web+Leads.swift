@@ -199,7 +199,7 @@ extension Web {
         if let a = view.account {
             c["accountScore"] = "grade \(a.grade.rawValue) · \(a.temperature.rawValue) · \(a.contacts) contact\(a.contacts == 1 ? "" : "s")"
                 + (a.missingRoles.isEmpty ? "" : " · missing \(a.missingRoles.map(Self.roleLabel).joined(separator: ", "))")
-        } else if let linked = view.linkedAccount, linked.leads > AccountCards.cardContactLimit {
+        } else if let linked = view.accountTooLargeToScore {
             c["accountScore"] = "\(linked.leads) contacts: open the account to score it"
         }
         let check = view.emailCheck

@@ -102,9 +102,7 @@ enum AccountText {
         out.append("as of \(view.asOf.iso8601) · model '\(view.modelName)' v\(view.modelVersion)")
         out.append("")
         out.append("contacts    \(a.contacts); furthest stage \(a.stage.label)")
-        let fitFrom = a.fitSource == "account fields" ? "the account's fields\(a.fitRules.isEmpty ? "" : ": " + a.fitRules.joined(separator: ", "))"
-            : a.fitSource == "no contacts" ? "no contacts" : "best contact \(a.fitSource)"
-        out.append("fit         \(a.fitPoints) points → grade \(a.grade.rawValue) (\(fitFrom))")
+        out.append("fit         \(a.fitPoints) points → grade \(a.grade.rawValue) (\(a.fitSourceWords))")
         out.append("engagement  \(a.engagement.formatted(1)) now → \(a.temperature.rawValue) (\(a.engagementRule))")
         let present = a.roles.filter(\.present).map { "\($0.role) (\($0.count))" }
         out.append("committee   \(present.isEmpty ? "no role recognised" : present.joined(separator: "; "))")

@@ -31,9 +31,7 @@ struct CalibrationCommand: AsyncParsableCommand {
         let report = RuleCalibration.report(decided)
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try prettyJSON(report))
         case .table:
             print("\(report.leads) decided leads, \(report.won) won: \(Int((report.rate * 100).rounded())) %")
             for (title, rows) in [("grade", report.byGrade), ("temperature", report.byTemperature),

@@ -43,7 +43,7 @@ struct FollowUpsCommand: AsyncParsableCommand {
             if suppressed {
                 let held = try await followUps.held(limit: limit, now: now)
                 switch format {
-                case .json: print(try Self.json(held.map { ["email": $0.email, "name": $0.name ?? "", "stage": $0.stage.rawValue, "owner": $0.owner ?? "", "reason": $0.reason] }))
+                case .json: print(try prettyJSON(held.map { ["email": $0.email, "name": $0.name ?? "", "stage": $0.stage.rawValue, "owner": $0.owner ?? "", "reason": $0.reason] }))
                 case .csv:
                     print("email,name,stage,owner,reason")
                     for h in held { print([h.email, h.name ?? "", h.stage.rawValue, h.owner ?? "", h.reason].map(csvField).joined(separator: ",")) }
@@ -56,7 +56,7 @@ struct FollowUpsCommand: AsyncParsableCommand {
             let items = try await followUps.due(due, owner: owner?.trimmingCharacters(in: .whitespaces), now: now, limit: limit)
             switch format {
             case .json:
-                print(try Self.json(items.map { i -> [String: String] in
+                print(try prettyJSON(items.map { i -> [String: String] in
                     ["email": i.email, "name": i.name ?? "", "company": i.company ?? "", "owner": i.owner ?? "", "stage": i.stage.rawValue,
                      "grade": i.grade.rawValue, "step": "\(i.step)", "steps": "\(i.steps)", "channel": i.channel.rawValue, "offer": i.offer?.id ?? "",
                      "offer_title": i.offer?.title ?? "", "offer_reason": i.offerReason ?? "", "due_at": i.dueAt.iso8601,
@@ -76,12 +76,6 @@ struct FollowUpsCommand: AsyncParsableCommand {
                      i.offer?.title ?? "—", i.owner ?? "", i.why]
                 }))
             }
-        }
-
-        static func json(_ value: some Encodable) throws -> String {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
         }
     }
 
@@ -106,12 +100,7 @@ struct FollowUpsCommand: AsyncParsableCommand {
         func run() async throws {
             let key = try leadKey(email)
             let now = Timestamp.now()
-            var when = now
-            if let at {
-                guard let t = Timestamp(iso8601: at) else { throw ValidationError("--at '\(at)' is not a time like 2026-12-04T10:30:00Z") }
-                when = t
-            }
-            let who = by ?? QualifyEnvironment.current.user ?? "someone"
+            let when = try actionTime(at, now: now), who = actor(by)
             let cards = try await db.cards(now: now)
             let followUps = FollowUps(store: cards.store, verifier: cards.verifier)
             do {

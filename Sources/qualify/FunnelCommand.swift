@@ -59,9 +59,7 @@ struct FunnelCommand: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try prettyJSON(report))
         case .csv: print(FunnelView.csv(report), terminator: "")
         case .table: print(FunnelView.text(report))
         }

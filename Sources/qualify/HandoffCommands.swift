@@ -27,12 +27,7 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         let key = try leadKey(email)
         let now = Timestamp.now()
-        var when = now
-        if let at {
-            guard let t = Timestamp(iso8601: at) else { throw ValidationError("--at '\(at)' is not a time like 2026-12-04T10:30:00Z") }
-            when = t
-        }
-        let who = by ?? QualifyEnvironment.current.user ?? "someone"
+        let when = try actionTime(at, now: now), who = actor(by)
         let store = try await db.open(now: now)
         do {
             let new = try await store.logActivity(kind, on: key, outcome: outcome, note: note, by: who,
@@ -62,7 +57,7 @@ struct AssignCommand: AsyncParsableCommand {
     func run() async throws {
         let key = try leadKey(email)
         let now = Timestamp.now()
-        let who = by ?? QualifyEnvironment.current.user ?? "someone"
+        let who = actor(by)
         let store = try await db.open(now: now)
         do {
             let text = try await store.assign(key, to: person, reason: reason, by: who,

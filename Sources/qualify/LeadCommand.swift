@@ -93,7 +93,7 @@ enum CardText {
         if let a = view.account {
             let missing = a.missingRoles.isEmpty ? "" : "; missing \(a.missingRoles.joined(separator: ", "))"
             out.append("account     \(card.account ?? a.domain): grade \(a.grade.rawValue), \(a.temperature.rawValue), \(a.contacts) contact\(a.contacts == 1 ? "" : "s")\(missing)")
-        } else if let linked = view.linkedAccount, linked.leads > AccountCards.cardContactLimit {
+        } else if let linked = view.accountTooLargeToScore {
             out.append("account     \(card.account ?? linked.domain): \(linked.leads) contacts (`qualify account \(linked.domain)` scores it)")
         } else {
             out.append("account     \(card.account ?? "—")")

@@ -81,9 +81,7 @@ struct LeadsCommand: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(leads), as: UTF8.self))
+            print(try prettyJSON(leads))
         case .csv:
             print("email,name,company,grade,fit,engagement,temperature,stage,last_activity,owner,due_at,next_offer" + (shown == nil ? "" : "," + sortName))
             for (i, l) in leads.enumerated() {
@@ -115,9 +113,7 @@ extension LeadsCommand {
         let rows = try await store.quarantined(limit: limit)
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            print(try prettyJSON(rows))
         case .csv:
             print("email,reason,source,line,at")
             for r in rows {

@@ -53,9 +53,7 @@ struct OffersCommand: AsyncParsableCommand {
             func n(_ v: Double?) -> String { v.map { String(format: "%.2f", $0) } ?? "" }
             switch format {
             case .json:
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                print(try prettyJSON(rows))
             case .csv:
                 print("offer,title,stages,took,took_moved_on,without,without_moved_on,lift,lift_low,lift_high,significant")
                 for r in rows {

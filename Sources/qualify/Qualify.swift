@@ -73,6 +73,23 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Writes to standard error (progress, warnings, rejected rows).
+/// A value as the `--format json` of the commands prints it: indented, keys sorted.
+func prettyJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// When a recorded action happened: `--at` (ISO-8601) or now; a bad value names the option and the form it takes.
+func actionTime(_ at: String?, now: Timestamp) throws -> Timestamp {
+    guard let at else { return now }
+    guard let t = Timestamp(iso8601: at) else { throw ValidationError("--at '\(at)' is not a time like 2026-12-04T10:30:00Z") }
+    return t
+}
+
+/// Who did a recorded action: `--by`, else the login name, else "someone".
+func actor(_ by: String?) -> String { by ?? QualifyEnvironment.current.user ?? "someone" }
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

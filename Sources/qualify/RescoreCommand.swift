@@ -54,7 +54,7 @@ struct StageCommand: AsyncParsableCommand {
         let key = try leadKey(email)
         let now = Timestamp.now()
         let store = try await db.open(now: now)
-        let who = by ?? QualifyEnvironment.current.user ?? "someone"
+        let who = actor(by)
         do {
             let change = try await store.moveStage(key, action: action, reason: reason, by: who,
                                                    id: EventID("$stage:\(UUID().uuidString.lowercased())"), at: now, code: code)

@@ -24,9 +24,7 @@ struct SLACommand: AsyncParsableCommand {
         func share(_ s: Double?) -> String { s.map { String(format: "%.0f %%", $0 * 100) } ?? "—" }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try prettyJSON(report))
         case .csv:
             print("who,assigned,touched,median_hours_to_touch,p90_hours_to_touch,within_sla,with_sla,escalations")
             for r in report.rows {

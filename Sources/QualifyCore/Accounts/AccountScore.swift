@@ -71,6 +71,15 @@ public struct AccountScore: Sendable, Hashable, Codable {
     }
 
     public var presentRoles: [String] { roles.filter(\.present).map(\.role) }
+
+    /// Where the fit came from, in words: "best contact ada@acme.io", "the account's fields: company-size", "no contacts".
+    public var fitSourceWords: String {
+        switch fitSource {
+        case AccountTally.fieldsSource: return "the account's fields" + (fitRules.isEmpty ? "" : ": " + fitRules.joined(separator: ", "))
+        case AccountTally.noContactsSource: return fitSource
+        default: return "best contact \(fitSource)"
+        }
+    }
     public var missingRoles: [String] { roles.filter { !$0.present }.map(\.role) }
 
     /// The account's place in the account queue: its (grade, temperature) band like a lead's, then engagement.

@@ -23,6 +23,10 @@ public struct AccountTally: Sendable {
     var owners: [String] = []
     var lastActivity: Timestamp?
 
+    /// ``AccountScore/fitSource`` when the fit came from the account's fields, or when there was no contact.
+    public static let fieldsSource = "account fields"
+    public static let noContactsSource = "no contacts"
+
     /// The most contacts an account's score names as counted.
     public static let engagedShown = 5
 
@@ -39,6 +43,13 @@ public struct AccountTally: Sendable {
         rolePhrases = phrases
         roleCounts = Array(repeating: 0, count: rules.roles.count)
         roleHolders = Array(repeating: [], count: rules.roles.count)
+    }
+
+    /// The indexes of the roles a job title holds, given the roles' phrases as words (``phrases(_:)``).
+    public static func roles(ofTitle title: String, phrases: [[[String]]]) -> [Int] {
+        guard !phrases.isEmpty, !title.isEmpty else { return [] }
+        let words = BuyingRole.words(title)
+        return phrases.indices.filter { BuyingRole.matches(words: words, phrases: phrases[$0]) }
     }
 
     /// Each role's phrases as words.
@@ -72,9 +83,8 @@ public struct AccountTally: Sendable {
                 }
             }
         }
-        if !rules.roles.isEmpty, let title = c.fields[rules.titleField], !title.isEmpty {
-            let words = BuyingRole.words(title)
-            for i in rules.roles.indices where BuyingRole.matches(words: words, phrases: rolePhrases[i]) {
+        if let title = c.fields[rules.titleField] {
+            for i in Self.roles(ofTitle: title, phrases: rolePhrases) {
                 roleCounts[i] += 1
                 if roleContactsKept.map({ roleHolders[i].count < $0 }) ?? true { roleHolders[i].append(c.email) }
             }
@@ -107,13 +117,13 @@ public struct AccountTally: Sendable {
         // summed as amplitudes (one decay factor for all), then brought to now: the same rounding as a lead's
         let engagement = order.engagement(amplitude: amplitude)
         let thresholds = rules.temperature ?? model.engagement.main.temperature
-        var fit = 0, source = "no contacts", fitRules: [String] = []
+        var fit = 0, source = Self.noContactsSource, fitRules: [String] = []
         switch rules.fit {
         case .bestContact:
             if let bestFit { (fit, source) = (bestFit.points, bestFit.email) }
         case .fields:
             (fit, fitRules) = fitPoints(fields)
-            source = "account fields"
+            source = Self.fieldsSource
         }
         let roles = rules.roles.enumerated().map { i, role in
             AccountScore.RolePresence(role: role.id, count: roleCounts[i], contacts: roleHolders[i])

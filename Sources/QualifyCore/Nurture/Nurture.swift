@@ -40,17 +40,17 @@ public enum Nurture {
                 n.lastTouch = max(n.lastTouch ?? event.at, event.at)
                 if let offer = properties["offer"], !offer.isEmpty, properties["outcome"] != "skipped" { n.offered[offer] = event.at }
             case "unsubscribe":
-                n.suppressed = n.suppressed ?? "unsubscribed"
+                n.suppressed = n.suppressed ?? NurtureState.unsubscribed
             case "email_bounce", "bounce":
                 let kind = (properties["reason"] ?? properties["type"] ?? properties["kind"] ?? "hard").lowercased()
-                if !kind.contains("soft") { n.suppressed = n.suppressed ?? "hard bounce" }
+                if !kind.contains("soft") { n.suppressed = n.suppressed ?? NurtureState.hardBounce }
             default:
                 if let activity = SalesActivity(eventType: type) {
                     n.lastTouch = max(n.lastTouch ?? event.at, event.at)
                     let outcome = properties["outcome"]
                     if activity == .email, outcome == "replied" { n.stopped = "replied to an email" }
                     if activity == .meeting, outcome == "held" { n.stopped = "a meeting was held" }
-                    if activity == .email, outcome == "bounced" { n.suppressed = n.suppressed ?? "hard bounce" }
+                    if activity == .email, outcome == "bounced" { n.suppressed = n.suppressed ?? NurtureState.hardBounce }
                 } else if compiled.stopOnTypes.contains(type) {
                     n.stopped = "answered (\(type))"
                 }

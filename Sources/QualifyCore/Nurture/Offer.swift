@@ -105,8 +105,10 @@ public struct NurtureState: Sendable, Hashable, Codable {
     public var lastTouch: Timestamp?
     /// Why the current stage's cadence stopped (the lead replied, a meeting was held …); a stage move starts the next.
     public var stopped: String?
-    /// Why the lead never gets a follow-up again (unsubscribed, a hard bounce).
+    /// Why the lead never gets a follow-up again (``unsubscribed``, ``hardBounce``).
     public var suppressed: String?
+    public static let unsubscribed = "unsubscribed"
+    public static let hardBounce = "hard bounce"
     /// Offer id → when the lead took it (first time).
     public var taken: [String: Timestamp] = [:]
     /// Offer id → when it was last offered (a follow-up done naming it).
