@@ -1,14 +1,13 @@
 import Foundation
 import QualifyCore
 import QualifyStore
+import QualifyUseCases
 
 /// Reads an events file (CSV or JSON lines) into batches of incoming events with their line numbers; rows that
 /// cannot become an event are kept in ``rejected`` with their line and reason.
 struct EventBatchReader {
-    struct Batch: Sendable {
-        var events: [IncomingEvent] = []
-        var lines: [Int] = []
-    }
+    /// Events with their line numbers as origins.
+    typealias Batch = EventBatch
 
     let path: String
     let format: EventImporter.Format
@@ -100,7 +99,7 @@ struct EventBatchReader {
                                           properties: properties)
                 if c.id == nil { event.id = derived.id(for: event) }
                 batch.events.append(event)
-                batch.lines.append(line)
+                batch.origins.append(line)
             }
         }
     }
@@ -137,7 +136,7 @@ struct EventBatchReader {
             var event = parsed
             if !hasID { event.id = derived.id(for: event) }
             batch.events.append(event)
-            batch.lines.append(lineNumber)
+            batch.origins.append(lineNumber)
         case .failure(let why):
             rejected.append(RejectedRow(line: lineNumber, reason: why.description))
         }

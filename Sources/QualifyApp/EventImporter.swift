@@ -58,95 +58,25 @@ public struct EventImporter: Sendable {
                                           maps: maps, dayFirst: dayFirst)
         var report = Report()
         let name = (path as NSString).lastPathComponent
-        let store = self.store
-        let options = self.options
-        // The next batch is parsed while earlier ones are written: up to the store's `ingestWriters` batches in
-        // flight (two for both stores), so parsing, scoring and a server's round trips overlap. Batches in flight never
-        // share a lead or an event id: such events wait for a later batch (in file order), so batches do not queue
-        // behind each other's row locks, and of two events with one id the first in the file is the one applied, as
-        // with one batch at a time. How events are split never changes the result.
-        let writers = max(1, store.ingestWriters)
-        let batchSize = self.batchSize
-        typealias Done = (batch: Int, lines: [Int], types: [String], outcomes: [IngestOutcome])
-        try await withThrowingTaskGroup(of: Done.self) { group in
-            var busy: [Int: (emails: Set<String>, ids: Set<EventID>)] = [:]  // what each batch in flight holds
-            var held = EventBatchReader.Batch()
-            var number = 0
-            func collectOne() async throws {
-                guard let done = try await group.next() else { return }
-                busy[done.batch] = nil
-                for (i, outcome) in done.outcomes.enumerated() {
-                    switch outcome {
-                    case .applied: report.applied += 1; report.typeCounts[done.types[i], default: 0] += 1
-                    case .duplicate: report.duplicates += 1; report.typeCounts[done.types[i], default: 0] += 1
-                    case .rejected(let why): report.rejected.append(RejectedRow(line: done.lines[i], reason: why.description))
-                    }
+        // The next batch is parsed while earlier ones are written (``IngestPipeline``).
+        let pipeline = IngestPipeline(store: store, options: options, now: now, batchSize: batchSize)
+        try await pipeline.run(next: { try reader.next() }, finished: { done in
+            for (i, outcome) in done.outcomes.enumerated() {
+                let type = done.batch.events[i].type
+                switch outcome {
+                case .applied: report.applied += 1; report.typeCounts[type, default: 0] += 1
+                case .duplicate: report.duplicates += 1; report.typeCounts[type, default: 0] += 1
+                case .rejected(let why): report.rejected.append(RejectedRow(line: done.batch.origins[i], reason: why.description))
                 }
-                progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
-                                        rejected: report.rejected.count + reader.rejected.count))
             }
-            func send(_ batch: EventBatchReader.Batch) {
-                number += 1
-                let n = number
-                busy[n] = writers > 1 ? (Set(batch.events.map { Self.leadIdentity($0.email) }), Set(batch.events.map(\.id))) : ([], [])
-                group.addTask { (n, batch.lines, batch.events.map(\.type), try await store.ingest(batch.events, options: options, now: now)) }
-            }
-            func split(_ pending: EventBatchReader.Batch) -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch) {
-                Self.split(pending, busyLeads: busy.values.reduce(into: Set<String>()) { $0.formUnion($1.emails) },
-                           busyIDs: busy.values.reduce(into: Set<EventID>()) { $0.formUnion($1.ids) })
-            }
-            while let next = try reader.next() {
-                if busy.count == writers { try await collectOne() }
-                var pending = held
-                pending.events += next.events
-                pending.lines += next.lines
-                var (go, wait) = writers > 1 ? split(pending) : (pending, EventBatchReader.Batch())
-                // Nothing free, or too much waiting: let a batch in flight finish first.
-                while !busy.isEmpty, go.events.isEmpty || wait.events.count > batchSize {
-                    try await collectOne()
-                    (go, wait) = split(pending)
-                }
-                held = wait
-                if !go.events.isEmpty { send(go) }
-            }
-            while !busy.isEmpty { try await collectOne() }
-            if !held.events.isEmpty {
-                send(held)
-                try await collectOne()
-            }
-        }
+            progress(ImportProgress(file: name, fraction: reader.fraction, rows: reader.rows,
+                                    rejected: report.rejected.count + reader.rejected.count))
+        })
         report.rows = reader.rows
         report.rejected += reader.rejected
         report.rejected.sort { $0.line < $1.line }
         progress(ImportProgress(file: name, fraction: 1, rows: report.rows, rejected: report.rejected.count))
         return report
-    }
-
-    /// The lead an event's address names, as the store keys it (``EmailAddress/identity(_:)``: `Ada@ACME.io` and
-    /// `ada@acme.io` are one lead); the address as written when it is not valid (the store rejects the event).
-    static func leadIdentity(_ email: String) -> String {
-        (try? EmailAddress.identity(email).get())?.email ?? email
-    }
-
-    /// Splits `pending` into the events free to go now and those whose lead (by identity) or id a batch in flight
-    /// holds, or an earlier event that waits has; both in file order.
-    static func split(_ pending: EventBatchReader.Batch, busyLeads: Set<String>, busyIDs: Set<EventID>)
-        -> (go: EventBatchReader.Batch, wait: EventBatchReader.Batch)
-    {
-        if busyLeads.isEmpty && busyIDs.isEmpty { return (pending, EventBatchReader.Batch()) }
-        var ids = busyIDs
-        var go = EventBatchReader.Batch(), wait = EventBatchReader.Batch()
-        for (event, line) in zip(pending.events, pending.lines) {
-            if busyLeads.contains(leadIdentity(event.email)) || ids.contains(event.id) {
-                ids.insert(event.id)
-                wait.events.append(event)
-                wait.lines.append(line)
-            } else {
-                go.events.append(event)
-                go.lines.append(line)
-            }
-        }
-        return (go, wait)
     }
 
     /// The roles `--map` may give a column besides a property name.

@@ -369,7 +369,10 @@ struct QualifyAPI: APIProtocol {
             IncomingEvent(id: EventID(e.id), email: e.email, type: e._type, at: Timestamp(date: e.at),
                           properties: e.properties?.additionalProperties ?? [:])
         }
-        let outcomes = try await store.ingest(incoming, options: IngestOptions(createLeads: createLeads), now: clock())
+        // a large batch goes in as several, two in flight (one scored while another is written), as a file import does
+        let pipeline = IngestPipeline(store: store, options: IngestOptions(createLeads: createLeads), now: clock(),
+                                      batchSize: IngestPipeline.requestBatchSize)
+        let outcomes = try await pipeline.ingest(incoming)
         metrics.ingested(outcomes)
         return outcomes
     }

@@ -4,34 +4,34 @@ import QualifyCore
 import QualifyModelFile
 import QualifySQLite
 import QualifyStore
-import QualifyUseCases
+@testable import QualifyUseCases
 import Testing
 
 /// The importer keeps two batches in flight and never lets them share a lead, so batches committing in either order
 /// give what one batch gives. A lead is its address's identity, not the address as written.
 struct ImportBatchesInFlightTests {
-    static func batch(_ emails: [String]) -> EventBatchReader.Batch {
-        var b = EventBatchReader.Batch()
+    static func batch(_ emails: [String]) -> EventBatch {
+        var b = EventBatch()
         for (i, email) in emails.enumerated() {
             b.events.append(IncomingEvent(id: EventID("e\(i)"), email: email, type: "page_view", at: Timestamp(millis: Int64(i))))
-            b.lines.append(i + 2)
+            b.origins.append(i + 2)
         }
         return b
     }
 
     @Test func anAddressWrittenAnotherWayIsTheSameBusyLead() {
-        let busy: Set<String> = [EventImporter.leadIdentity("Ada@ACME.io")]
-        let (go, wait) = EventImporter.split(Self.batch(["ada@acme.io", "bo@acme.io", " ADA@acme.IO ", "not an address"]),
+        let busy: Set<String> = [IngestPipeline.leadIdentity("Ada@ACME.io")]
+        let (go, wait) = IngestPipeline.split(Self.batch(["ada@acme.io", "bo@acme.io", " ADA@acme.IO ", "not an address"]),
                                              busyLeads: busy, busyIDs: [])
-        #expect(wait.events.map(\.email) == ["ada@acme.io", " ADA@acme.IO "] && wait.lines == [2, 4])
+        #expect(wait.events.map(\.email) == ["ada@acme.io", " ADA@acme.IO "] && wait.origins == [2, 4])
         #expect(go.events.map(\.email) == ["bo@acme.io", "not an address"])
-        #expect(EventImporter.leadIdentity("ana@MÜNCHEN.de") == EventImporter.leadIdentity("ana@xn--mnchen-3ya.de"))
+        #expect(IngestPipeline.leadIdentity("ana@MÜNCHEN.de") == IngestPipeline.leadIdentity("ana@xn--mnchen-3ya.de"))
     }
 
     @Test func anEventWhoseIdABatchInFlightHoldsWaitsAndSoDoLaterOnesWithThatId() {
         var pending = Self.batch(["a@x.io", "b@x.io", "c@x.io"])
         pending.events[2].id = EventID("e1")
-        let (go, wait) = EventImporter.split(pending, busyLeads: [], busyIDs: [EventID("e1")])
+        let (go, wait) = IngestPipeline.split(pending, busyLeads: [], busyIDs: [EventID("e1")])
         #expect(go.events.map(\.email) == ["a@x.io"] && wait.events.map(\.email) == ["b@x.io", "c@x.io"])
     }
 
