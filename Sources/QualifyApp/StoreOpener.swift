@@ -27,12 +27,28 @@ public enum StoreOpener {
         try await activatingDefault(try await openStore(location, migrations: .createIfNew, lists: lists).store, now: now)
     }
 
-    /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, short
-    /// WAL checkpoints so no request waits long behind one (``SQLiteLeadStore/serverCheckpointPages``).
+    /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, the
+    /// writer checkpoints only past ``SQLiteLeadStore/bulkCheckpointPages``, as a bound, since the server checkpoints
+    /// beside it (``BackgroundCheckpointer``) and no request should wait behind a checkpoint.
     public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil) async throws -> any QualifyStorage {
         let store = try await open(location, now: now, lists: lists)
-        if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.serverCheckpointPages) }
+        if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.bulkCheckpointPages) }
         return store
+    }
+
+    /// Runs `work`, a bulk import into `store`: on SQLite with WAL checkpoints only every
+    /// ``SQLiteLeadStore/bulkCheckpointPages`` pages, then one that folds the whole log into the file before it returns
+    /// (with or without an error). A batch whose leads are spread over a large database dirties a page per lead and
+    /// index entry; checkpointing after every such commit wrote each page twice and synced the file each time.
+    public static func bulkLoading<T>(_ store: any QualifyStorage, _ work: () async throws -> T) async throws -> T {
+        guard let sqlite = store as? SQLiteLeadStore else { return try await work() }
+        let before = try await sqlite.checkpointInterval()
+        try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.bulkCheckpointPages)
+        let result: Result<T, any Error>
+        do { result = .success(try await work()) } catch { result = .failure(error) }
+        try await sqlite.checkpointForShutdown()
+        try await sqlite.setCheckpointInterval(pages: before)
+        return try result.get()
     }
 
     #if Postgres

@@ -32,16 +32,24 @@ public struct SQLiteLeadStore: LeadStore {
 
     /// Pages of write-ahead log after which a commit copies the log into the database file and syncs it
     /// (SQLite's `wal_autocheckpoint`, 1,000 by default). The commit that does it holds the one writer for the
-    /// length of that sync, so every request queued behind it waits: a server wants short, frequent checkpoints
-    /// (see ``serverCheckpointPages``), a bulk import long ones.
+    /// length of that sync, so every request queued behind it waits: a server checkpoints beside the writer instead
+    /// (``BackgroundCheckpointer``), a bulk import rarely (``bulkCheckpointPages``).
     public func setCheckpointInterval(pages: Int) async throws {
         let pages = max(1, pages)
         try await writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
     }
 
-    /// The interval `qualify serve` uses: measured with bench/api.py-style load (single events, 16 connections),
-    /// 300 pages gave a p99 of 3.8-4.8 ms against 6.1-7.4 ms at SQLite's 1,000, at the same throughput (bench/README.md).
-    public static let serverCheckpointPages = 300
+    /// The interval a bulk import uses (`qualify import`, ``StoreOpener``): a batch over leads spread across a large
+    /// database writes tens of thousands of pages, so at SQLite's 1,000 every commit was followed by a checkpoint that
+    /// wrote them all again and synced the file; at this interval a page changed by several batches is copied once.
+    /// The log may grow to about this many pages of 4 KiB before a checkpoint empties it.
+    public static let bulkCheckpointPages = 50_000
+
+    /// A checkpointer for this store's database on a connection of its own (nil for an in-memory store).
+    public func backgroundCheckpointer() throws -> BackgroundCheckpointer? {
+        guard let pool = writer as? DatabasePool else { return nil }
+        return try BackgroundCheckpointer(path: pool.path)
+    }
 
     /// Moves everything in the write-ahead log into the database file and empties the log (a TRUNCATE checkpoint):
     /// after it, the one `.sqlite` file holds every committed write — what a server does as it stops, so a copy of

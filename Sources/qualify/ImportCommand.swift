@@ -54,7 +54,7 @@ struct ImportCommand: AsyncParsableCommand {
             let started = Date()
             let importer = LeadImporter(store: store, overrides: overrides, delimiter: delimiter.flatMap(CSVDialect.delimiter(named:)),
                                         dayFirst: dayFirst)
-            let report = try await importer.run(path: file, now: now, progress: bar.update)
+            let report = try await StoreOpener.bulkLoading(store) { try await importer.run(path: file, now: now, progress: bar.update) }
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
             if let mapping = report.mapping {
@@ -143,8 +143,10 @@ struct ImportCommand: AsyncParsableCommand {
             importer.delimiter = delimiter.flatMap(CSVDialect.delimiter(named:))
             importer.maps = try overrides()
             importer.dayFirst = dayFirst
-            let report = try await importer.run(path: file, format: format.flatMap(EventImporter.Format.init(rawValue:)), now: now,
-                                                progress: bar.update)
+            let report = try await StoreOpener.bulkLoading(store) {
+                try await importer.run(path: file, format: format.flatMap(EventImporter.Format.init(rawValue:)), now: now,
+                                       progress: bar.update)
+            }
             bar.finish()
             let seconds = Date().timeIntervalSince(started)
             let rate = seconds > 0 ? Double(report.rows) / seconds : 0

@@ -4,9 +4,10 @@ import QualifyCore
 import QualifySQLite
 import Testing
 
-/// What `qualify serve` opens: the same store, with SQLite's checkpoints shortened for a server.
+/// What `qualify serve` opens: the same store, whose writer checkpoints only as a bound (the server checkpoints
+/// beside it, ``BackgroundCheckpointer``).
 struct StoreOpenerServingTests {
-    @Test func aStoreOpenedForServingCheckpointsEvery300Pages() async throws {
+    @Test func aStoreOpenedForServingLeavesCheckpointsToTheBackground() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-opener-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -15,7 +16,7 @@ struct StoreOpenerServingTests {
         let plain = try #require(try await StoreOpener.open(path, now: now) as? SQLiteLeadStore)
         #expect(try await plain.checkpointInterval() == 1000)
         let serving = try #require(try await StoreOpener.openForServing(path, now: now) as? SQLiteLeadStore)
-        #expect(try await serving.checkpointInterval() == SQLiteLeadStore.serverCheckpointPages)
+        #expect(try await serving.checkpointInterval() == SQLiteLeadStore.bulkCheckpointPages)
         #expect(try await serving.activeModel() != nil)
     }
 }
