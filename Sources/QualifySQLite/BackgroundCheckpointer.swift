@@ -6,7 +6,9 @@ import GRDB
 /// the log's pages into the file and syncs it while every request queued behind it waits — for a batch over leads spread
 /// across a large database, tens of thousands of pages after every commit. A PASSIVE checkpoint here copies what the
 /// log holds without waiting for the writer or any reader (SQLite lets one checkpointer run beside one writer), and
-/// the writer starts the log over once everything in it has been copied. `qualify serve` runs one
+/// the writer starts the log over once everything in it has been copied. (It does hold up the commits beside it while
+/// it copies and syncs — the file system's doing —, so small checkpoints often beat large ones rarely: see
+/// `CheckpointService` in QualifyApp.) `qualify serve` runs one
 /// (``SQLiteLeadStore/backgroundCheckpointer()``) and leaves the writer's own checkpoints at
 /// ``SQLiteLeadStore/bulkCheckpointPages``, a bound on the log should this one fall behind.
 public final class BackgroundCheckpointer: Sendable {

@@ -98,21 +98,48 @@ public struct IngestPipeline: Sendable {
         }
     }
 
-    /// `events` in batches of ``batchSize`` through ``run(next:finished:)``: their outcomes in the order given.
+    /// `events` through ``run(next:finished:)`` in batches of about ``batchSize``: their outcomes in the order given.
+    /// The batches are cut by lead (``leadGroups(_:count:)``), so each holds all of its leads' events and none waits
+    /// for another: a request with many events per lead is not split into batches that each read and write every lead.
     public func ingest(_ events: [IncomingEvent]) async throws -> [IngestOutcome] {
+        let groups = Self.leadGroups(events, count: (events.count + batchSize - 1) / batchSize)
         // one batch: nothing to overlap, so no task to hand it to
-        if events.count <= batchSize { return try await store.ingest(events, options: options, now: now) }
+        if groups.count <= 1 { return try await store.ingest(events, options: options, now: now) }
         var outcomes: [IngestOutcome?] = Array(repeating: nil, count: events.count)
-        var start = 0
+        var pending = groups[...]
         try await run(next: {
-            guard start < events.count else { return nil }
-            let end = min(events.count, start + batchSize)
-            defer { start = end }
-            return EventBatch(events: Array(events[start..<end]), origins: Array(start..<end))
+            guard let positions = pending.popFirst() else { return nil }
+            return EventBatch(events: positions.map { events[$0] }, origins: positions)
         }, finished: { done in
             for (position, outcome) in zip(done.batch.origins, done.outcomes) { outcomes[position] = outcome }
         })
         return outcomes.map { $0! }
+    }
+
+    /// The positions of `events` in up to `count` groups of about equal size, each lead's events (by identity) in one
+    /// group, in their order; one group when that cannot be done: a single lead, or an id sent for two leads (which
+    /// of the two is the duplicate depends on the order they are written in).
+    static func leadGroups(_ events: [IncomingEvent], count: Int) -> [[Int]] {
+        let all = [Array(events.indices)]
+        guard count > 1 else { return all }
+        var groupOfLead: [String: Int] = [:]
+        var groupOfID: [EventID: Int] = [:]
+        var groups = Array(repeating: [Int](), count: count)
+        for (position, event) in events.enumerated() {
+            let lead = leadIdentity(event.email)
+            let group: Int
+            if let known = groupOfLead[lead] {
+                group = known
+            } else {
+                // a new lead goes to the smallest group so far
+                group = groups.indices.min { groups[$0].count < groups[$1].count }!
+                groupOfLead[lead] = group
+            }
+            if let other = groupOfID.updateValue(group, forKey: event.id), other != group { return all }
+            groups[group].append(position)
+        }
+        let used = groups.filter { !$0.isEmpty }
+        return used.count > 1 ? used : all
     }
 
     /// The lead an event's address names, as the store keys it (``EmailAddress/identity(_:)``: `Ada@ACME.io` and
