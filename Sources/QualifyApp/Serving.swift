@@ -123,12 +123,14 @@ struct APIService: Service {
             s.port = port
             await onStarted(s)
         }
-        var services: [any Service] = [app]
-        if settings.deliversWebhooks { services.append(WebhookDeliveryService(deliverer: deliverer)) }
-        services.append(SLAService(store: store, verifier: cards.verifier, interval: .seconds(15), logger: logger))
-        if let checkpointer = try (store as? SQLiteLeadStore)?.backgroundCheckpointer() {
+        // the checkpointer first: a group stops its services last to first, so it runs until every request has ended
+        var services: [any Service] = []
+        if let checkpointer = try await (store as? SQLiteLeadStore)?.movingCheckpointsBesideTheWriter() {
             services.append(CheckpointService(checkpointer: checkpointer, logger: logger))
         }
+        services.append(app)
+        if settings.deliversWebhooks { services.append(WebhookDeliveryService(deliverer: deliverer)) }
+        services.append(SLAService(store: store, verifier: cards.verifier, interval: .seconds(15), logger: logger))
         try await ServiceGroup(configuration: .init(services: services.map { .named($0) }, logger: logger)).run()
     }
 }
@@ -136,8 +138,8 @@ struct APIService: Service {
 /// Inside `qualify serve` on SQLite: the write-ahead log copied into the database file beside the writer
 /// (``BackgroundCheckpointer``), instead of by the commit that fills it while every request waits. A checkpoint stalls
 /// the commits beside it for about as long as it takes (`bench/api.py`, single events: p99 ~60 ms every 1 s, ~9 ms
-/// every 100 ms, ~6.5 ms every 10 ms, as with the writer's own every 300 pages), so while the log grows it runs every
-/// ``busyInterval``, and every ``idleInterval`` when nothing was written since the last.
+/// every 100 ms, ~6.5 ms every 10 ms — about what the writer's own checkpoints every 300 pages gave), so while the
+/// log grows it runs every ``busyInterval``, and every ``idleInterval`` when nothing was written since the last.
 struct CheckpointService: Service {
     let checkpointer: BackgroundCheckpointer
     let logger: Logger
@@ -146,14 +148,23 @@ struct CheckpointService: Service {
 
     func run() async throws {
         var last: (logPages: Int, copiedPages: Int)?
+        var failures = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var interval = Self.busyInterval
             do {
-                let now = try await checkpointer.checkpoint()
-                if let last, last == now { interval = Self.idleInterval }
-                last = now
+                // nil: another checkpoint was running; try again soon
+                if let now = try await checkpointer.checkpoint() {
+                    if let last, last == now { interval = Self.idleInterval }
+                    last = now
+                }
+                failures = 0
             } catch {
-                logger.warning("a background checkpoint failed; trying again", metadata: ["error": .string("\(error)")])
+                // told once per run of failures, not every pass
+                if failures == 0 {
+                    logger.warning("a background checkpoint failed; trying again (the writer's own checkpoints bound the log meanwhile)",
+                                   metadata: ["error": .string("\(type(of: error))")])
+                }
+                failures += 1
                 interval = Self.idleInterval
             }
             let pause = interval

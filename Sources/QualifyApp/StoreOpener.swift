@@ -27,27 +27,24 @@ public enum StoreOpener {
         try await activatingDefault(try await openStore(location, migrations: .createIfNew, lists: lists).store, now: now)
     }
 
-    /// Opens the store at `location` as ``open(_:now:)`` does, set up for a long-running server: on SQLite, the
-    /// writer checkpoints only past ``SQLiteLeadStore/bulkCheckpointPages``, as a bound, since the server checkpoints
-    /// beside it (``BackgroundCheckpointer``) and no request should wait behind a checkpoint.
+    /// Opens the store at `location` as ``open(_:now:)`` does, for a long-running server (which moves SQLite's
+    /// checkpoints beside the writer as it starts: ``SQLiteLeadStore/movingCheckpointsBesideTheWriter(restartPages:)``).
     public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil) async throws -> any QualifyStorage {
-        let store = try await open(location, now: now, lists: lists)
-        if let sqlite = store as? SQLiteLeadStore { try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.bulkCheckpointPages) }
-        return store
+        try await open(location, now: now, lists: lists)
     }
 
     /// Runs `work`, a bulk import into `store`: on SQLite with WAL checkpoints only every
-    /// ``SQLiteLeadStore/bulkCheckpointPages`` pages, then one that folds the whole log into the file before it returns
-    /// (with or without an error). A batch whose leads are spread over a large database dirties a page per lead and
-    /// index entry; checkpointing after every such commit wrote each page twice and synced the file each time.
+    /// ``SQLiteLeadStore/bulkCheckpointPages`` pages, then one that copies what it can of the log into the file without
+    /// waiting for anyone (a server beside the import goes on; SQLite folds the rest in when the last connection
+    /// closes). A batch whose leads are spread over a large database dirties a page per lead and index entry;
+    /// checkpointing after every such commit wrote each page twice and synced the file each time. The command's own
+    /// result or error is what it returns: the last checkpoint is a courtesy.
     public static func bulkLoading<T>(_ store: any QualifyStorage, _ work: () async throws -> T) async throws -> T {
         guard let sqlite = store as? SQLiteLeadStore else { return try await work() }
-        let before = try await sqlite.checkpointInterval()
         try await sqlite.setCheckpointInterval(pages: SQLiteLeadStore.bulkCheckpointPages)
         let result: Result<T, any Error>
         do { result = .success(try await work()) } catch { result = .failure(error) }
-        try await sqlite.checkpointForShutdown()
-        try await sqlite.setCheckpointInterval(pages: before)
+        try? await sqlite.checkpointBesideOthers()
         return try result.get()
     }
 

@@ -39,16 +39,21 @@ public struct SQLiteLeadStore: LeadStore {
         try await writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)") }
     }
 
-    /// The interval a bulk import uses (`qualify import`, ``StoreOpener``): a batch over leads spread across a large
-    /// database writes tens of thousands of pages, so at SQLite's 1,000 every commit was followed by a checkpoint that
-    /// wrote them all again and synced the file; at this interval a page changed by several batches is copied once.
-    /// The log may grow to about this many pages of 4 KiB before a checkpoint empties it.
+    /// The writer's interval for a bulk import (`qualify import`, ``StoreOpener``) and, as a bound, for a server that
+    /// checkpoints beside the writer (``movingCheckpointsBesideTheWriter(restartPages:)``): a batch over leads spread
+    /// across a large database writes tens of thousands of pages, so at SQLite's 1,000 every commit was followed by a
+    /// checkpoint that wrote them all again and synced the file; at this interval a page changed by several batches is
+    /// copied once. The log may grow to about this many pages of 4 KiB (200 MiB) before a checkpoint empties it.
     public static let bulkCheckpointPages = 50_000
 
-    /// A checkpointer for this store's database on a connection of its own (nil for an in-memory store).
-    public func backgroundCheckpointer() throws -> BackgroundCheckpointer? {
+    /// Checkpoints moved beside the writer, for a long-running server: a checkpointer on a connection of its own
+    /// (nil for an in-memory store), and the writer's own checkpoints raised to ``bulkCheckpointPages``, a bound should
+    /// the checkpointer fall behind. The caller runs the checkpointer from now on (`qualify serve`'s `CheckpointService`).
+    public func movingCheckpointsBesideTheWriter(restartPages: Int = BackgroundCheckpointer.defaultRestartPages) async throws -> BackgroundCheckpointer? {
         guard let pool = writer as? DatabasePool else { return nil }
-        return try BackgroundCheckpointer(path: pool.path)
+        let checkpointer = try BackgroundCheckpointer(path: pool.path, restartPages: restartPages)
+        try await setCheckpointInterval(pages: Self.bulkCheckpointPages)
+        return checkpointer
     }
 
     /// Moves everything in the write-ahead log into the database file and empties the log (a TRUNCATE checkpoint):
@@ -56,6 +61,12 @@ public struct SQLiteLeadStore: LeadStore {
     /// the file is whole.
     public func checkpointForShutdown() async throws {
         try await writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    /// Copies what it can of the write-ahead log into the database file without waiting for readers or another
+    /// process's writer (a PASSIVE checkpoint): the end of a bulk import, which a server may be running beside.
+    public func checkpointBesideOthers() async throws {
+        try await writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
     }
 
     /// A consistent copy of the whole database at `path` (SQLite's `VACUUM INTO`: one read transaction, so writers
@@ -83,6 +94,8 @@ public struct SQLiteLeadStore: LeadStore {
             // up to 64 MiB of pages per connection, allocated as used (SQLite's default, 2 MiB, made a 100,000-lead
             // import read its index pages back from the file over and over)
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // a log that grew (a bulk import, a busy spell) is cut back to 64 MiB when it starts over, not kept at its peak
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         return config
     }

@@ -27,8 +27,10 @@ public struct EventBatch: Sendable {
 /// - batches in flight never share a lead (by its address's identity) or an event id: such events wait for a later
 ///   batch, in their order, so no batch queues behind another's row locks, a lead's events are applied in the order
 ///   given, and of two events with one id the first is applied and the second is a duplicate;
-/// - how events are split never changes what is stored, scored, moved or announced (``LeadStore/ingest(_:options:now:)``
-///   is idempotent by event id and folds late events by replaying).
+/// - how events are split never changes what is stored or scored, nor a lead's own moves
+///   (``LeadStore/ingest(_:options:now:)`` is idempotent by event id and folds late events by replaying); what can
+///   differ is what depends on the order of different leads' writes: the outbox's order across leads, and which owner
+///   a routing pool's turn gives to which of two leads reaching the routing stage in batches in flight together.
 public struct IngestPipeline: Sendable {
     public var store: any LeadStore
     public var options: IngestOptions
@@ -113,7 +115,10 @@ public struct IngestPipeline: Sendable {
         }, finished: { done in
             for (position, outcome) in zip(done.batch.origins, done.outcomes) { outcomes[position] = outcome }
         })
-        return outcomes.map { $0! }
+        return outcomes.enumerated().map { position, outcome in
+            guard let outcome else { preconditionFailure("the store answered no outcome for event \(position) of \(events.count)") }
+            return outcome
+        }
     }
 
     /// The positions of `events` in up to `count` groups of about equal size, each lead's events (by identity) in one

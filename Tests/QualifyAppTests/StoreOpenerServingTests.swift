@@ -4,10 +4,10 @@ import QualifyCore
 import QualifySQLite
 import Testing
 
-/// What `qualify serve` opens: the same store, whose writer checkpoints only as a bound (the server checkpoints
-/// beside it, ``BackgroundCheckpointer``).
+/// What `qualify serve` opens: the same store (it moves SQLite's checkpoints beside the writer as it starts, which
+/// `CheckpointIntervalTests` covers).
 struct StoreOpenerServingTests {
-    @Test func aStoreOpenedForServingLeavesCheckpointsToTheBackground() async throws {
+    @Test func aStoreOpenedForServingIsTheStoreWithTheModelActive() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-opener-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -16,7 +16,7 @@ struct StoreOpenerServingTests {
         let plain = try #require(try await StoreOpener.open(path, now: now) as? SQLiteLeadStore)
         #expect(try await plain.checkpointInterval() == 1000)
         let serving = try #require(try await StoreOpener.openForServing(path, now: now) as? SQLiteLeadStore)
-        #expect(try await serving.checkpointInterval() == SQLiteLeadStore.bulkCheckpointPages)
+        #expect(try await serving.checkpointInterval() == 1000, "the writer's checkpoints move only when the checkpointer starts")
         #expect(try await serving.activeModel() != nil)
     }
 }

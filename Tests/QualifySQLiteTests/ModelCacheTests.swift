@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import QualifyCore
 import QualifyModelFile
 import QualifySQLite
@@ -54,13 +55,15 @@ import Testing
     }
 
     /// Writes stay in the log while the writer's own checkpoints are far off; the background checkpointer copies all
-    /// of it into the file, and the writer then starts the log over instead of growing it.
+    /// of it into the file, and the writer then starts the log over instead of growing it. A reader holding an old
+    /// snapshot keeps the log growing past the restart bound; the RESTART that cannot have its moment then gives the
+    /// PASSIVE's figures (not an error), and once the reader has gone the log starts over.
     @Test func theBackgroundCheckpointerCopiesTheLogAndTheWriterStartsItOver() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-ckpt-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteLeadStore(path: dir.appendingPathComponent("q.sqlite").path)
-        try await store.setCheckpointInterval(pages: SQLiteLeadStore.bulkCheckpointPages)
+        let path = dir.appendingPathComponent("q.sqlite").path
+        let store = try SQLiteLeadStore(path: path)
         let now = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
         _ = try await store.activate(ModelFile.defaultModel(), source: DefaultModel.yaml, at: now)
         func write(_ round: Int) async throws {
@@ -68,15 +71,34 @@ import Testing
                 LeadUpsert(key: try! EmailAddress.parse("lead\($0)@firm\($0).io").get(), fields: ["job_title": "CTO round \(round)"], origin: "t")
             }, source: "t", at: now)
         }
+        let checkpointer = try #require(try await store.movingCheckpointsBesideTheWriter(restartPages: 100_000))
+        #expect(try await store.checkpointInterval() == SQLiteLeadStore.bulkCheckpointPages, "the writer's own: only a bound")
         try await write(1)
-        let checkpointer = try #require(try store.backgroundCheckpointer())
-        let first = try await checkpointer.checkpoint()
+        let first = try #require(try await checkpointer.checkpoint())
         #expect(first.logPages > 50 && first.copiedPages == first.logPages, "the whole log copied: \(first)")
-        #expect(try await checkpointer.checkpoint().copiedPages == first.logPages, "nothing new: the same log, all copied")
+        #expect(try await checkpointer.checkpoint()! == first, "nothing new: the same log, all copied")
         try await write(2)
-        let second = try await checkpointer.checkpoint()
+        let second = try #require(try await checkpointer.checkpoint())
         #expect(second.copiedPages == second.logPages && second.logPages < first.logPages + 10,
                 "the second round's pages written over the start of the log, not after the first's: \(first) then \(second)")
-        #expect(try SQLiteLeadStore.inMemory().backgroundCheckpointer() == nil, "an in-memory store has no log")
+
+        // a reader on an old snapshot keeps the writer from starting over: the log grows past the restart bound
+        let small = try #require(try await store.movingCheckpointsBesideTheWriter(restartPages: 2 * second.logPages))
+        var readerConfiguration = Configuration()
+        readerConfiguration.allowsUnsafeTransactions = true  // the read transaction stays open between accesses
+        let reader = try DatabaseQueue(path: path, configuration: readerConfiguration)
+        try await reader.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN")
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM lead")  // the snapshot is held until COMMIT
+        }
+        for round in 3...6 { try await write(round) }
+        let grown = try #require(try await small.checkpoint())
+        #expect(grown.logPages > 2 * second.logPages, "grown while the reader held its snapshot: \(grown)")
+        try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
+        _ = try await small.checkpoint()  // the reader has gone: RESTART copies the rest
+        try await write(7)
+        let after = try #require(try await small.checkpoint())
+        #expect(after.logPages < grown.logPages / 2, "started over: \(grown) then \(after)")
+        #expect(try await SQLiteLeadStore.inMemory().movingCheckpointsBesideTheWriter() == nil, "an in-memory store has no log")
     }
 }

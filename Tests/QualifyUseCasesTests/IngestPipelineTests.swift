@@ -17,11 +17,14 @@ import Testing
         let piped = try await ScoredAheadTests.open(dir, "piped.sqlite"), whole = try await ScoredAheadTests.open(dir, "whole.sqlite")
         let single = try await ScoredAheadTests.open(dir, "single.sqlite")
         let options = IngestOptions(createLeads: true)
-        // both batches of the scored-ahead case as one request, plus an id sent again far from its first use
+        // both batches of the scored-ahead case as one request, plus an id sent again far from its first use (for the
+        // same lead, so in the same batch: an id sent for two leads keeps the request in one batch, leadGroups' test)
         var events = ScoredAheadTests.batches.flatMap { $0 }
         events.append(events[5])
-        let pipeline = IngestPipeline(store: piped, options: options, now: ScoredAheadTests.now, batchSize: 64)
-        #expect(piped.ingestWriters > 1 && IngestPipeline.leadGroups(events, count: 3).count == 3, "several batches, two in flight")
+        let pipeline = IngestPipeline(store: piped, options: options, now: ScoredAheadTests.now, batchSize: 100)
+        let groups = IngestPipeline.leadGroups(events, count: 2)
+        #expect(piped.ingestWriters > 1 && groups.count == 2, "two batches, in flight together")
+        #expect(groups.allSatisfy { $0.count >= ScoredAhead.minimumEvents }, "each large enough to be scored ahead: \(groups.map(\.count))")
         let outcomes = try await pipeline.ingest(events)
         let expected = try await whole.ingest(events, options: options, now: ScoredAheadTests.now)
         #expect(outcomes == expected)
