@@ -28,7 +28,7 @@ public enum StoreOpener {
     }
 
     /// Opens the store at `location` as ``open(_:now:)`` does, for a long-running server (which moves SQLite's
-    /// checkpoints beside the writer as it starts: ``SQLiteLeadStore/movingCheckpointsBesideTheWriter(restartPages:)``).
+    /// checkpoints beside the writer as it starts: ``SQLiteLeadStore/movingCheckpointsBesideTheWriter()``).
     public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil) async throws -> any QualifyStorage {
         try await open(location, now: now, lists: lists)
     }

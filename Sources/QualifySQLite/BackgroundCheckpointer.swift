@@ -10,38 +10,26 @@ import GRDB
 /// large ones rarely (see `CheckpointService` in QualifyApp).
 ///
 /// The writer starts the log over only when its next transaction finds everything copied and no reader on an older
-/// snapshot: under writes that never pause, the log would only grow. Past ``restartPages`` a RESTART checkpoint waits
-/// (at most ``restartWait``) for a moment with no writer, copies the rest and makes the next writer start over; the
-/// writer's own checkpoints stay on at ``SQLiteLeadStore/bulkCheckpointPages`` as the last bound.
+/// snapshot, which a writer that never pauses (thousands of single events a second) does not give this checkpointer:
+/// the log then grows until the writer's own checkpoint at ``SQLiteLeadStore/bulkCheckpointPages``, which finds all
+/// but the last few pages copied, so it is short, and the writer starts over after it. (A RESTART checkpoint here,
+/// tried for that, waits for a moment with no writer and made single-event p99 2-6 times worse.)
 public final class BackgroundCheckpointer: Sendable {
     private let connection: DatabaseQueue
-    /// Log pages (4 KiB) past which a checkpoint makes the writer start the log over.
-    public let restartPages: Int
-    /// 40 MiB of log: a few batches of the largest kind, well under the writer's own bound.
-    public static let defaultRestartPages = 10_000
-    /// How long a RESTART checkpoint waits for the writer and readers before it gives up until the next one.
-    public static let restartWait: TimeInterval = 0.2
 
-    init(path: String, restartPages: Int) throws {
+    init(path: String) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.restartWait)
+        configuration.busyMode = .timeout(0.2)  // opening only: a PASSIVE checkpoint never waits
         configuration.label = "qualify.checkpointer"
         connection = try DatabaseQueue(path: path, configuration: configuration)
-        self.restartPages = restartPages
     }
 
-    /// One PASSIVE checkpoint — and a RESTART one when the log has grown past ``restartPages`` —: the log's size and
-    /// how much of it is in the file, in pages. Another checkpoint running at the moment (the writer's own) is not an
-    /// error: nothing is done and nil is returned; a RESTART that cannot have its moment gives the PASSIVE's figures.
+    /// One PASSIVE checkpoint: the log's size and how much of it is in the file, in pages. Another checkpoint running
+    /// at the moment (the writer's own) is not an error: nothing is done and nil is returned.
     @discardableResult
     public func checkpoint() async throws -> (logPages: Int, copiedPages: Int)? {
-        let restartPages = self.restartPages
-        return try await connection.writeWithoutTransaction { db in
-            guard var result = try Self.unlessBusy({ try db.checkpoint(.passive) }) else { return nil }
-            // a writer or reader that does not let go within restartWait: the next pass tries again
-            if result.walFrameCount >= restartPages, let restarted = try Self.unlessBusy({ try db.checkpoint(.restart) }) {
-                result = restarted
-            }
+        try await connection.writeWithoutTransaction { db in
+            guard let result = try Self.unlessBusy({ try db.checkpoint(.passive) }) else { return nil }
             return (result.walFrameCount, result.checkpointedFrameCount)
         }
     }

@@ -40,7 +40,7 @@ public struct SQLiteLeadStore: LeadStore {
     }
 
     /// The writer's interval for a bulk import (`qualify import`, ``StoreOpener``) and, as a bound, for a server that
-    /// checkpoints beside the writer (``movingCheckpointsBesideTheWriter(restartPages:)``): a batch over leads spread
+    /// checkpoints beside the writer (``movingCheckpointsBesideTheWriter()``): a batch over leads spread
     /// across a large database writes tens of thousands of pages, so at SQLite's 1,000 every commit was followed by a
     /// checkpoint that wrote them all again and synced the file; at this interval a page changed by several batches is
     /// copied once. The log may grow to about this many pages of 4 KiB (200 MiB) before a checkpoint empties it.
@@ -49,9 +49,9 @@ public struct SQLiteLeadStore: LeadStore {
     /// Checkpoints moved beside the writer, for a long-running server: a checkpointer on a connection of its own
     /// (nil for an in-memory store), and the writer's own checkpoints raised to ``bulkCheckpointPages``, a bound should
     /// the checkpointer fall behind. The caller runs the checkpointer from now on (`qualify serve`'s `CheckpointService`).
-    public func movingCheckpointsBesideTheWriter(restartPages: Int = BackgroundCheckpointer.defaultRestartPages) async throws -> BackgroundCheckpointer? {
+    public func movingCheckpointsBesideTheWriter() async throws -> BackgroundCheckpointer? {
         guard let pool = writer as? DatabasePool else { return nil }
-        let checkpointer = try BackgroundCheckpointer(path: pool.path, restartPages: restartPages)
+        let checkpointer = try BackgroundCheckpointer(path: pool.path)
         try await setCheckpointInterval(pages: Self.bulkCheckpointPages)
         return checkpointer
     }
@@ -94,8 +94,6 @@ public struct SQLiteLeadStore: LeadStore {
             // up to 64 MiB of pages per connection, allocated as used (SQLite's default, 2 MiB, made a 100,000-lead
             // import read its index pages back from the file over and over)
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            // a log that grew (a bulk import, a busy spell) is cut back to 64 MiB when it starts over, not kept at its peak
-            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         return config
     }

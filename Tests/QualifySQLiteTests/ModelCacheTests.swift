@@ -56,8 +56,7 @@ import Testing
 
     /// Writes stay in the log while the writer's own checkpoints are far off; the background checkpointer copies all
     /// of it into the file, and the writer then starts the log over instead of growing it. A reader holding an old
-    /// snapshot keeps the log growing past the restart bound; the RESTART that cannot have its moment then gives the
-    /// PASSIVE's figures (not an error), and once the reader has gone the log starts over.
+    /// snapshot keeps the log growing; once it has gone the log starts over.
     @Test func theBackgroundCheckpointerCopiesTheLogAndTheWriterStartsItOver() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("qualify-ckpt-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -71,7 +70,7 @@ import Testing
                 LeadUpsert(key: try! EmailAddress.parse("lead\($0)@firm\($0).io").get(), fields: ["job_title": "CTO round \(round)"], origin: "t")
             }, source: "t", at: now)
         }
-        let checkpointer = try #require(try await store.movingCheckpointsBesideTheWriter(restartPages: 100_000))
+        let checkpointer = try #require(try await store.movingCheckpointsBesideTheWriter())
         #expect(try await store.checkpointInterval() == SQLiteLeadStore.bulkCheckpointPages, "the writer's own: only a bound")
         try await write(1)
         let first = try #require(try await checkpointer.checkpoint())
@@ -82,8 +81,7 @@ import Testing
         #expect(second.copiedPages == second.logPages && second.logPages < first.logPages + 10,
                 "the second round's pages written over the start of the log, not after the first's: \(first) then \(second)")
 
-        // a reader on an old snapshot keeps the writer from starting over: the log grows past the restart bound
-        let small = try #require(try await store.movingCheckpointsBesideTheWriter(restartPages: 2 * second.logPages))
+        // a reader on an old snapshot keeps the writer from starting over: the log grows
         var readerConfiguration = Configuration()
         readerConfiguration.allowsUnsafeTransactions = true  // the read transaction stays open between accesses
         let reader = try DatabaseQueue(path: path, configuration: readerConfiguration)
@@ -92,12 +90,12 @@ import Testing
             _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM lead")  // the snapshot is held until COMMIT
         }
         for round in 3...6 { try await write(round) }
-        let grown = try #require(try await small.checkpoint())
+        let grown = try #require(try await checkpointer.checkpoint())
         #expect(grown.logPages > 2 * second.logPages, "grown while the reader held its snapshot: \(grown)")
         try await reader.writeWithoutTransaction { db in try db.execute(sql: "COMMIT") }
-        _ = try await small.checkpoint()  // the reader has gone: RESTART copies the rest
+        _ = try await checkpointer.checkpoint()  // the reader has gone: the rest is copied
         try await write(7)
-        let after = try #require(try await small.checkpoint())
+        let after = try #require(try await checkpointer.checkpoint())
         #expect(after.logPages < grown.logPages / 2, "started over: \(grown) then \(after)")
         #expect(try await SQLiteLeadStore.inMemory().movingCheckpointsBesideTheWriter() == nil, "an in-memory store has no log")
     }
