@@ -59,7 +59,8 @@ public enum QualifyServer {
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
                                  middlewares: [ProblemMiddleware(logger: logger),
                                                AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds)),
-                                               NullRefusalMiddleware(maxBytes: settings.maxBodyBytes)])
+                                               NullRefusalMiddleware(maxBytes: settings.maxBodyBytes),
+                                               EventBatchFastPath(api: api, maxBytes: settings.maxBodyBytes)])
         // the web app's pages (their own sign-in and roles), beside the API on the same port
         try pages?(router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: routes))

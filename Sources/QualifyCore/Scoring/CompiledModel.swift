@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A validated model prepared for fast application: regexes compiled, rules indexed by event type,
 /// event criteria numbered.
 ///
@@ -5,7 +7,7 @@
 /// and compile it where it is used; compiling is cheap next to a batch of events.
 public struct CompiledModel {
     public let model: QualificationModel
-    let regexes: [String: Regex<AnyRegexOutput>]
+    let regexes: [String: MemoizedRegex]
     let rulesByType: [String: [Int]]
     /// Every `.event` criterion in stage rules, in a stable order; the state remembers which were satisfied.
     let eventCriteria: [(type: String, conditions: [PropertyCondition])]
@@ -25,10 +27,10 @@ public struct CompiledModel {
         self.model = model
         self.lists = lists
         self.eventTypesUsed = model.eventTypesUsed
-        var regexes: [String: Regex<AnyRegexOutput>] = [:]
+        var regexes: [String: MemoizedRegex] = [:]
         func compile(_ test: ValueTest, at path: String) throws(ModelIssue) {
             if case .matches(let pattern) = test, regexes[pattern] == nil {
-                do { regexes[pattern] = try Regex(pattern) } catch {
+                do { regexes[pattern] = MemoizedRegex(try Regex(pattern)) } catch {
                     throw ModelIssue(path: path, message: "regex '\(pattern)' does not compile: \(error)")
                 }
             }
@@ -102,7 +104,7 @@ public struct CompiledModel {
             return TextMatch.containsIgnoringCase(value, needle)
         case .matches(let pattern):
             guard let value, let regex = regexes[pattern] else { return false }
-            return (try? regex.firstMatch(in: value)) != nil
+            return regex.matches(value)
         case .between(let low, let high):
             guard let n = value.flatMap(NumberValue.leading) else { return false }
             return n >= low && n <= high
@@ -110,6 +112,25 @@ public struct CompiledModel {
             guard let n = value.flatMap(NumberValue.leading) else { return false }
             return n >= low
         }
+    }
+}
+
+/// A model's regex with the answers it gave: the values a fit rule tests repeat (job titles, industries, countries),
+/// and the standard library's regex engine costs more than the rest of a field test. At most `limit` values are kept
+/// (the first seen, so the common ones); beyond, values are matched each time. The memo is locked: a compiled model
+/// is shared by the threads that score (see `EngineCache`).
+final class MemoizedRegex {
+    let regex: Regex<AnyRegexOutput>
+    private let answers = Mutex<[String: Bool]>([:])
+    static let limit = 4_096
+
+    init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
+
+    func matches(_ value: String) -> Bool {
+        if let known = answers.withLock({ $0[value] }) { return known }
+        let found = (try? regex.firstMatch(in: value)) != nil
+        answers.withLock { if $0.count < Self.limit { $0[value] = found } }
+        return found
     }
 }
 

@@ -46,8 +46,8 @@ public enum FlatJSON {
 
     /// Reads an object whose values are strings; nil when the text is not one.
     public static func decode(_ text: String) -> [String: String]? {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBufferPointer { decode(UnsafeBufferPointer($0)) }
+        var text = text
+        return text.withUTF8 { decode($0) }
     }
 
     static func decode(_ b: UnsafeBufferPointer<UInt8>) -> [String: String]? {
@@ -56,7 +56,15 @@ public enum FlatJSON {
         func string() -> String? {
             guard i < b.count, b[i] == 34 else { return nil }
             i += 1
-            var raw: [UInt8] = []
+            // most values hold no escape: made straight from the bytes (a value per property of every event replayed)
+            let start = i
+            while i < b.count, b[i] != 34, b[i] != 92 { i += 1 }
+            guard i < b.count else { return nil }
+            if b[i] == 34 {
+                defer { i += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+            }
+            var raw = Array(b[start..<i])
             while i < b.count {
                 let c = b[i]
                 if c == 34 { i += 1; return String(decoding: raw, as: UTF8.self) }

@@ -1,0 +1,28 @@
+import Foundation
+import QualifyCore
+import Testing
+
+@Suite struct FlatJSONTests {
+    @Test(arguments: [
+        [:],
+        ["url": "/pricing"],
+        ["a": "", "b": "plain", "quote": "say \"hi\"", "slash": #"C:\temp\new"#, "lines": "one\ntwo\r\tthree"],
+        ["unicode": "Zoë – 東京 🚀", "ctrl": "bell\u{07}end", "mixed": "🚀\"x\\"],
+    ])
+    func whatIsWrittenReadsBack(_ values: [String: String]) {
+        #expect(FlatJSON.decode(FlatJSON.encode(values)) == values)
+    }
+
+    @Test func anotherWritersEscapesAndSpacingRead() throws {
+        let text = #" { "a" : "x\/y\u00e9\ud83d\ude80" , "b":"\b\f" } "#
+        #expect(FlatJSON.decode(text) == ["a": "x/yé🚀", "b": "\u{08}\u{0C}"])
+        // Foundation's reading of the same text agrees
+        let foundation = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+        #expect(FlatJSON.decode(text) == foundation)
+    }
+
+    @Test(arguments: [#"{"a":1}"#, #"{"a":"x""#, #"{"a":"x\"}"#, #"{"a":"\q"}"#, #"["a"]"#, #"{"a":"x"} x"#, #"{"a" "x"}"#, ""])
+    func otherShapesAreRefused(_ text: String) {
+        #expect(FlatJSON.decode(text) == nil)
+    }
+}
