@@ -9,7 +9,8 @@ import QualifyCore
 ///
 /// `@unchecked`: `Engine` (QualifyCore) is not declared `Sendable`. It is only read once built: everything in it is
 /// immutable after init except each Regex's lowered program, which the standard library builds lazily with an atomic
-/// compare-and-swap (matching one Regex from several threads is safe). The lock guards the slot, not the engine's use.
+/// compare-and-swap (matching one Regex from several threads is safe), and each regex's memo of answers, which has a
+/// lock of its own (`MemoizedRegex`). The lock here guards the slot, not the engine's use.
 public final class EngineCache: @unchecked Sendable {
     private let lock = NSLock()
     private var cached: (model: ModelVersion, engine: Engine)?
