@@ -11,6 +11,13 @@ enum LeadRows {
         }
     }
 
+    /// What a rescore compares of a stored state (``LeadStateCodec/headline(_:)``).
+    static func decodeHeadline(_ blob: Data, key: LeadKey) throws -> LeadStateCodec.Headline {
+        do { return try LeadStateCodec.headline(blob) } catch {
+            throw StoreError.corrupt("state of lead '\(key.email)' does not decode (\(error)); `qualify rescore` rebuilds it from events")
+        }
+    }
+
     /// The stored rows of the leads among `keys`.
     static func load(_ db: Database, keys: Set<LeadKey>) throws -> [LeadKey: StoredLead] {
         let select = try db.cachedStatement(sql: "SELECT id, state, model_version FROM lead WHERE email = ?")

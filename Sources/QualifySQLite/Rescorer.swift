@@ -127,7 +127,7 @@ enum Rescorer {
             out.reserveCapacity(apply ? page.count : 0)
             for raw in page {
                 let key = LeadKey(normalizedEmail: raw.email)
-                let before = try LeadRows.decodeState(raw.state, key: key)
+                let before = try LeadRows.decodeHeadline(raw.state, key: key)
                 var state = LeadState(key: key)
                 for e in raw.events {
                     engine.apply(try StoredEvent.event(id: e.id, lead: key, type: e.type, at: e.at, properties: e.properties), to: &state)

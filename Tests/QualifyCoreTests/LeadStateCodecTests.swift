@@ -5,6 +5,7 @@ import Testing
     @Test func anEmptyStateRoundTrips() throws {
         let s = LeadState(key: LeadKey(normalizedEmail: "ana@acme.com"))
         #expect(try LeadStateCodec.decode(LeadStateCodec.encode(s)) == s)
+        #expect(try LeadStateCodec.headline(LeadStateCodec.encode(s)) == LeadStateCodec.Headline(stage: .new, grade: s.grade, groups: [:]))
     }
 
     @Test func aFullStateRoundTripsAndEqualStatesGiveEqualBytes() throws {
@@ -26,8 +27,12 @@ import Testing
         s.firstSeen = Timestamp(millis: Int64.min)
         s.lastActivity = nil
         s.fitEvaluated = true
+        s.nurture.taken = ["webinar": Timestamp(millis: 11)]
+        s.nurture.stopped = "replied"
         let bytes = LeadStateCodec.encode(s)
         #expect(try LeadStateCodec.decode(bytes) == s)
+        #expect(try LeadStateCodec.headline(bytes) == LeadStateCodec.Headline(s))
+        #expect(try LeadStateCodec.headline(bytes).engagement(at: Timestamp(millis: 1_790_000_000_123), halfLife: .days(14)) == 12.75)
         var copy = s
         copy.fields = Dictionary(uniqueKeysWithValues: s.fields.reversed())
         #expect(LeadStateCodec.encode(copy) == bytes)
@@ -41,6 +46,17 @@ import Testing
             #expect(throws: (any Error).self) { try LeadStateCodec.decode(bytes.prefix(cut)) }
         }
         #expect(throws: (any Error).self) { try LeadStateCodec.decode([9] + bytes.dropFirst()) }
+        #expect(throws: (any Error).self) { try LeadStateCodec.headline([9] + bytes.dropFirst()) }
+        // the headline stops at the stage: a cut state gives an error or, cut after the stage, the same headline
+        let full = LeadStateCodec.Headline(s)
+        var read = 0
+        for cut in 0..<bytes.count {
+            if let headline = try? LeadStateCodec.headline(bytes.prefix(cut)) {
+                #expect(headline == full)
+                read += 1
+            }
+        }
+        #expect(read > 0 && read < bytes.count / 2, "only cuts after the stage read: \(read) of \(bytes.count)")
         #expect(throws: (any Error).self) { try LeadStateCodec.decode(bytes + [0]) }
     }
 }

@@ -39,6 +39,12 @@ public struct RescoreReport: Sendable, Hashable, Codable {
     /// Adds one lead: its projection before (under the current model) and after (under the candidate), at `now`.
     public mutating func record(before: LeadState, after: LeadState, now: Timestamp,
                                 beforeModel: QualificationModel, afterModel: QualificationModel) {
+        record(before: LeadStateCodec.Headline(before), after: after, now: now, beforeModel: beforeModel, afterModel: afterModel)
+    }
+
+    /// As above, from the headline of the state before (``LeadStateCodec/headline(_:)``).
+    public mutating func record(before: LeadStateCodec.Headline, after: LeadState, now: Timestamp,
+                                beforeModel: QualificationModel, afterModel: QualificationModel) {
         leads += 1
         let e0 = before.engagement(at: now, halfLife: beforeModel.engagement.main.halfLife)
         let e1 = after.engagement(at: now, halfLife: afterModel.engagement.main.halfLife)
