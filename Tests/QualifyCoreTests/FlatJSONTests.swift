@@ -13,6 +13,12 @@ import Testing
         #expect(FlatJSON.decode(FlatJSON.encode(values)) == values)
     }
 
+    @Test func theWrittenFormIsStable() {
+        // stored in every event row: the bytes must not change between versions
+        #expect(FlatJSON.encode(["b": "x\"y\\z", "a": "é\n\u{01}\u{1F}\t\r", "c": ""]) == #"{"a":"é\n\u0001\u001f\t\r","b":"x\"y\\z","c":""}"#)
+        #expect(FlatJSON.encode([:]) == "{}")
+    }
+
     @Test func anotherWritersEscapesAndSpacingRead() throws {
         let text = #" { "a" : "x\/y\u00e9\ud83d\ude80" , "b":"\b\f" } "#
         #expect(FlatJSON.decode(text) == ["a": "x/yé🚀", "b": "\u{08}\u{0C}"])

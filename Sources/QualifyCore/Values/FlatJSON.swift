@@ -5,43 +5,39 @@
 public enum FlatJSON {
     public static func encode(_ values: [String: String]) -> String {
         if values.isEmpty { return "{}" }
-        var out = "{"
-        var first = true
+        var out: [UInt8] = []
+        out.reserveCapacity(values.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        out.append(UInt8(ascii: "{"))
         for key in values.keys.sorted() {
-            if !first { out += "," }
-            first = false
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
             appendQuoted(key, to: &out)
-            out += ":"
+            out.append(UInt8(ascii: ":"))
             appendQuoted(values[key]!, to: &out)
         }
-        out += "}"
-        return out
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 34 && $0 != 92 }) {
-            out += s
-            out += "\""
-            return
-        }
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+    /// A JSON string of `s`, byte by byte: only ASCII bytes are ever escaped, so a multi-byte character passes whole.
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        out.append(34)
+        var s = s
+        s.withUTF8 { bytes in
+            for c in bytes {
+                switch c {
+                case 34: out.append(92); out.append(34)
+                case 92: out.append(92); out.append(92)
+                case 10: out.append(92); out.append(UInt8(ascii: "n"))
+                case 13: out.append(92); out.append(UInt8(ascii: "r"))
+                case 9: out.append(92); out.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]])
+                default: out.append(c)
                 }
             }
         }
-        out += "\""
+        out.append(34)
     }
 
     /// Reads an object whose values are strings; nil when the text is not one.
