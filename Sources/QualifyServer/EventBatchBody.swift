@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
+import QualifyCore
 
 /// `POST /events/batch`'s body read straight from its bytes into the generated types.
 ///
@@ -95,72 +96,10 @@ enum EventBatchBody {
             return true
         }
 
-        /// A JSON string (after white space); nil if there is none, or it holds a raw control character, a lone
-        /// surrogate or bytes that are not UTF-8.
+        /// A JSON string (after white space), read strictly (``JSONText``).
         mutating func string() -> String? {
-            guard take(UInt8(ascii: "\"")) else { return nil }
-            let start = i
-            while i < b.count, b[i] != 0x22, b[i] != 0x5C, b[i] >= 0x20 { i += 1 }
-            guard i < b.count else { return nil }
-            if b[i] == 0x22 {
-                defer { i += 1 }
-                return String(validating: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
-            }
-            var raw = Array(b[start..<i])
-            while i < b.count {
-                let c = b[i]
-                if c == 0x22 {
-                    i += 1
-                    return String(validating: raw, as: UTF8.self)
-                }
-                guard c >= 0x20 else { return nil }
-                guard c == 0x5C else {
-                    raw.append(c)
-                    i += 1
-                    continue
-                }
-                i += 1
-                guard i < b.count else { return nil }
-                switch b[i] {
-                case 0x22, 0x5C, 0x2F: raw.append(b[i])
-                case UInt8(ascii: "b"): raw.append(0x08)
-                case UInt8(ascii: "f"): raw.append(0x0C)
-                case UInt8(ascii: "n"): raw.append(0x0A)
-                case UInt8(ascii: "r"): raw.append(0x0D)
-                case UInt8(ascii: "t"): raw.append(0x09)
-                case UInt8(ascii: "u"):
-                    guard var code = hex4(i + 1) else { return nil }
-                    i += 4
-                    if (0xD800..<0xDC00).contains(code) {
-                        guard i + 6 < b.count, b[i + 1] == 0x5C, b[i + 2] == UInt8(ascii: "u"), let low = hex4(i + 3),
-                              (0xDC00..<0xE000).contains(low) else { return nil }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { return nil }  // a lone low surrogate
-                    raw.append(contentsOf: String(scalar).utf8)
-                default: return nil
-                }
-                i += 1
-            }
-            return nil
-        }
-
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= b.count else { return nil }
-            var value: UInt32 = 0
-            for k in 0..<4 {
-                let c = b[at + k]
-                let digit: UInt32
-                switch c {
-                case 0x30...0x39: digit = UInt32(c - 0x30)
-                case 0x41...0x46: digit = UInt32(c - 0x37)
-                case 0x61...0x66: digit = UInt32(c - 0x57)
-                default: return nil
-                }
-                value = value * 16 + digit
-            }
-            return value
+            skipSpace()
+            return JSONText.string(b, at: &i, strict: true)
         }
     }
 }

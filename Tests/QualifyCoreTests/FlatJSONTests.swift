@@ -27,6 +27,29 @@ import Testing
         #expect(FlatJSON.decode(text) == foundation)
     }
 
+    /// The stored form is read leniently (only Qualify writes it); the API's bodies strictly.
+    @Test func aStringIsReadStrictlyOrLeniently() {
+        func read(_ text: String, strict: Bool) -> String? {
+            Array(text.utf8).withUnsafeBufferPointer { b in
+                var i = 0
+                let s = JSONText.string(b, at: &i, strict: strict)
+                return s.map { i == b.count ? $0 : "moved to \(i)" }
+            }
+        }
+        #expect(read(#""plain""#, strict: true) == "plain" && read(#""a\"b""#, strict: true) == "a\"b")
+        #expect(read(#""\ud800x""#, strict: true) == nil && read(#""\ud800x""#, strict: false) == "\u{FFFD}x")
+        #expect(read("\"tab\there\"", strict: true) == nil && read("\"tab\there\"", strict: false) == "tab\there")
+        #expect(read(#""\ud83d\ude80""#, strict: true) == "🚀")
+        #expect(read(#""open"#, strict: false) == nil && read(#""\x""#, strict: false) == nil && read("x", strict: false) == nil)
+        let bad: [UInt8] = [0x22, 0xFF, 0x22]
+        bad.withUnsafeBufferPointer { b in
+            var i = 0
+            #expect(JSONText.string(b, at: &i, strict: true) == nil)
+            i = 0
+            #expect(JSONText.string(b, at: &i, strict: false) == "\u{FFFD}")
+        }
+    }
+
     @Test(arguments: [#"{"a":1}"#, #"{"a":"x""#, #"{"a":"x\"}"#, #"{"a":"\q"}"#, #"["a"]"#, #"{"a":"x"} x"#, #"{"a" "x"}"#, ""])
     func otherShapesAreRefused(_ text: String) {
         #expect(FlatJSON.decode(text) == nil)
