@@ -21,6 +21,61 @@ enum EventBatchBody {
         }
     }
 
+    /// The answer as the generated route writes it — Foundation's `JSONEncoder` with sorted keys, absent optionals
+    /// left out, `/` escaped — byte for byte (the tests compare the two); a tenth of a dense batch's time went to it.
+    static func encode(_ result: Components.Schemas.EventBatchResult) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + result.results.count * 40)
+        func key(_ name: StaticString) {
+            out.append(0x22)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: [0x22, 0x3A])
+        }
+        func text(_ value: String) {
+            out.append(0x22)
+            for c in value.utf8 {
+                switch c {
+                case 0x22, 0x5C, 0x2F: out.append(0x5C); out.append(c)
+                case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+                default: out.append(c)
+                }
+            }
+            out.append(0x22)
+        }
+        out.append(0x7B)
+        key("applied"); out.append(contentsOf: String(result.applied).utf8); out.append(0x2C)
+        key("duplicates"); out.append(contentsOf: String(result.duplicates).utf8); out.append(0x2C)
+        key("rejected"); out.append(contentsOf: String(result.rejected).utf8); out.append(0x2C)
+        key("results"); out.append(0x5B)
+        for (n, r) in result.results.enumerated() {
+            if n > 0 { out.append(0x2C) }
+            out.append(0x7B)
+            key("id"); text(r.id)
+            if let reason = r.reason { out.append(0x2C); key("reason"); text(reason) }
+            out.append(0x2C); key("status"); text(r.status.rawValue)
+            if let warning = r.warning { out.append(0x2C); key("warning"); text(warning) }
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+        if let warnings = result.warnings {
+            out.append(0x2C); key("warnings"); out.append(0x5B)
+            for (n, w) in warnings.enumerated() {
+                if n > 0 { out.append(0x2C) }
+                text(w)
+            }
+            out.append(0x5D)
+        }
+        out.append(0x7D)
+        return out
+    }
+
     private struct Reader {
         let b: UnsafeBufferPointer<UInt8>
         var i = 0
@@ -108,7 +163,7 @@ enum EventBatchBody {
 /// shape, no query but `create_leads=true|false`, an `Accept` the answer meets — and hands anything else to the
 /// generated route unchanged. It runs last among the API's middlewares, so the key and role checks, the problem
 /// documents and the `null` refusal in front of it hold for both ways in; the same handler answers, and the answer is
-/// encoded as the generated code encodes it (keys sorted, `application/json; charset=utf-8`).
+/// written as the generated code writes it (``EventBatchBody/encode(_:)``, `application/json; charset=utf-8`).
 struct EventBatchFastPath: ServerMiddleware {
     let api: QualifyAPI
     let maxBytes: Int
@@ -123,9 +178,7 @@ struct EventBatchFastPath: ServerMiddleware {
         let bytes = try await [UInt8](collecting: body, upTo: maxBytes)
         guard let batch = EventBatchBody.decode(bytes) else { return try await next(request, HTTPBody(bytes), metadata) }
         let output = try await api.postEventBatch(.init(query: .init(createLeads: createLeads), body: .json(batch)))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(try output.ok.body.json)
+        let data = EventBatchBody.encode(try output.ok.body.json)
         var response = HTTPResponse(status: .ok)
         response.headerFields[.contentType] = "application/json; charset=utf-8"
         response.headerFields[.contentLength] = String(data.count)

@@ -85,6 +85,28 @@ import Testing
         }
     }
 
+    /// The answer's bytes are the generated route's: Foundation's encoder with sorted keys, on every kind of text.
+    @Test func theAnswerIsWrittenAsFoundationWritesIt() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var every = ""
+        for c in 0..<0x80 { every.unicodeScalars.append(Unicode.Scalar(UInt8(c))) }
+        every += "é東🚀\u{2028}\u{7F}"
+        let results: [Components.Schemas.EventResult] = [
+            .init(id: every, status: .applied),
+            .init(id: "e/2", status: .rejected, reason: "no lead with email 'a\"b@x.io'"),
+            .init(id: "e3", status: .duplicate, warning: "'pageview' ×1 scored nothing"),
+            .init(id: "", status: .applied, reason: "r", warning: "w\n"),
+        ]
+        for warnings in [nil, [], ["a", every]] as [[String]?] {
+            for list in [[], results] {
+                let result = Components.Schemas.EventBatchResult(applied: 1_234_567, duplicates: 0, rejected: -1, results: list, warnings: warnings)
+                #expect(EventBatchBody.encode(result) == Array(try encoder.encode(result)),
+                        "\(String(decoding: EventBatchBody.encode(result), as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func onlyThePlainRequestTakesTheFastPath() {
         #expect(EventBatchFastPath.isJSON("application/json") && EventBatchFastPath.isJSON("Application/JSON; charset=utf-8"))
         #expect(!EventBatchFastPath.isJSON(nil) && !EventBatchFastPath.isJSON("application/jsonx") && !EventBatchFastPath.isJSON("text/plain"))
