@@ -57,14 +57,20 @@ public enum QualifyServer {
                              transitions: transitions, clock: clock)
         let routes = RouteTable(router: router)
         try api.registerHandlers(on: routes, configuration: Configuration(dateTranscoder: FlexibleISO8601(), jsonEncodingOptions: [.sortedKeys]),
-                                 middlewares: [ProblemMiddleware(logger: logger),
-                                               AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds)),
-                                               NullRefusalMiddleware(maxBytes: settings.maxBodyBytes),
-                                               EventBatchFastPath(api: api, maxBytes: settings.maxBodyBytes)])
+                                 middlewares: apiMiddlewares(api: api, store: store, settings: settings, logger: logger))
         // the web app's pages (their own sign-in and roles), beside the API on the same port
         try pages?(router)
         router.add(middleware: UnmatchedRouteMiddleware(routes: routes))
         return router
+    }
+
+    /// What every API request passes through, outermost first: errors as problem documents, the key and its role,
+    /// the batch endpoint's fast path, the `null` refusal.
+    static func apiMiddlewares(api: QualifyAPI, store: any LeadStore, settings: Settings, logger: Logger) -> [any ServerMiddleware] {
+        [ProblemMiddleware(logger: logger),
+         AccessMiddleware(keys: KeyCache(store: store, cacheSeconds: settings.keyCacheSeconds)),
+         EventBatchFastPath(api: api, maxBytes: settings.maxBodyBytes),
+         NullRefusalMiddleware(maxBytes: settings.maxBodyBytes)]
     }
 
     /// The application `qualify serve` runs: stops gracefully on SIGTERM or SIGINT (in-flight requests finish, and

@@ -32,6 +32,10 @@ import Testing
         let bytes = LeadStateCodec.encode(s)
         #expect(try LeadStateCodec.decode(bytes) == s)
         #expect(try LeadStateCodec.headline(bytes) == LeadStateCodec.Headline(s))
+        // versions 1–3 share the layout up to the stage (later versions only added fields at the end)
+        for version: UInt8 in 1...3 {
+            #expect(try LeadStateCodec.headline([version] + bytes.dropFirst()) == LeadStateCodec.Headline(s))
+        }
         #expect(try LeadStateCodec.headline(bytes).engagement(at: Timestamp(millis: 1_790_000_000_123), halfLife: .days(14)) == 12.75)
         var copy = s
         copy.fields = Dictionary(uniqueKeysWithValues: s.fields.reversed())

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import OpenAPIRuntime
-import QualifyCore
+@testable import QualifyCore
 import QualifyStore
 import QualifyUseCases
 @testable import QualifyServer
@@ -69,7 +69,7 @@ import Testing
 
     /// Many events with values drawn from every kind of character and escape: read the same both ways.
     @Test func generatedBodiesReadTheSameBothWays() throws {
-        var rng = SystemRandomNumberGenerator()
+        var rng = DemoRandom(seed: 20, stream: 1, index: 0)
         let pieces = ["a", "Z", "0", " ", "é", "東", "🚀", #"\""#, #"\\"#, #"\/"#, #"\n"#, #"\t"#, #"\u00e9"#, #"\u0001"#,
                       #"\ud83d\ude80"#, "-", "@", "."]
         func text(_ n: Int) -> String { (0..<Int.random(in: 0...n, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined() }
@@ -134,12 +134,31 @@ import Testing
                 headers[.accept] = accept
                 let reply = try await client.call(.post, "/events/batch", headers, body)
                 #expect(reply.status == .ok && reply.contentType == "application/json; charset=utf-8", "\(reply.text)")
+                #expect(reply.headers[.contentLength] == String(reply.text.utf8.count))
                 #expect(reply["applied"] as? Int == 3 && reply["rejected"] as? Int == 2 && reply["duplicates"] as? Int == 1 && reply["warnings"] != nil, "\(reply.text)")
                 let card = try await client.call(.get, "/leads/ada@acme.io", f.headers(.sales))
                 return [reply.text, "\(card["stage"] ?? "") \(card["events"] ?? "")"]
             }
         }
         #expect(answers[0] == answers[2] && answers[1] == answers[3], "\(answers)")
+    }
+
+    /// The fast path sits behind the key check and in front of the `null` refusal and the generated route.
+    @Test func theFastPathIsBetweenTheKeyCheckAndTheRoute() async throws {
+        let f = try await Fixture()
+        let api = QualifyAPI(cards: LeadCards(store: f.store, verifier: EmailVerifier(), prediction: nil), mailDomainLookup: nil, webhookPing: nil,
+                             allowPrivateWebhooks: false, readyTimeout: .seconds(1), metrics: ServerMetrics.shared,
+                             transitions: TransitionCounter(store: f.store, metrics: ServerMetrics.shared), clock: { Fixture.now })
+        let chain = QualifyServer.apiMiddlewares(api: api, store: f.store, settings: .init(), logger: f.logger)
+        #expect(chain.map { "\(type(of: $0))" } == ["ProblemMiddleware", "AccessMiddleware", "EventBatchFastPath", "NullRefusalMiddleware"])
+    }
+
+    /// A new field in the answer's schema must be written by ``EventBatchBody/encode(_:)`` too: this fails first.
+    @Test func theHandWrittenAnswerKnowsEveryFieldOfTheSchema() {
+        let result = Components.Schemas.EventBatchResult(applied: 0, duplicates: 0, rejected: 0, results: [], warnings: nil)
+        #expect(Mirror(reflecting: result).children.map { $0.label ?? "" } == ["applied", "duplicates", "rejected", "results", "warnings"])
+        let event = Components.Schemas.EventResult(id: "", status: .applied)
+        #expect(Mirror(reflecting: event).children.map { $0.label ?? "" } == ["id", "status", "reason", "warning"])
     }
 
     /// The plain request is answered without the generated route; any other goes on to it, its body intact.

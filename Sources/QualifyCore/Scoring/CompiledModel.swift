@@ -116,22 +116,30 @@ public struct CompiledModel {
 }
 
 /// A model's regex with the answers it gave: the values a fit rule tests repeat (job titles, industries, countries),
-/// and the standard library's regex engine costs more than the rest of a field test. At most `limit` values are kept
-/// (the first seen, so the common ones); beyond, values are matched each time. The memo is locked: a compiled model
-/// is shared by the threads that score (see `EngineCache`).
+/// and the standard library's regex engine costs more than the rest of a field test. Only short ASCII values are
+/// remembered — at most `longest` bytes, so the memo stays small, and ASCII because `String`'s equality is canonical
+/// equivalence, under which two spellings a regex tells apart (a precomposed "é" and "e" with a combining accent)
+/// would share an answer. The first `limit` such values are kept for the engine's life (no eviction: titles that
+/// repeat come early in any list); later ones are matched each time. The memo is locked: a compiled model is shared by
+/// the threads that score (see `EngineCache`).
 final class MemoizedRegex {
     let regex: Regex<AnyRegexOutput>
     private let answers = Mutex<[String: Bool]>([:])
     static let limit = 4_096
+    static let longest = 256
 
     init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
 
     func matches(_ value: String) -> Bool {
-        if let known = answers.withLock({ $0[value] }) { return known }
+        let kept = value.utf8.count <= Self.longest && value.utf8.allSatisfy { $0 < 0x80 }
+        if kept, let known = answers.withLock({ $0[value] }) { return known }
         let found = (try? regex.firstMatch(in: value)) != nil
-        answers.withLock { if $0.count < Self.limit { $0[value] = found } }
+        if kept { answers.withLock { if $0.count < Self.limit { $0[value] = found } } }
         return found
     }
+
+    /// Values remembered (for tests).
+    var remembered: Int { answers.withLock { $0.count } }
 }
 
 /// Case-insensitive text tests, on bytes when both sides are ASCII (the engine runs them for every event).

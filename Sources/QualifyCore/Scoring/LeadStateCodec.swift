@@ -135,7 +135,8 @@ public enum LeadStateCodec {
 
     /// The headline of a stored state, read as ``decode(_:)`` reads it up to the stage and no further, the fields,
     /// history and nurture state skipped undecoded: a rescore replays every lead from its events and only compares
-    /// these (decoding whole states was a tenth of a rescore's CPU).
+    /// these (decoding whole states was a tenth of a rescore's CPU). Damage after the stage therefore goes unnoticed
+    /// here — harmless, as the rescore rewrites the whole state from the events.
     public static func headline(_ bytes: some Collection<UInt8>) throws -> Headline {
         var r = Reader(bytes: Array(bytes))
         let stored = try r.byte()
