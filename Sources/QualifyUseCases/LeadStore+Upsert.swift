@@ -50,7 +50,8 @@ extension LeadStore {
                     outcomes.append(.unchanged)
                     continue
                 }
-                guard try await tx.appendEvents([EventRow(event: event, leadID: lead.id)], receivedAt: at).contains(event.id) else {
+                let eventRow = plan?.properties.map { EventRow(event: event, leadID: lead.id, properties: $0) } ?? EventRow(event: event, leadID: lead.id)
+                guard try await tx.appendEvents([eventRow], receivedAt: at).contains(event.id) else {
                     throw StoreError.duplicateEventID(event.id)
                 }
                 try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: changes)
