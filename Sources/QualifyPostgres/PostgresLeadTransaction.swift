@@ -61,10 +61,10 @@ struct PostgresLeadTransaction: LeadTransaction {
         return notWritten
     }
 
-    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws {
+    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: String) async throws {
         try await db.query("""
             INSERT INTO lead_merge(lead_id, at, origin, changes)
-            VALUES (\(leadID), \(at.millis), \(origin), \(FlatJSON.encode(changes)))
+            VALUES (\(leadID), \(at.millis), \(origin), \(changes))
             """, logger: logger)
     }
 

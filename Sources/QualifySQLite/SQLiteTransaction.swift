@@ -97,10 +97,10 @@ struct SQLiteTransaction: LeadTransaction {
         }
     }
 
-    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws {
+    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: String) async throws {
         try access { db in
             try db.cachedStatement(sql: "INSERT INTO lead_merge(lead_id, at, origin, changes) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [leadID, at.millis, origin, FlatJSON.encode(changes)])
+                .execute(arguments: [leadID, at.millis, origin, changes])
         }
     }
 

@@ -54,7 +54,7 @@ extension LeadStore {
                 guard try await tx.appendEvents([eventRow], receivedAt: at).contains(event.id) else {
                     throw StoreError.duplicateEventID(event.id)
                 }
-                try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: changes)
+                try await tx.recordMerge(leadID: lead.id, at: at, origin: "\(source) \(row.origin)", changes: plan?.changes ?? FlatJSON.encode(changes))
                 let write: LeadWrite
                 if let plan, let projection = plan.projection {
                     write = LeadWrite(lead: lead, projection: projection, changes: plan.stageChanges,

@@ -17,9 +17,10 @@ public struct UpsertAhead: Sendable {
         var from: StoredLead?
         /// The merge's fields update and changes; nil: the row changes nothing.
         var merge: (changes: [String: String], event: Event)?
-        /// The merge event's stored properties (``StoredEventCodec/properties(of:)``), encoded here rather than by the
-        /// writer (the import's bottleneck).
+        /// The merge event's stored properties (``StoredEventCodec/properties(of:)``) and the changes as stored
+        /// (``FlatJSON``), encoded here rather than by the writer (the import's bottleneck).
         var properties: String?
+        var changes: String?
         var projection: LeadProjection?
         var stageChanges: [StageChange]
     }
@@ -41,14 +42,14 @@ public struct UpsertAhead: Sendable {
             var state = try from?.state() ?? LeadState(key: row.key)
             guard let merge = FieldMerge.merge(row.fields, into: state.fields, key: row.key, origin: row.origin, at: row.time(now: now),
                                                eventCount: state.eventCount, created: from == nil) else {
-                plans[row.key] = Plan(from: from, merge: nil, properties: nil, projection: nil, stageChanges: [])
+                plans[row.key] = Plan(from: from, merge: nil, properties: nil, changes: nil, projection: nil, stageChanges: [])
                 continue
             }
             // a create date before the lead's latest event needs its log replayed: the transaction does it
             guard let changes = engine.applyInOrder([merge.event], to: &state) else { continue }
             if let on = routingStage, changes.contains(where: { RoutingStep.reaches($0, on) }) { continue }
             plans[row.key] = Plan(from: from, merge: merge, properties: StoredEventCodec.properties(of: merge.event),
-                                  projection: LeadProjection(state: state, model: model.model), stageChanges: changes)
+                                  changes: FlatJSON.encode(merge.changes), projection: LeadProjection(state: state, model: model.model), stageChanges: changes)
         }
     }
 

@@ -30,8 +30,9 @@ public protocol LeadTransaction: Sendable {
     /// model version; the ids of the leads whose guarded write was not made are returned (nothing of theirs written).
     @discardableResult
     func writeLeads(_ writes: [LeadWrite], modelVersion: Int, at: Timestamp) async throws -> Set<Int64>
-    /// Records a merge of incoming values into a lead (the upsert's audit line).
-    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: [String: String]) async throws
+    /// Records a merge of incoming values into a lead (the upsert's audit line); `changes`: the changed fields as
+    /// ``FlatJSON`` text, encoded by the use case (ahead of the writer where it can).
+    func recordMerge(leadID: Int64, at: Timestamp, origin: String, changes: String) async throws
     /// What routing needs to decide, held for the rest of the transaction: the next turn of each of `pools` (0 for a
     /// pool never used; PostgreSQL locks the pools' rows, so routing decisions on one database happen one at a time),
     /// then the open leads of each of `people` (leads they own in one of `openStages`).
