@@ -1,6 +1,4 @@
 import Foundation
-import HTTPTypes
-import OpenAPIRuntime
 import QualifyCore
 
 /// `POST /events/batch`'s body read straight from its bytes into the generated types.
