@@ -29,24 +29,7 @@ enum EventBatchBody {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             out.append(contentsOf: [0x22, 0x3A])
         }
-        func text(_ value: String) {
-            out.append(0x22)
-            for c in value.utf8 {
-                switch c {
-                case 0x22, 0x5C, 0x2F: out.append(0x5C); out.append(c)
-                case 0x08: out.append(0x5C); out.append(UInt8(ascii: "b"))
-                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-                case 0x0C: out.append(0x5C); out.append(UInt8(ascii: "f"))
-                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-                default: out.append(c)
-                }
-            }
-            out.append(0x22)
-        }
+        func text(_ value: String) { JSONText.appendQuoted(value, to: &out, likeFoundation: true) }
         out.append(0x7B)
         key("applied"); out.append(contentsOf: String(result.applied).utf8); out.append(0x2C)
         key("duplicates"); out.append(contentsOf: String(result.duplicates).utf8); out.append(0x2C)

@@ -18,27 +18,7 @@ public enum FlatJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A JSON string of `s`, byte by byte: only ASCII bytes are ever escaped, so a multi-byte character passes whole.
-    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
-        out.append(34)
-        var s = s
-        s.withUTF8 { bytes in
-            for c in bytes {
-                switch c {
-                case 34: out.append(92); out.append(34)
-                case 92: out.append(92); out.append(92)
-                case 10: out.append(92); out.append(UInt8(ascii: "n"))
-                case 13: out.append(92); out.append(UInt8(ascii: "r"))
-                case 9: out.append(92); out.append(UInt8(ascii: "t"))
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(c >> 4)], hex[Int(c & 15)]])
-                default: out.append(c)
-                }
-            }
-        }
-        out.append(34)
-    }
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) { JSONText.appendQuoted(s, to: &out, likeFoundation: false) }
 
     /// Reads an object whose values are strings; nil when the text is not one.
     public static func decode(_ text: String) -> [String: String]? {

@@ -61,6 +61,29 @@ public enum JSONText {
         return nil
     }
 
+    /// Appends `s` as a JSON string, byte by byte (only ASCII bytes are escaped, so a multi-byte character passes
+    /// whole). `likeFoundation`: as Foundation's `JSONEncoder` writes it (`\/`, `\b`, `\f`), for answers that must
+    /// equal the generated code's; otherwise as the stored form has always been written (`/` as is, `\u0008`).
+    public static func appendQuoted(_ s: String, to out: inout [UInt8], likeFoundation: Bool) {
+        out.append(0x22)
+        for c in s.utf8 {
+            switch c {
+            case 0x22, 0x5C: out.append(0x5C); out.append(c)
+            case 0x2F where likeFoundation: out.append(0x5C); out.append(c)
+            case 0x08 where likeFoundation: out.append(0x5C); out.append(UInt8(ascii: "b"))
+            case 0x0C where likeFoundation: out.append(0x5C); out.append(UInt8(ascii: "f"))
+            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            default: out.append(c)
+            }
+        }
+        out.append(0x22)
+    }
+
     private static func text(_ bytes: UnsafeBufferPointer<UInt8>, strict: Bool) -> String? {
         strict ? String(validating: bytes, as: UTF8.self) : String(decoding: bytes, as: UTF8.self)
     }
