@@ -18,10 +18,9 @@ public enum Installation {
     }
 
     /// Opens the store at `location` and its lead cards, loading the installed lists once for both.
-    public static func open(_ location: String, now: Timestamp, serving: Bool = false) async throws -> LeadCards {
+    public static func open(_ location: String, now: Timestamp) async throws -> LeadCards {
         let hygiene = try StoreOpener.hygiene(forDatabase: location)
-        let store = serving ? try await StoreOpener.openForServing(location, now: now, lists: hygiene.emailLists)
-            : try await StoreOpener.open(location, now: now, lists: hygiene.emailLists)
+        let store = try await StoreOpener.open(location, now: now, lists: hygiene.emailLists)
         return try cards(for: store, hygiene: hygiene, location: location)
     }
 }

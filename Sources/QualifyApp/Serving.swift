@@ -71,10 +71,10 @@ public enum Serving {
             open = { try await StoreOpener.openForServing(settings.location, now: .now(), lists: lists, postgresClient: client, logger: poolLogger) }
             #else
             _ = url
-            open = { try await StoreOpener.openForServing(settings.location, now: .now(), lists: lists) }
+            open = { try await StoreOpener.open(settings.location, now: .now(), lists: lists) }
             #endif
         case .sqlite:
-            open = { try await StoreOpener.openForServing(settings.location, now: .now(), lists: lists) }
+            open = { try await StoreOpener.open(settings.location, now: .now(), lists: lists) }
         }
         services.append(APIService(settings: settings, hygiene: hygiene, open: open, logger: logger, onStarted: onStarted))
         let group = ServiceGroup(configuration: .init(services: services.map { .named($0) },

@@ -27,12 +27,6 @@ public enum StoreOpener {
         try await activatingDefault(try await openStore(location, migrations: .createIfNew, lists: lists).store, now: now)
     }
 
-    /// Opens the store at `location` as ``open(_:now:)`` does, for a long-running server (which moves SQLite's
-    /// checkpoints beside the writer as it starts: ``SQLiteLeadStore/movingCheckpointsBesideTheWriter()``).
-    public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil) async throws -> any QualifyStorage {
-        try await open(location, now: now, lists: lists)
-    }
-
     /// Runs `work`, a bulk import into `store`: on SQLite with WAL checkpoints only every
     /// ``SQLiteLeadStore/bulkCheckpointPages`` pages, then one that copies what it can of the log into the file without
     /// waiting for anyone (a server beside the import goes on; SQLite folds the rest in when the last connection
@@ -53,7 +47,7 @@ public enum StoreOpener {
     /// ``open(_:now:)`` does.
     public static func openForServing(_ location: String, now: Timestamp, lists: EmailLists? = nil, postgresClient: PostgresClient,
                                       logger: Logger) async throws -> any QualifyStorage {
-        guard case .postgres(let url) = DatabaseLocation(location) else { return try await openForServing(location, now: now, lists: lists) }
+        guard case .postgres(let url) = DatabaseLocation(location) else { return try await open(location, now: now, lists: lists) }
         let store: PostgresLeadStore
         do {
             store = try await PostgresLeadStore.open(client: postgresClient, url: url, lists: try lists ?? Self.lists(forDatabase: location),

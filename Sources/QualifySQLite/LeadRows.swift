@@ -6,14 +6,16 @@ import QualifyStore
 /// Reading and writing the `lead` projection row: the state blob plus the columns the queue filters and orders by.
 enum LeadRows {
     static func decodeState(_ blob: Data, key: LeadKey) throws -> LeadState {
-        do { return try LeadStateCodec.decode(blob) } catch {
-            throw StoreError.corrupt("state of lead '\(key.email)' does not decode (\(error)); `qualify rescore` rebuilds it from events")
-        }
+        try reading(key) { try LeadStateCodec.decode(blob) }
     }
 
     /// What a rescore compares of a stored state (``LeadStateCodec/headline(_:)``).
     static func decodeHeadline(_ blob: Data, key: LeadKey) throws -> LeadStateCodec.Headline {
-        do { return try LeadStateCodec.headline(blob) } catch {
+        try reading(key) { try LeadStateCodec.headline(blob) }
+    }
+
+    private static func reading<T>(_ key: LeadKey, _ decode: () throws -> T) throws -> T {
+        do { return try decode() } catch {
             throw StoreError.corrupt("state of lead '\(key.email)' does not decode (\(error)); `qualify rescore` rebuilds it from events")
         }
     }

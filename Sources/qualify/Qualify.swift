@@ -43,12 +43,12 @@ struct DatabaseOptions: ParsableArguments {
         database ?? QualifyEnvironment.current.database ?? StoreOpener.defaultPath
     }
 
-    /// Opens the store (see ``StoreOpener/open(_:now:)``); `serving` sets it up for a long-running server.
-    func open(now: Timestamp, serving: Bool = false) async throws -> any QualifyStorage {
-        try await opening { try await serving ? StoreOpener.openForServing(location, now: now) : StoreOpener.open(location, now: now) }
+    /// Opens the store (see ``StoreOpener/open(_:now:)``).
+    func open(now: Timestamp) async throws -> any QualifyStorage {
+        try await opening { try await StoreOpener.open(location, now: now) }
     }
 
-    /// Opens the store and its lead cards, with the installed lists read once (``Installation/open(_:now:serving:)``).
+    /// Opens the store and its lead cards, with the installed lists read once (``Installation/open(_:now:)``).
     func cards(now: Timestamp) async throws -> LeadCards {
         try await opening { try await Installation.open(location, now: now) }
     }

@@ -60,7 +60,7 @@ import Testing
         #expect(cliCards.count == emails.count)
 
         // The API as `serve` builds it: the store opened for serving, the installation's lists and prediction.
-        let store = try await StoreOpener.openForServing(database, now: .now())
+        let store = try await StoreOpener.open(database, now: .now())
         let admin = APIKeys.make(name: "parity", role: .admin, at: .now())
         try await store.createAPIKey(admin.record, secretHash: admin.hash)
         var logger = Logger(label: "test")

@@ -15,7 +15,7 @@ struct StoreOpenerServingTests {
         let now = Timestamp(iso8601: "2026-03-02T09:00:00Z")!
         let plain = try #require(try await StoreOpener.open(path, now: now) as? SQLiteLeadStore)
         #expect(try await plain.checkpointInterval() == 1000)
-        let serving = try #require(try await StoreOpener.openForServing(path, now: now) as? SQLiteLeadStore)
+        let serving = try #require(try await StoreOpener.open(path, now: now) as? SQLiteLeadStore)
         #expect(try await serving.checkpointInterval() == 1000, "the writer's checkpoints move only when the checkpointer starts")
         #expect(try await serving.activeModel() != nil)
     }
